@@ -1,0 +1,48 @@
+#pragma once
+// PETS: random seed episodes, then repeatedly train the ensemble on all data and act with MPC.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mbrl/config/config.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace mbrl::algorithms {
+
+/// One row of metrics.csv.
+struct EpisodeMetrics {
+  int episode = 0;            ///< 1-based
+  int64_t env_steps = 0;      ///< total real steps so far
+  double episode_return = 0;  ///< sum of real rewards
+  int steps = 0;              ///< steps in this episode
+  bool random = false;        ///< a random-action seed episode
+  double train_loss = 0;      ///< model NLL of the last training epoch (0 before the first training)
+  double holdout_loss = 0;    ///< best holdout MSE of the model used
+  int model_epochs = 0;       ///< training epochs before this episode
+  double train_s = 0;         ///< seconds spent training before this episode
+  double plan_ms = 0;         ///< mean planning time per step (ms)
+  double wall_s = 0;          ///< seconds since the run started
+};
+
+/// Callbacks around the loop (the CLI draws progress with them).
+struct PetsHooks {
+  std::function<void(const std::string& phase)> on_phase;                 ///< "training model", ...
+  std::function<void(int episode, int step, int length, double ret)> on_step;  ///< each env step
+  std::function<void(const EpisodeMetrics&)> on_episode;                  ///< after each episode
+};
+
+/// Runs PETS as configured, writing into `run_dir` (created if missing): config.yaml,
+/// metrics.csv, log.txt, replay_buffer.bin and model.pt (after each episode, atomically).
+std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
+                                    const std::string& run_dir, const PetsHooks& hooks = {});
+
+/// The header line of metrics.csv.
+std::string MetricsCsvHeader();
+
+}  // namespace mbrl::algorithms

@@ -1,0 +1,31 @@
+#pragma once
+// Loading a run's configuration: a YAML file (or the built-in defaults), an optional planner file
+// that replaces the `planner` section, then `key=value` overrides; validated into Config.
+#include <string>
+#include <vector>
+
+#include "mbrl/config/config.h"
+
+namespace mbrl::config {
+
+/// Where a run's configuration comes from.
+struct LoadOptions {
+  std::string config_path;             ///< YAML file; empty = built-in defaults
+  std::string planner;                 ///< planner name for configs/planner/<name>.yaml; empty = keep
+  std::vector<std::string> overrides;  ///< "path.to.key=value", applied last in order
+};
+
+/// Loads, merges and validates. Throws ConfigError with one line naming the file or flag, the
+/// key path and what was expected.
+Config LoadConfig(const LoadOptions& options);
+
+/// Parses a YAML document given as text (`source` names it in errors).
+Config ParseConfigText(const std::string& yaml, const std::string& source);
+
+/// The fully resolved configuration as YAML (every field, defaults included).
+std::string ConfigToYaml(const Config& config);
+
+/// The planner names that have a file under `dir` (sorted), e.g. configs/planner.
+std::vector<std::string> PlannerFilesIn(const std::string& dir);
+
+}  // namespace mbrl::config

@@ -1,0 +1,46 @@
+#pragma once
+// Probabilistic ensemble of MLPs: each member predicts a Gaussian (mean, log-variance).
+#include <torch/torch.h>
+
+#include <utility>
+#include <vector>
+
+#include "mbrl/config/config.h"
+#include "mbrl/models/normalizer.h"
+
+namespace mbrl::models {
+
+/// E members, each an MLP with SiLU hidden layers; weights [E, in, out] applied with one batched
+/// product per layer. Inputs are normalised by a Normalizer held as a submodule.
+class GaussianEnsembleImpl : public torch::nn::Module {
+ public:
+  GaussianEnsembleImpl(const config::EnsembleConfig& config, int64_t in_dim, int64_t out_dim);
+
+  /// Member-wise inputs x [E, N, in] (unnormalised) -> (mean [E, N, out], logvar [E, N, out]).
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
+  /// The same input for every member: x [N, in] -> ([E, N, out], [E, N, out]).
+  std::pair<torch::Tensor, torch::Tensor> ForwardShared(const torch::Tensor& x);
+
+  int64_t ensemble_size() const { return ensemble_size_; }
+  int64_t in_dim() const { return in_dim_; }
+  int64_t out_dim() const { return out_dim_; }
+  Normalizer& normalizer() { return normalizer_; }
+  const torch::Tensor& max_logvar() const { return max_logvar_; }
+  const torch::Tensor& min_logvar() const { return min_logvar_; }
+
+ private:
+  int64_t ensemble_size_, in_dim_, out_dim_;
+  std::vector<torch::Tensor> weights_;  // [E, in_l, out_l] per layer
+  std::vector<torch::Tensor> biases_;   // [E, 1, out_l] per layer
+  torch::Tensor max_logvar_;            // [1, out]
+  torch::Tensor min_logvar_;            // [1, out]
+  Normalizer normalizer_{nullptr};
+};
+TORCH_MODULE(GaussianEnsemble);
+
+/// Saves `model` (parameters and buffers) to `path` atomically.
+void SaveEnsemble(GaussianEnsemble& model, const std::string& path);
+/// Loads parameters and buffers saved by SaveEnsemble into `model` (same sizes).
+void LoadEnsemble(GaussianEnsemble& model, const std::string& path);
+
+}  // namespace mbrl::models

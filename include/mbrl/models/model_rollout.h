@@ -1,0 +1,49 @@
+#pragma once
+// ModelRollout: the one place that joins the dynamics model and the task's torch functions into a
+// trajectory objective for planners.
+#include <torch/torch.h>
+
+#include "mbrl/config/config.h"
+#include "mbrl/core/trajectory_objective.h"
+#include "mbrl/env/task.h"
+#include "mbrl/models/gaussian_ensemble.h"
+
+namespace mbrl::models {
+
+/// How particles move through the ensemble.
+enum class Propagation {
+  kTs1,          ///< each particle uses a random member, redrawn every step
+  kTsInf,        ///< each particle stays with one member for the whole horizon
+  kExpectation,  ///< the members' averaged Gaussian, sampled
+  kMean,         ///< the members' averaged mean, no sampling (deterministic; gradient planners)
+};
+
+/// Parses "ts1" | "tsinf" | "expectation" | "mean".
+Propagation ParsePropagation(const std::string& name);
+
+/// Predicted returns of action sequences under the learned model, averaged over particles.
+class ModelRollout : public TrajectoryObjective {
+ public:
+  /// `task` must outlive the rollout. Throws ConfigError when tsinf particles are not a multiple
+  /// of the ensemble size.
+  ModelRollout(GaussianEnsemble model, const env::Task& task, const config::RolloutConfig& config,
+               const torch::Device& device, uint64_t seed);
+  /// obs [O], actions [B, H, A] -> mean predicted return over particles [B]. Particles whose
+  /// trajectory terminated stop accruing reward; non-finite returns become -1e10.
+  torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) override;
+  /// Particles per sequence actually used (1 for mean propagation).
+  int64_t particles() const { return particles_; }
+
+ private:
+  // One model step: obs [M, O], action [M, A] -> next obs [M, O].
+  torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action);
+
+  GaussianEnsemble model_;
+  const env::Task& task_;
+  Propagation propagation_;
+  int64_t particles_;
+  torch::Device device_;
+  at::Generator generator_;
+};
+
+}  // namespace mbrl::models

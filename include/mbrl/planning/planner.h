@@ -1,0 +1,57 @@
+#pragma once
+// The planner interface and the shared base: bounds, horizon, warm-start shift and clamping.
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+
+#include "mbrl/core/trajectory_objective.h"
+
+namespace mbrl::planning {
+
+/// What a planner returns for one MPC step.
+struct PlanResult {
+  torch::Tensor actions;                ///< the plan [H, A], within bounds
+  double expected_return = 0;           ///< the objective's value of `actions` (as planned)
+  std::map<std::string, double> stats;  ///< planner-specific numbers (iterations, ...)
+};
+
+/// Action bounds and horizon shared by every planner.
+struct PlanSpace {
+  torch::Tensor low;   ///< [A]
+  torch::Tensor high;  ///< [A]
+  int64_t horizon = 1;
+};
+
+/// Optimises action sequences against a TrajectoryObjective. No logging inside.
+class Planner {
+ public:
+  explicit Planner(PlanSpace space);
+  virtual ~Planner() = default;
+  /// Plans from observation obs [O].
+  virtual PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) = 0;
+  /// Forgets the warm start (call at the start of an episode).
+  virtual void Reset() { previous_ = torch::Tensor(); }
+  /// Records the plan that was executed so the next Plan() can warm start from it.
+  void SetPrevious(const torch::Tensor& plan) { previous_ = plan.detach(); }
+
+  int64_t horizon() const { return space_.horizon; }
+  int64_t action_dim() const { return space_.low.size(0); }
+  const torch::Tensor& low() const { return space_.low; }
+  const torch::Tensor& high() const { return space_.high; }
+
+ protected:
+  /// The previous plan shifted one step with its last action repeated [H, A], or `fallback` when
+  /// there is none.
+  torch::Tensor WarmStart(const torch::Tensor& fallback) const;
+  /// Clamps x [..., A] to the bounds.
+  torch::Tensor Clamp(const torch::Tensor& x) const;
+
+  PlanSpace space_;
+  torch::Tensor previous_;  // [H, A] or undefined
+};
+
+/// Shifts plan [H, A] one step earlier and repeats its last action: [a1, ..., a_{H-1}, a_{H-1}].
+torch::Tensor ShiftPlan(const torch::Tensor& plan);
+
+}  // namespace mbrl::planning

@@ -1,0 +1,155 @@
+#include "mbrl/algorithms/pets.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <sstream>
+
+#include "mbrl/agent/mpc_agent.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/atomic_file.h"
+#include "mbrl/core/error.h"
+#include "mbrl/core/logging.h"
+#include "mbrl/core/seeding.h"
+#include "mbrl/core/timer.h"
+#include "mbrl/data/replay_buffer.h"
+#include "mbrl/env/registry.h"
+#include "mbrl/models/gaussian_ensemble.h"
+#include "mbrl/models/model_rollout.h"
+#include "mbrl/models/model_trainer.h"
+#include "mbrl/planning/registry.h"
+
+namespace mbrl::algorithms {
+namespace {
+
+// Random-stream identifiers: each component derives its own seed from the run seed.
+enum Stream : uint64_t { kEnvStream, kActionStream, kInitStream, kTrainStream, kRolloutStream, kPlanStream };
+
+std::string MetricsRow(const EpisodeMetrics& m) {
+  char buf[512];
+  std::snprintf(buf, sizeof(buf), "%d,%lld,%d,%.6f,%d,%.6f,%.6f,%d,%.3f,%.3f,%.3f", m.episode,
+                static_cast<long long>(m.env_steps), m.steps, m.episode_return, m.random ? 1 : 0,
+                m.train_loss, m.holdout_loss, m.model_epochs, m.train_s, m.plan_ms, m.wall_s);
+  return buf;
+}
+
+// Model inputs and targets from every stored transition.
+std::pair<torch::Tensor, torch::Tensor> TrainingData(const data::ReplayBuffer& buffer,
+                                                     const env::Task& task) {
+  const int64_t n = buffer.Size();
+  const auto obs = torch::from_blob(const_cast<float*>(buffer.obs().data()),
+                                    {n, buffer.obs_dim()}).clone();  // [N, O]
+  const auto act = torch::from_blob(const_cast<float*>(buffer.actions().data()),
+                                    {n, buffer.action_dim()}).clone();  // [N, A]
+  const auto next = torch::from_blob(const_cast<float*>(buffer.next_obs().data()),
+                                     {n, buffer.obs_dim()}).clone();  // [N, O]
+  return {torch::cat({task.PreprocessObs(obs), act}, 1), task.TargetFromTransition(obs, next)};
+}
+
+}  // namespace
+
+std::string MetricsCsvHeader() {
+  return "episode,env_steps,steps,return,random,model_train_loss,model_holdout_loss,model_epochs,"
+         "train_s,plan_ms_per_step,wall_s";
+}
+
+std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
+                                    const std::string& run_dir, const PetsHooks& hooks) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(run_dir, ec);
+  if (ec) throw Error("cannot create run directory " + run_dir + ": " + ec.message());
+  WriteTextAtomically(run_dir + "/config.yaml", config::ConfigToYaml(config));
+  auto log = MakeRunLogger(run_dir + "/log.txt");
+  const auto phase = [&](const std::string& p) {
+    if (hooks.on_phase) hooks.on_phase(p);
+  };
+
+  const uint64_t seed = static_cast<uint64_t>(config.seed);
+  SeedTorchGlobal(DeriveSeed(seed, kInitStream));
+  auto env = env::MakeEnv(config.task);
+  auto task = env::MakeTask(config.task);
+  const int obs_dim = env->ObsDim(), act_dim = env->ActionDim();
+  const int length = config.env.episode_length > 0 ? config.env.episode_length : env->EpisodeLength();
+  log->info("run {}: task {} (obs {}, action {}, {} steps per episode), planner {}, device {}",
+            run_dir, config.task, obs_dim, act_dim, length, config.planner.type, device.str());
+
+  models::GaussianEnsemble model(config.model, task->ModelObsDim() + act_dim, obs_dim);
+  model->to(device);
+  models::ModelTrainer trainer(model, config.trainer, DeriveSeed(seed, kTrainStream), log);
+  models::ModelRollout rollout(model, *task, config.rollout, device, DeriveSeed(seed, kRolloutStream));
+  const auto low_v = env->ActionLow(), high_v = env->ActionHigh();
+  planning::PlanSpace space{
+      torch::tensor(std::vector<float>(low_v.begin(), low_v.end())).to(device),
+      torch::tensor(std::vector<float>(high_v.begin(), high_v.end())).to(device),
+      config.agent.horizon};
+  agent::MpcAgent agent(planning::MakePlanner(config.planner, space, device, DeriveSeed(seed, kPlanStream)),
+                        rollout, config.agent.replan_freq, device);
+
+  data::ReplayBuffer buffer(obs_dim, act_dim);
+  std::mt19937_64 env_rng(DeriveSeed(seed, kEnvStream));
+  std::mt19937_64 action_rng(DeriveSeed(seed, kActionStream));
+  std::string csv = MetricsCsvHeader() + "\n";
+  std::vector<EpisodeMetrics> all;
+  Stopwatch run_timer;
+  models::TrainStats last_train;
+
+  for (int ep = 1; ep <= config.pets.episodes; ++ep) {
+    EpisodeMetrics m;
+    m.episode = ep;
+    m.random = ep <= config.pets.seed_episodes || buffer.Size() == 0;
+    if (!m.random) {
+      phase("training model");
+      Stopwatch train_timer;
+      const auto [inputs, targets] = TrainingData(buffer, *task);
+      last_train = trainer.Train(inputs.to(device), targets.to(device));
+      m.train_s = train_timer.Seconds();
+      m.model_epochs = last_train.epochs;
+    }
+    m.train_loss = last_train.train_loss;
+    m.holdout_loss = last_train.holdout_mse;
+
+    phase(m.random ? "random actions" : "planning");
+    auto obs = env->Reset(env_rng);
+    agent.Reset();
+    double plan_ms_total = 0;
+    for (int t = 0; t < length; ++t) {
+      std::vector<double> action(act_dim);
+      if (m.random) {
+        for (int i = 0; i < act_dim; ++i) {
+          action[i] = std::uniform_real_distribution<double>(low_v[i], high_v[i])(action_rng);
+        }
+      } else {
+        action = agent.Act(obs);
+        plan_ms_total += agent.last_plan_ms();
+      }
+      const auto step = env->Step(action);
+      buffer.Add(obs, action, step.reward, step.obs, step.terminated);
+      m.episode_return += step.reward;
+      ++m.steps;
+      obs = step.obs;
+      if (hooks.on_step) hooks.on_step(ep, t + 1, length, m.episode_return);
+      if (step.terminated) break;
+    }
+    m.env_steps = buffer.Size();
+    m.plan_ms = m.steps > 0 ? plan_ms_total / m.steps : 0;
+    m.wall_s = run_timer.Seconds();
+    all.push_back(m);
+
+    // Persist everything the episode produced before reporting it.
+    csv += MetricsRow(m) + "\n";
+    WriteTextAtomically(run_dir + "/metrics.csv", csv);
+    if (config.pets.save_buffer) buffer.Save(run_dir + "/replay_buffer.bin");
+    if (config.pets.save_model) models::SaveEnsemble(model, run_dir + "/model.pt");
+    log->info("episode {}/{}: {} steps, return {:.3f}, {}, plan {:.1f} ms/step, model train nll "
+              "{:.4f}, holdout mse {:.6f}, wall {:.1f} s",
+              ep, config.pets.episodes, m.steps, m.episode_return, m.random ? "random" : "mpc",
+              m.plan_ms, m.train_loss, m.holdout_loss, m.wall_s);
+    if (hooks.on_episode) hooks.on_episode(m);
+  }
+  return all;
+}
+
+}  // namespace mbrl::algorithms

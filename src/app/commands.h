@@ -1,0 +1,12 @@
+#pragma once
+// CLI sub-commands of the mbrl binary.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace mbrl::app {
+
+/// Registers `train` on `app`; the returned function runs it (exit code) when it was chosen.
+std::function<int()> AddTrainCommand(CLI::App& app);
+
+}  // namespace mbrl::app

@@ -1,0 +1,39 @@
+// mbrl: model-based RL from the command line.
+#include <c10/util/Exception.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "mbrl/core/error.h"
+#include "mbrl/core/memory.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  mbrl::KeepFreedMemoryForReuse();
+  CLI::App app{"mbrl: PETS-style model-based reinforcement learning (LibTorch + MuJoCo)"};
+  app.require_subcommand(1);
+  auto run_train = mbrl::app::AddTrainCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // usage errors exit 2, like config errors
+  }
+  try {
+    if (app.got_subcommand("train")) return run_train();
+  } catch (const mbrl::ConfigError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const mbrl::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const c10::Error& e) {
+    std::fprintf(stderr, "error (torch): %s\n", e.what_without_backtrace());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

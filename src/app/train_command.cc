@@ -1,0 +1,127 @@
+// `mbrl train`: run PETS from a config.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "mbrl/algorithms/pets.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/device.h"
+#include "mbrl/core/error.h"
+#include "mbrl/core/progress.h"
+#include "mbrl/env/registry.h"
+
+namespace mbrl::app {
+namespace {
+
+struct TrainOptions {
+  std::string config_path;
+  std::string planner;
+  std::vector<std::string> overrides;
+  std::string device;
+  std::string out;
+  bool quiet = false;
+};
+
+std::string Timestamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+  return buf;
+}
+
+int RunTrain(const TrainOptions& opt) {
+  config::LoadOptions load{opt.config_path, opt.planner, opt.overrides};
+  config::Config config = config::LoadConfig(load);
+  const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
+  const auto tasks = env::TaskNames();
+  if (std::find(tasks.begin(), tasks.end(), config.task) == tasks.end()) {
+    std::string valid;
+    for (const auto& t : tasks) valid += (valid.empty() ? "" : ", ") + t;
+    throw ConfigError(source + ": task: unknown task '" + config.task + "' (valid: " + valid + ")");
+  }
+  if (!opt.device.empty()) config.device = opt.device;
+  const DeviceChoice device = ResolveDevice(config.device, opt.device.empty() ? source + ": device" : "--device");
+  if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
+  config.device = device.device.is_cuda() ? "cuda" : "cpu";
+
+  const std::string out = opt.out.empty()
+                              ? "runs/" + config.task + "/" + config.planner.type + "/" + Timestamp()
+                              : opt.out;
+  std::error_code ec;
+  if (std::filesystem::exists(out + "/metrics.csv", ec)) {
+    throw ConfigError("--out " + out + ": this directory already holds a run (metrics.csv); "
+                      "choose a new directory so nothing is overwritten");
+  }
+
+  Progress progress(stderr, !opt.quiet);
+  Progress lines(stdout, true);
+  const int episodes = config.pets.episodes;
+  std::string phase;
+  double mpc_wall = 0;
+  int mpc_episodes = 0;
+  double last_wall = 0;
+  algorithms::PetsHooks hooks;
+  hooks.on_phase = [&](const std::string& p) {
+    phase = p;
+    progress.Update(p + "...");
+  };
+  hooks.on_step = [&](int ep, int step, int length, double ret) {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "episode %d/%d  step %d/%d  return %.2f  [%s]", ep, episodes,
+                  step, length, ret, phase.c_str());
+    progress.Update(buf);
+  };
+  hooks.on_episode = [&](const algorithms::EpisodeMetrics& m) {
+    const double took = m.wall_s - last_wall;
+    last_wall = m.wall_s;
+    if (!m.random) {
+      mpc_wall += took;
+      ++mpc_episodes;
+    }
+    const double per = mpc_episodes > 0 ? mpc_wall / mpc_episodes : took;
+    const double eta = per * (episodes - m.episode);
+    char buf[256];
+    std::snprintf(buf, sizeof(buf),
+                  "episode %d/%d  steps %lld  return %8.2f  %s  plan %.1f ms/step  "
+                  "model mse %.5f  took %s  ETA %s",
+                  m.episode, episodes, static_cast<long long>(m.env_steps), m.episode_return,
+                  m.random ? "(random)" : "(mpc)   ", m.plan_ms, m.holdout_loss,
+                  FormatDuration(took).c_str(), FormatDuration(eta).c_str());
+    progress.Clear();
+    lines.Line(buf);
+  };
+  std::printf("run directory: %s\n", out.c_str());
+  std::fflush(stdout);
+  algorithms::RunPets(config, device.device, out, hooks);
+  std::printf("done: %s/metrics.csv\n", out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> AddTrainCommand(CLI::App& app) {
+  auto opt = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "Run PETS (model learning + MPC) on a task");
+  cmd->add_option("-c,--config", opt->config_path,
+                  "YAML config file (default: built-in cartpole_swingup with cem)");
+  cmd->add_option("-p,--planner", opt->planner,
+                  "planner: loads configs/planner/NAME.yaml into the planner section (e.g. cem)");
+  cmd->add_option("-s,--set", opt->overrides,
+                  "override a config field, repeatable: --set planner.population=200 --set seed=3")
+      ->take_all();
+  cmd->add_option("-d,--device", opt->device, "cpu or cuda (cuda falls back to cpu with a warning)")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+  cmd->add_option("-o,--out", opt->out,
+                  "run directory (default: runs/<task>/<planner>/<timestamp>); must not hold a run");
+  cmd->add_flag("-q,--quiet", opt->quiet, "no live step counter (episode lines still print)");
+  return [opt]() { return RunTrain(*opt); };
+}
+
+}  // namespace mbrl::app

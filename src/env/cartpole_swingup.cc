@@ -1,0 +1,66 @@
+#include "mbrl/env/cartpole_swingup.h"
+
+#include <cmath>
+
+#include "mbrl/core/error.h"
+
+namespace mbrl::env {
+
+CartpoleSwingupEnv::CartpoleSwingupEnv() : sim_("cartpole_swingup.xml") {
+  if (sim_.model()->nq != 2 || sim_.model()->nv != 2 || sim_.model()->nu != 1) {
+    throw Error("cartpole_swingup.xml: expected nq = nv = 2 and nu = 1");
+  }
+}
+
+std::vector<double> CartpoleSwingupEnv::Reset(std::mt19937_64& rng) {
+  std::normal_distribution<double> noise(0.0, 0.1);
+  const mjModel* m = sim_.model();
+  double qpos[2], qvel[2];
+  for (int i = 0; i < 2; ++i) qpos[i] = m->qpos0[i] + noise(rng);
+  for (int i = 0; i < 2; ++i) qvel[i] = noise(rng);
+  sim_.SetState(qpos, qvel);
+  return Observe();
+}
+
+StepResult CartpoleSwingupEnv::DoStep(const std::vector<double>& action) {
+  sim_.Step(action.data(), kFrameSkip);
+  StepResult result;
+  result.obs = Observe();
+  result.reward = CartpoleSwingupReward(result.obs, action);
+  return result;
+}
+
+std::vector<double> CartpoleSwingupEnv::Observe() const {
+  const mjData* d = sim_.data();
+  return {d->qpos[0], d->qpos[1], d->qvel[0], d->qvel[1]};
+}
+
+double CartpoleSwingupReward(const std::vector<double>& next_obs,
+                             const std::vector<double>& action) {
+  const double x = next_obs[0], theta = next_obs[1];
+  const double tip_x = x - kCartpolePoleLength * std::sin(theta);
+  const double tip_y = -kCartpolePoleLength * std::cos(theta);
+  const double dist2 = tip_x * tip_x + (tip_y - kCartpolePoleLength) * (tip_y - kCartpolePoleLength);
+  double r = std::exp(-dist2 / (kCartpolePoleLength * kCartpolePoleLength));
+  for (double a : action) r -= 0.01 * a * a;
+  return r;
+}
+
+torch::Tensor CartpoleSwingupTask::Reward(const torch::Tensor& obs, const torch::Tensor& action,
+                                          const torch::Tensor& next_obs) const {
+  const auto x = next_obs.select(1, 0);      // [B]
+  const auto theta = next_obs.select(1, 1);  // [B]
+  const auto tip_x = x - kCartpolePoleLength * torch::sin(theta);
+  const auto tip_y = -kCartpolePoleLength * torch::cos(theta);
+  const auto dist2 = tip_x.square() + (tip_y - kCartpolePoleLength).square();
+  return torch::exp(-dist2 / (kCartpolePoleLength * kCartpolePoleLength)) -
+         0.01 * action.square().sum(1);
+}
+
+torch::Tensor CartpoleSwingupTask::PreprocessObs(const torch::Tensor& obs) const {
+  const auto theta = obs.narrow(1, 1, 1);  // [B, 1]
+  return torch::cat({torch::sin(theta), torch::cos(theta), obs.narrow(1, 0, 1), obs.narrow(1, 2, 2)},
+                    1);  // [B, 5]
+}
+
+}  // namespace mbrl::env

@@ -1,0 +1,42 @@
+#include "mbrl/env/mujoco_sim.h"
+
+#include <cstring>
+
+#include "mbrl/core/error.h"
+
+namespace mbrl::env {
+
+MujocoSim::MujocoSim(const std::string& asset_name)
+    : model_(nullptr, mj_deleteModel), data_(nullptr, mj_deleteData) {
+  const char* xml = EmbeddedAsset(asset_name);
+  if (xml == nullptr) throw Error("no embedded MJCF asset named " + asset_name);
+  // The VFS struct is large (~2 MB): keep it on the heap.
+  auto vfs = std::make_unique<mjVFS>();
+  mj_defaultVFS(vfs.get());
+  const int size = static_cast<int>(std::strlen(xml));
+  if (mj_makeEmptyFileVFS(vfs.get(), asset_name.c_str(), size) != 0) {
+    throw Error("cannot create MuJoCo VFS file for " + asset_name);
+  }
+  const int index = mj_findFileVFS(vfs.get(), asset_name.c_str());
+  std::memcpy(vfs->filedata[index], xml, size);
+  char error[1000] = "";
+  model_.reset(mj_loadXML(asset_name.c_str(), vfs.get(), error, sizeof(error)));
+  mj_deleteVFS(vfs.get());
+  if (!model_) throw Error("MuJoCo cannot compile " + asset_name + ": " + error);
+  data_.reset(mj_makeData(model_.get()));
+  if (!data_) throw Error("MuJoCo cannot allocate mjData for " + asset_name);
+}
+
+void MujocoSim::SetState(const double* qpos, const double* qvel) {
+  mj_resetData(model_.get(), data_.get());
+  std::memcpy(data_->qpos, qpos, sizeof(double) * model_->nq);
+  std::memcpy(data_->qvel, qvel, sizeof(double) * model_->nv);
+  mj_forward(model_.get(), data_.get());
+}
+
+void MujocoSim::Step(const double* ctrl, int frame_skip) {
+  std::memcpy(data_->ctrl, ctrl, sizeof(double) * model_->nu);
+  for (int i = 0; i < frame_skip; ++i) mj_step(model_.get(), data_.get());
+}
+
+}  // namespace mbrl::env

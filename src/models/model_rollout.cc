@@ -1,0 +1,97 @@
+#include "mbrl/models/model_rollout.h"
+
+#include "mbrl/core/error.h"
+#include "mbrl/core/seeding.h"
+#include "mbrl/core/shape.h"
+
+namespace mbrl::models {
+
+Propagation ParsePropagation(const std::string& name) {
+  if (name == "ts1") return Propagation::kTs1;
+  if (name == "tsinf") return Propagation::kTsInf;
+  if (name == "expectation") return Propagation::kExpectation;
+  if (name == "mean") return Propagation::kMean;
+  throw ConfigError("rollout.propagation: unknown mode '" + name +
+                    "', expected one of: ts1, tsinf, expectation, mean");
+}
+
+ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,
+                           const config::RolloutConfig& config, const torch::Device& device,
+                           uint64_t seed)
+    : model_(std::move(model)),
+      task_(task),
+      propagation_(ParsePropagation(config.propagation)),
+      particles_(propagation_ == Propagation::kMean ? 1 : config.particles),
+      device_(device),
+      generator_(MakeGenerator(device, seed)) {
+  const int64_t E = model_->ensemble_size();
+  if (propagation_ == Propagation::kTsInf && particles_ % E != 0) {
+    throw ConfigError("rollout.particles: tsinf needs a multiple of model.ensemble_size (" +
+                      std::to_string(E) + "), got " + std::to_string(particles_));
+  }
+}
+
+torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& action) {
+  const int64_t M = obs.size(0);
+  const int64_t E = model_->ensemble_size();
+  const auto input = torch::cat({task_.PreprocessObs(obs), action}, 1);  // [M, I]
+  torch::Tensor mean, logvar;                                           // [M, O]
+  switch (propagation_) {
+    case Propagation::kTsInf: {
+      // Row r = b * P + p belongs to member p % E: view [M / E, E, I] and put E first.
+      const auto in = input.view({M / E, E, -1}).transpose(0, 1);  // [E, M / E, I]
+      auto [m, lv] = model_->forward(in);                         // [E, M / E, O]
+      mean = m.transpose(0, 1).reshape({M, -1});
+      logvar = lv.transpose(0, 1).reshape({M, -1});
+      break;
+    }
+    case Propagation::kTs1: {
+      // A fresh random assignment of rows to members each step.
+      const auto perm = torch::randperm(M, generator_, torch::TensorOptions().dtype(torch::kLong).device(device_));
+      const int64_t per = (M + E - 1) / E;
+      auto shuffled = input.index_select(0, perm);  // [M, I]
+      if (per * E != M) {
+        shuffled = torch::cat({shuffled, shuffled.narrow(0, 0, per * E - M)}, 0);
+      }
+      auto [m, lv] = model_->forward(shuffled.view({E, per, -1}));  // [E, per, O]
+      const auto inv = torch::argsort(perm);
+      mean = m.reshape({E * per, -1}).narrow(0, 0, M).index_select(0, inv);
+      logvar = lv.reshape({E * per, -1}).narrow(0, 0, M).index_select(0, inv);
+      break;
+    }
+    case Propagation::kExpectation:
+    case Propagation::kMean: {
+      auto [m, lv] = model_->ForwardShared(input);  // [E, M, O]
+      mean = m.mean(0);
+      logvar = lv.mean(0);
+      break;
+    }
+  }
+  torch::Tensor pred = mean;  // [M, O]
+  if (propagation_ != Propagation::kMean) {
+    pred = mean + torch::exp(0.5 * logvar) * torch::randn(mean.sizes(), generator_, mean.options());
+  }
+  return task_.NextObsFromPrediction(obs, pred);
+}
+
+torch::Tensor ModelRollout::Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) {
+  CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
+  CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
+  const int64_t B = actions.size(0), H = actions.size(1), P = particles_;
+  const int64_t M = B * P;
+  const auto float_opts = actions.options();
+  auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
+  auto returns = torch::zeros({M}, float_opts);                           // [M]
+  auto alive = torch::ones({M}, float_opts);                              // [M]
+  for (int64_t t = 0; t < H; ++t) {
+    const auto a = actions.select(1, t).repeat_interleave(P, 0);  // [M, A]
+    const auto next = Step(state, a);                            // [M, O]
+    returns = returns + alive * task_.Reward(state, a, next);
+    alive = alive * (1.0 - task_.Terminated(next).to(float_opts.dtype()));
+    state = next;
+  }
+  returns = returns.view({B, P}).mean(1);  // [B]
+  return torch::where(torch::isfinite(returns), returns, torch::full_like(returns, -1e10));
+}
+
+}  // namespace mbrl::models

@@ -1,0 +1,85 @@
+#include "mbrl/planning/cem.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "mbrl/core/seeding.h"
+#include "mbrl/core/shape.h"
+
+namespace mbrl::planning {
+
+CemPlanner::CemPlanner(const config::CemConfig& config, PlanSpace space,
+                       const torch::Device& device, uint64_t seed)
+    : Planner(std::move(space)),
+      config_(config),
+      device_(device),
+      generator_(MakeGenerator(device, seed)) {}
+
+torch::Tensor CemPlanner::InitialVariance() const {
+  return ((high() - low()).square() / 16.0).unsqueeze(0).expand({horizon(), action_dim()}).clone();
+}
+
+CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective& objective,
+                                   torch::Tensor mean, torch::Tensor variance,
+                                   int64_t population) {
+  torch::NoGradGuard no_grad;
+  const int64_t H = horizon(), A = action_dim();
+  CheckShape(mean, {H, A}, "CEM mean");
+  CheckShape(variance, {H, A}, "CEM variance");
+  const int64_t num_elites =
+      std::max<int64_t>(1, static_cast<int64_t>(std::llround(config_.elite_ratio * population)));
+  Search out{mean.clone(), -std::numeric_limits<double>::infinity(), mean, 0};
+  for (int it = 0; it < config_.iterations; ++it) {
+    // Cap the variance so that 2 standard deviations stay inside the bounds.
+    const auto lb_dist = mean - low();
+    const auto ub_dist = high() - mean;
+    const auto cap = torch::min((lb_dist / 2).square(), (ub_dist / 2).square());
+    const auto var = torch::min(cap, variance);  // [H, A]
+    // Normal truncated to [-2, 2] by redrawing the rare outliers.
+    auto z = torch::randn({population, H, A}, generator_, mean.options());  // [B, H, A]
+    for (int redraw = 0; redraw < 8; ++redraw) {
+      const auto outside = z.abs() > 2.0;
+      if (!outside.any().item<bool>()) break;
+      z = torch::where(outside, torch::randn(z.sizes(), generator_, z.options()), z);
+    }
+    z = z.clamp(-2.0, 2.0);
+    const auto samples = Clamp(mean + z * var.sqrt());    // [B, H, A]
+    const auto returns = objective.Evaluate(obs, samples);  // [B]
+    const auto top = returns.topk(num_elites);
+    const auto elite_returns = std::get<0>(top);                // [K]
+    const auto elites = samples.index_select(0, std::get<1>(top));  // [K, H, A]
+    const double it_best = elite_returns[0].item<double>();
+    if (it_best > out.best_return) {
+      out.best_return = it_best;
+      out.best = elites[0].clone();
+    }
+    const auto elite_mean = elites.mean(0);
+    const auto elite_var = elites.var(0, /*unbiased=*/false);
+    mean = config_.alpha * mean + (1.0 - config_.alpha) * elite_mean;
+    variance = config_.alpha * variance + (1.0 - config_.alpha) * elite_var;
+    out.iterations = it + 1;
+    if (variance.max().item<double>() < config_.min_variance) break;
+  }
+  out.mean = mean;
+  return out;
+}
+
+PlanResult CemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+  const auto center = ((low() + high()) / 2).unsqueeze(0).expand({horizon(), action_dim()});
+  const auto start = WarmStart(center.contiguous());
+  Search s = Run(obs, objective, start, InitialVariance(), config_.population);
+  PlanResult result;
+  if (config_.return_mode == "mean") {
+    torch::NoGradGuard no_grad;
+    result.actions = Clamp(s.mean);
+    result.expected_return = objective.Evaluate(obs, result.actions.unsqueeze(0)).item<double>();
+  } else {
+    result.actions = s.best;
+    result.expected_return = s.best_return;
+  }
+  result.stats["iterations"] = s.iterations;
+  result.stats["best_return"] = s.best_return;
+  return result;
+}
+
+}  // namespace mbrl::planning

@@ -1,0 +1,27 @@
+#include "mbrl/planning/planner.h"
+
+#include "mbrl/core/shape.h"
+
+namespace mbrl::planning {
+
+Planner::Planner(PlanSpace space) : space_(std::move(space)) {
+  CheckShape(space_.high, {space_.low.size(0)}, "PlanSpace high");
+  TORCH_CHECK((space_.high > space_.low).all().item<bool>(), "action bounds need high > low");
+}
+
+torch::Tensor ShiftPlan(const torch::Tensor& plan) {
+  const int64_t H = plan.size(0);
+  if (H == 1) return plan.clone();
+  return torch::cat({plan.narrow(0, 1, H - 1), plan.narrow(0, H - 1, 1)}, 0);
+}
+
+torch::Tensor Planner::WarmStart(const torch::Tensor& fallback) const {
+  if (!previous_.defined() || previous_.size(0) != space_.horizon) return fallback;
+  return ShiftPlan(previous_);
+}
+
+torch::Tensor Planner::Clamp(const torch::Tensor& x) const {
+  return torch::max(torch::min(x, space_.high), space_.low);
+}
+
+}  // namespace mbrl::planning

@@ -1,0 +1,43 @@
+#include "mbrl/planning/registry.h"
+
+#include <functional>
+#include <map>
+
+#include "mbrl/core/error.h"
+#include "mbrl/planning/cem.h"
+
+namespace mbrl::planning {
+namespace {
+using Factory = std::function<std::unique_ptr<Planner>(const config::PlannerConfig&, PlanSpace,
+                                                       const torch::Device&, uint64_t)>;
+
+const std::map<std::string, Factory>& Factories() {
+  static const std::map<std::string, Factory> kFactories = {
+      {"cem",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<CemPlanner>(c.cem, std::move(s), d, seed);
+       }},
+  };
+  return kFactories;
+}
+}  // namespace
+
+std::vector<std::string> PlannerNames() {
+  std::vector<std::string> names;
+  for (const auto& kv : Factories()) names.push_back(kv.first);
+  return names;
+}
+
+std::unique_ptr<Planner> MakePlanner(const config::PlannerConfig& config, PlanSpace space,
+                                     const torch::Device& device, uint64_t seed) {
+  const auto& factories = Factories();
+  const auto it = factories.find(config.type);
+  if (it == factories.end()) {
+    std::string valid;
+    for (const auto& n : PlannerNames()) valid += (valid.empty() ? "" : ", ") + n;
+    throw ConfigError("planner.type: unknown planner '" + config.type + "' (valid: " + valid + ")");
+  }
+  return it->second(config, std::move(space), device, seed);
+}
+
+}  // namespace mbrl::planning

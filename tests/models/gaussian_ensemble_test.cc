@@ -1,0 +1,97 @@
+#include "mbrl/models/gaussian_ensemble.h"
+
+#include <gtest/gtest.h>
+
+#include "mbrl/models/model_trainer.h"
+#include "test_paths.h"
+
+namespace mbrl::models {
+namespace {
+
+config::EnsembleConfig Tiny(int members = 3, int hidden = 16) {
+  config::EnsembleConfig c;
+  c.ensemble_size = members;
+  c.hidden_size = hidden;
+  c.num_layers = 2;
+  return c;
+}
+
+TEST(GaussianEnsemble, OutputShapesForMemberAndSharedInputs) {
+  torch::manual_seed(0);
+  GaussianEnsemble model(Tiny(), 6, 4);
+  const auto [mean, logvar] = model->forward(torch::randn({3, 7, 6}));
+  EXPECT_EQ(mean.sizes(), (std::vector<int64_t>{3, 7, 4}));
+  EXPECT_EQ(logvar.sizes(), (std::vector<int64_t>{3, 7, 4}));
+  const auto [m2, lv2] = model->ForwardShared(torch::randn({9, 6}));
+  EXPECT_EQ(m2.sizes(), (std::vector<int64_t>{3, 9, 4}));
+  EXPECT_THROW(model->forward(torch::randn({2, 7, 6})), std::exception);
+}
+
+TEST(GaussianEnsemble, LogVarianceStaysWithinSoftBounds) {
+  torch::manual_seed(0);
+  GaussianEnsemble model(Tiny(), 2, 2);
+  const auto [mean, logvar] = model->forward(torch::randn({3, 100, 2}) * 1000);
+  EXPECT_LE(logvar.max().item<double>(), model->max_logvar().max().item<double>() + 1e-4);
+  EXPECT_GE(logvar.min().item<double>(), model->min_logvar().min().item<double>() - 1e-4);
+}
+
+TEST(GaussianEnsemble, MembersDifferAtInitialisation) {
+  torch::manual_seed(0);
+  GaussianEnsemble model(Tiny(), 3, 2);
+  const auto [mean, logvar] = model->ForwardShared(torch::randn({5, 3}));
+  EXPECT_GT((mean[0] - mean[1]).abs().max().item<double>(), 1e-4);
+}
+
+TEST(Normalizer, StatisticsSurviveSaveAndLoad) {
+  torch::manual_seed(0);
+  const auto dir = mbrl::testing::TempDir();
+  GaussianEnsemble model(Tiny(), 3, 2);
+  const auto data = torch::randn({200, 3}) * torch::tensor({1.0f, 5.0f, 0.1f}) + 3.0;
+  model->normalizer()->Fit(data);
+  const auto x = torch::randn({4, 3});
+  const auto normalised = model->normalizer()->Normalize(x);
+  EXPECT_TRUE(torch::allclose(model->normalizer()->Denormalize(normalised), x, 1e-5, 1e-5));
+  SaveEnsemble(model, dir + "/model.pt");
+
+  torch::manual_seed(1);
+  GaussianEnsemble loaded(Tiny(), 3, 2);
+  LoadEnsemble(loaded, dir + "/model.pt");
+  EXPECT_TRUE(torch::equal(loaded->normalizer()->mean(), model->normalizer()->mean()));
+  EXPECT_TRUE(torch::equal(loaded->normalizer()->std(), model->normalizer()->std()));
+  EXPECT_TRUE(torch::equal(loaded->normalizer()->Normalize(x), normalised));
+  const auto in = torch::randn({3, 5, 3});
+  EXPECT_TRUE(torch::equal(loaded->forward(in).first, model->forward(in).first));
+}
+
+TEST(ModelTrainer, NllTrainingLowersHoldoutErrorOnSyntheticFunction) {
+  torch::manual_seed(0);
+  GaussianEnsemble model(Tiny(3, 32), 2, 1);
+  const auto x = torch::rand({600, 2}) * 4 - 2;                                          // [N, 2]
+  const auto y = (torch::sin(x.select(1, 0)) * x.select(1, 1)).unsqueeze(1) +
+                 0.01 * torch::randn({600, 1});                                        // [N, 1]
+  config::TrainerConfig tc;
+  tc.max_epochs = 40;
+  tc.patience = 40;
+  tc.batch_size = 32;
+  ModelTrainer trainer(model, tc, /*seed=*/7);
+  model->normalizer()->Fit(x);
+  const double before = trainer.EvaluateMse(x, y).mean().item<double>();
+  const TrainStats stats = trainer.Train(x, y);
+  EXPECT_EQ(stats.holdout_size, 60);
+  EXPECT_LT(stats.holdout_mse, 0.2 * before) << "before " << before;
+  EXPECT_LT(stats.holdout_mse, 0.05);
+}
+
+TEST(ModelTrainer, GaussianNllIsMinimisedAtTheTrueVariance) {
+  const auto target = torch::zeros({1, 1000, 1});
+  const auto mean = torch::randn({1, 1000, 1}, torch::TensorOptions().dtype(torch::kDouble)) * 0.5;
+  const auto nll = [&](double logvar) {
+    return GaussianNll(mean, torch::full_like(mean, logvar), target.to(torch::kDouble)).item<double>();
+  };
+  const double true_logvar = std::log(mean.square().mean().item<double>());
+  EXPECT_LT(nll(true_logvar), nll(true_logvar + 0.3));
+  EXPECT_LT(nll(true_logvar), nll(true_logvar - 0.3));
+}
+
+}  // namespace
+}  // namespace mbrl::models
