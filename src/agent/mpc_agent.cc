@@ -19,6 +19,7 @@ void MpcAgent::Reset() {
 
 std::vector<double> MpcAgent::Act(const std::vector<double>& obs) {
   last_plan_ms_ = 0;
+  replanned_ = false;
   if (!last_plan_.actions.defined() || step_in_plan_ >= replan_freq_ ||
       step_in_plan_ >= last_plan_.actions.size(0)) {
     Stopwatch timer;
@@ -33,6 +34,7 @@ std::vector<double> MpcAgent::Act(const std::vector<double>& obs) {
     last_plan_ = planner_->Plan(obs_t, objective_);
     step_in_plan_ = 0;
     last_plan_ms_ = timer.Millis();
+    replanned_ = true;
   }
   const auto a = last_plan_.actions[step_in_plan_].to(torch::kCPU, torch::kDouble).contiguous();
   ++step_in_plan_;

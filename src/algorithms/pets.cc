@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "mbrl/agent/mpc_agent.h"
@@ -27,12 +28,22 @@ namespace {
 // Random-stream identifiers: each component derives its own seed from the run seed.
 enum Stream : uint64_t { kEnvStream, kActionStream, kInitStream, kTrainStream, kRolloutStream, kPlanStream };
 
-std::string MetricsRow(const EpisodeMetrics& m) {
+std::string MetricsRow(const EpisodeMetrics& m, const std::vector<std::string>& stat_names) {
   char buf[512];
-  std::snprintf(buf, sizeof(buf), "%d,%lld,%d,%.6f,%d,%.6f,%.6f,%d,%.3f,%.3f,%.3f", m.episode,
+  std::snprintf(buf, sizeof(buf), "%d,%lld,%d,%.6f,%d,%.6f,%.6f,%d,%.3f,%.3f,%.3f,%d", m.episode,
                 static_cast<long long>(m.env_steps), m.steps, m.episode_return, m.random ? 1 : 0,
-                m.train_loss, m.holdout_loss, m.model_epochs, m.train_s, m.plan_ms, m.wall_s);
-  return buf;
+                m.train_loss, m.holdout_loss, m.model_epochs, m.train_s, m.plan_ms, m.wall_s,
+                m.interrupted ? 1 : 0);
+  std::string row = buf;
+  for (const auto& name : stat_names) {
+    row += ",";
+    const auto it = m.plan_stats.find(name);
+    if (it != m.plan_stats.end()) {
+      std::snprintf(buf, sizeof(buf), "%.6g", it->second);
+      row += buf;
+    }
+  }
+  return row;
 }
 
 // Model inputs and targets from every stored transition.
@@ -50,9 +61,12 @@ std::pair<torch::Tensor, torch::Tensor> TrainingData(const data::ReplayBuffer& b
 
 }  // namespace
 
-std::string MetricsCsvHeader() {
-  return "episode,env_steps,steps,return,random,model_train_loss,model_holdout_loss,model_epochs,"
-         "train_s,plan_ms_per_step,wall_s";
+std::string MetricsCsvHeader(const std::vector<std::string>& stat_names) {
+  std::string header =
+      "episode,env_steps,steps,return,random,model_train_loss,model_holdout_loss,model_epochs,"
+      "train_s,plan_ms_per_step,wall_s,interrupted";
+  for (const auto& name : stat_names) header += ",plan_" + name;
+  return header;
 }
 
 std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
@@ -91,8 +105,8 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   data::ReplayBuffer buffer(obs_dim, act_dim);
   std::mt19937_64 env_rng(DeriveSeed(seed, kEnvStream));
   std::mt19937_64 action_rng(DeriveSeed(seed, kActionStream));
-  std::string csv = MetricsCsvHeader() + "\n";
   std::vector<EpisodeMetrics> all;
+  std::set<std::string> stat_names;
   Stopwatch run_timer;
   models::TrainStats last_train;
 
@@ -115,6 +129,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     auto obs = env->Reset(env_rng);
     agent.Reset();
     double plan_ms_total = 0;
+    int plans = 0;
     for (int t = 0; t < length; ++t) {
       std::vector<double> action(act_dim);
       if (m.random) {
@@ -123,7 +138,11 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
         }
       } else {
         action = agent.Act(obs);
-        plan_ms_total += agent.last_plan_ms();
+        if (agent.replanned()) {
+          plan_ms_total += agent.last_plan_ms();
+          ++plans;
+          for (const auto& [name, value] : agent.last_plan().stats) m.plan_stats[name] += value;
+        }
       }
       const auto step = env->Step(action);
       buffer.Add(obs, action, step.reward, step.obs, step.terminated);
@@ -132,14 +151,24 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
       obs = step.obs;
       if (hooks.on_step) hooks.on_step(ep, t + 1, length, m.episode_return);
       if (step.terminated) break;
+      if (hooks.should_stop && hooks.should_stop()) {
+        m.interrupted = true;
+        break;
+      }
     }
     m.env_steps = buffer.Size();
     m.plan_ms = m.steps > 0 ? plan_ms_total / m.steps : 0;
+    for (auto& [name, value] : m.plan_stats) {
+      value /= std::max(plans, 1);
+      stat_names.insert(name);
+    }
     m.wall_s = run_timer.Seconds();
     all.push_back(m);
 
     // Persist everything the episode produced before reporting it.
-    csv += MetricsRow(m) + "\n";
+    const std::vector<std::string> names(stat_names.begin(), stat_names.end());
+    std::string csv = MetricsCsvHeader(names) + "\n";
+    for (const auto& row : all) csv += MetricsRow(row, names) + "\n";
     WriteTextAtomically(run_dir + "/metrics.csv", csv);
     if (config.pets.save_buffer) buffer.Save(run_dir + "/replay_buffer.bin");
     if (config.pets.save_model) models::SaveEnsemble(model, run_dir + "/model.pt");
@@ -148,6 +177,11 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
               ep, config.pets.episodes, m.steps, m.episode_return, m.random ? "random" : "mpc",
               m.plan_ms, m.train_loss, m.holdout_loss, m.wall_s);
     if (hooks.on_episode) hooks.on_episode(m);
+    if (m.interrupted) {
+      log->warn("run interrupted during episode {} after {} steps; data saved in {}", ep, m.steps,
+                run_dir);
+      break;
+    }
   }
   return all;
 }

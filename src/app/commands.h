@@ -8,5 +8,7 @@ namespace mbrl::app {
 
 /// Registers `train` on `app`; the returned function runs it (exit code) when it was chosen.
 std::function<int()> AddTrainCommand(CLI::App& app);
+/// Registers `toy` (the toy-barrier study).
+std::function<int()> AddToyCommand(CLI::App& app);
 
 }  // namespace mbrl::app

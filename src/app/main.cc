@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mbrl: PETS-style model-based reinforcement learning (LibTorch + MuJoCo)"};
   app.require_subcommand(1);
   auto run_train = mbrl::app::AddTrainCommand(app);
+  auto run_toy = mbrl::app::AddToyCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("train")) return run_train();
+    if (app.got_subcommand("toy")) return run_toy();
   } catch (const mbrl::ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

@@ -1,5 +1,7 @@
 // `mbrl train`: run PETS from a config.
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,6 +19,10 @@
 
 namespace mbrl::app {
 namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void OnStopSignal(int) { g_stop_requested.store(true); }
 
 struct TrainOptions {
   std::string config_path;
@@ -92,14 +98,22 @@ int RunTrain(const TrainOptions& opt) {
                   "episode %d/%d  steps %lld  return %8.2f  %s  plan %.1f ms/step  "
                   "model mse %.5f  took %s  ETA %s",
                   m.episode, episodes, static_cast<long long>(m.env_steps), m.episode_return,
-                  m.random ? "(random)" : "(mpc)   ", m.plan_ms, m.holdout_loss,
+                  m.interrupted ? "(stopped)" : m.random ? "(random)" : "(mpc)   ", m.plan_ms, m.holdout_loss,
                   FormatDuration(took).c_str(), FormatDuration(eta).c_str());
     progress.Clear();
     lines.Line(buf);
   };
+  // Ctrl-C / SIGTERM: finish the current step, save the partial episode, exit 130.
+  hooks.should_stop = [] { return g_stop_requested.load(); };
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
   std::printf("run directory: %s\n", out.c_str());
   std::fflush(stdout);
-  algorithms::RunPets(config, device.device, out, hooks);
+  const auto metrics = algorithms::RunPets(config, device.device, out, hooks);
+  if (!metrics.empty() && metrics.back().interrupted) {
+    std::fprintf(stderr, "interrupted: data up to the last step is saved in %s\n", out.c_str());
+    return 130;
+  }
   std::printf("done: %s/metrics.csv\n", out.c_str());
   return 0;
 }

@@ -320,7 +320,12 @@ Config LoadConfig(const LoadOptions& options) {
 
   if (!options.planner.empty()) {
     const std::string dir = PlannerDirFor(options.config_path);
-    const std::string file = dir + "/" + options.planner + ".yaml";
+    // Planner names use '-', their files '_' (cem-gd -> cem_gd.yaml); either spelling works.
+    std::string file_stem = options.planner;
+    std::replace(file_stem.begin(), file_stem.end(), '-', '_');
+    std::string type_name = options.planner;
+    std::replace(type_name.begin(), type_name.end(), '_', '-');
+    const std::string file = dir + "/" + file_stem + ".yaml";
     std::error_code ec;
     YAML::Node planner;
     if (fs::is_regular_file(file, ec)) {
@@ -330,11 +335,13 @@ Config LoadConfig(const LoadOptions& options) {
       sources.Set("planner", file);
     } else {
       const auto& types = PlannerTypes();
-      if (std::find(types.begin(), types.end(), options.planner) == types.end()) {
-        std::vector<std::string> valid = PlannerFilesIn(dir);
-        for (const auto& t : types) {
-          if (std::find(valid.begin(), valid.end(), t) == valid.end()) valid.push_back(t);
+      if (std::find(types.begin(), types.end(), type_name) == types.end()) {
+        std::vector<std::string> valid = types;
+        for (std::string f : PlannerFilesIn(dir)) {
+          std::replace(f.begin(), f.end(), '_', '-');
+          if (std::find(valid.begin(), valid.end(), f) == valid.end()) valid.push_back(f);
         }
+        std::sort(valid.begin(), valid.end());
         std::string list;
         for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
         throw ConfigError("--planner: unknown planner '" + options.planner +
@@ -342,12 +349,12 @@ Config LoadConfig(const LoadOptions& options) {
       }
       // A built-in type without a file: its defaults.
       planner = YAML::Node(YAML::NodeType::Map);
-      planner["type"] = options.planner;
+      planner["type"] = type_name;
       sources.EraseUnder("planner");
       sources.Set("planner", "--planner " + options.planner);
     }
     if (!planner.IsMap()) throw ConfigError(file + ": expected a mapping of planner keys");
-    if (!planner["type"].IsDefined()) planner["type"] = options.planner;
+    if (!planner["type"].IsDefined()) planner["type"] = type_name;
     root["planner"] = planner;
   }
 

@@ -2,6 +2,7 @@
 
 #include "mbrl/core/error.h"
 #include "mbrl/env/cartpole_swingup.h"
+#include "mbrl/env/toy_barrier.h"
 
 namespace mbrl::env {
 namespace {
@@ -12,15 +13,17 @@ namespace {
 }
 }  // namespace
 
-std::vector<std::string> TaskNames() { return {"cartpole_swingup"}; }
+std::vector<std::string> TaskNames() { return {"cartpole_swingup", "toy_barrier"}; }
 
 std::unique_ptr<Env> MakeEnv(const std::string& name) {
   if (name == "cartpole_swingup") return std::make_unique<CartpoleSwingupEnv>();
+  if (name == "toy_barrier") return std::make_unique<ToyBarrierEnv>();
   UnknownTask(name);
 }
 
 std::unique_ptr<Task> MakeTask(const std::string& name) {
   if (name == "cartpole_swingup") return std::make_unique<CartpoleSwingupTask>();
+  if (name == "toy_barrier") return std::make_unique<ToyBarrierTask>();
   UnknownTask(name);
 }
 

@@ -31,12 +31,13 @@ ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,
   }
 }
 
-torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& action) {
+torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& action,
+                                 Propagation mode) {
   const int64_t M = obs.size(0);
   const int64_t E = model_->ensemble_size();
   const auto input = torch::cat({task_.PreprocessObs(obs), action}, 1);  // [M, I]
   torch::Tensor mean, logvar;                                           // [M, O]
-  switch (propagation_) {
+  switch (mode) {
     case Propagation::kTsInf: {
       // Row r = b * P + p belongs to member p % E: view [M / E, E, I] and put E first.
       const auto in = input.view({M / E, E, -1}).transpose(0, 1);  // [E, M / E, I]
@@ -68,16 +69,26 @@ torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& 
     }
   }
   torch::Tensor pred = mean;  // [M, O]
-  if (propagation_ != Propagation::kMean) {
+  if (mode != Propagation::kMean) {
     pred = mean + torch::exp(0.5 * logvar) * torch::randn(mean.sizes(), generator_, mean.options());
   }
   return task_.NextObsFromPrediction(obs, pred);
 }
 
 torch::Tensor ModelRollout::Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) {
+  return Rollout(obs, actions, propagation_, particles_);
+}
+
+torch::Tensor ModelRollout::EvaluateDeterministic(const torch::Tensor& obs,
+                                                  const torch::Tensor& actions) {
+  return Rollout(obs, actions, Propagation::kMean, 1);
+}
+
+torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tensor& actions,
+                                    Propagation mode, int64_t particles) {
   CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
   CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
-  const int64_t B = actions.size(0), H = actions.size(1), P = particles_;
+  const int64_t B = actions.size(0), H = actions.size(1), P = particles;
   const int64_t M = B * P;
   const auto float_opts = actions.options();
   auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
@@ -85,7 +96,7 @@ torch::Tensor ModelRollout::Evaluate(const torch::Tensor& obs, const torch::Tens
   auto alive = torch::ones({M}, float_opts);                              // [M]
   for (int64_t t = 0; t < H; ++t) {
     const auto a = actions.select(1, t).repeat_interleave(P, 0);  // [M, A]
-    const auto next = Step(state, a);                            // [M, O]
+    const auto next = Step(state, a, mode);                      // [M, O]
     returns = returns + alive * task_.Reward(state, a, next);
     alive = alive * (1.0 - task_.Terminated(next).to(float_opts.dtype()));
     state = next;

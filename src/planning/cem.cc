@@ -21,14 +21,16 @@ torch::Tensor CemPlanner::InitialVariance() const {
 
 CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective& objective,
                                    torch::Tensor mean, torch::Tensor variance,
-                                   int64_t population) {
+                                   int64_t population, int64_t keep_top,
+                                   bool include_mean) {
   torch::NoGradGuard no_grad;
   const int64_t H = horizon(), A = action_dim();
   CheckShape(mean, {H, A}, "CEM mean");
   CheckShape(variance, {H, A}, "CEM variance");
   const int64_t num_elites =
       std::max<int64_t>(1, static_cast<int64_t>(std::llround(config_.elite_ratio * population)));
-  Search out{mean.clone(), -std::numeric_limits<double>::infinity(), mean, 0};
+  Search out{mean.clone(), -std::numeric_limits<double>::infinity(), mean, 0, {}, {}};
+  const int64_t num_keep = std::min(std::max<int64_t>(keep_top, 1), population);
   for (int it = 0; it < config_.iterations; ++it) {
     // Cap the variance so that 2 standard deviations stay inside the bounds.
     const auto lb_dist = mean - low();
@@ -43,11 +45,14 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
       z = torch::where(outside, torch::randn(z.sizes(), generator_, z.options()), z);
     }
     z = z.clamp(-2.0, 2.0);
-    const auto samples = Clamp(mean + z * var.sqrt());    // [B, H, A]
+    auto samples = Clamp(mean + z * var.sqrt());  // [B, H, A]
+    if (include_mean) samples[population - 1] = Clamp(mean);
     const auto returns = objective.Evaluate(obs, samples);  // [B]
-    const auto top = returns.topk(num_elites);
-    const auto elite_returns = std::get<0>(top);                // [K]
-    const auto elites = samples.index_select(0, std::get<1>(top));  // [K, H, A]
+    const auto top = returns.topk(std::max(num_elites, num_keep));
+    const auto elite_returns = std::get<0>(top).narrow(0, 0, num_elites);  // [K]
+    const auto elites = samples.index_select(0, std::get<1>(top).narrow(0, 0, num_elites));
+    out.top = samples.index_select(0, std::get<1>(top).narrow(0, 0, num_keep));  // [k, H, A]
+    out.top_returns = std::get<0>(top).narrow(0, 0, num_keep);                   // [k]
     const double it_best = elite_returns[0].item<double>();
     if (it_best > out.best_return) {
       out.best_return = it_best;

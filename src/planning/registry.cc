@@ -5,6 +5,8 @@
 
 #include "mbrl/core/error.h"
 #include "mbrl/planning/cem.h"
+#include "mbrl/planning/cem_gd.h"
+#include "mbrl/planning/grad.h"
 
 namespace mbrl::planning {
 namespace {
@@ -16,6 +18,18 @@ const std::map<std::string, Factory>& Factories() {
       {"cem",
        [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
          return std::make_unique<CemPlanner>(c.cem, std::move(s), d, seed);
+       }},
+      {"cem-gd",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<CemGdPlanner>(c.cem_gd, std::move(s), d, seed);
+       }},
+      {"grad",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<GradPlanner>(c.grad, std::move(s), d, seed);
+       }},
+      {"grad-mpc",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<GradMpcPlanner>(c.grad_mpc, std::move(s), d, seed);
        }},
   };
   return kFactories;

@@ -59,12 +59,27 @@ TEST(Pets, TinyCartpoleRunWritesEveryRunDirectoryFile) {
   std::vector<std::string> lines;
   while (std::getline(csv, line)) lines.push_back(line);
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(lines[0], MetricsCsvHeader());
+  EXPECT_EQ(lines[0], MetricsCsvHeader({"best_return", "iterations"}));  // CEM statistics
   EXPECT_EQ(lines[2].rfind("2,400,200,", 0), 0u) << lines[2];
   EXPECT_EQ(data::ReplayBuffer::Load(dir + "/replay_buffer.bin").Size(), 400);
   models::GaussianEnsemble model(config.model, 6, 4);
   EXPECT_NO_THROW(models::LoadEnsemble(model, dir + "/model.pt"));
   EXPECT_NE(ReadFile(dir + "/log.txt").find("episode 2/2"), std::string::npos);
+}
+
+TEST(Pets, StopRequestSavesThePartialEpisode) {
+  const auto dir = mbrl::testing::TempDir() + "/run";
+  int steps = 0;
+  PetsHooks hooks;
+  hooks.on_step = [&](int, int, int, double) { ++steps; };
+  hooks.should_stop = [&] { return steps == 230; };
+  const auto metrics = RunPets(TinyCartpole({"pets.episodes=3"}), torch::kCPU, dir, hooks);
+  ASSERT_EQ(metrics.size(), 2u);
+  EXPECT_TRUE(metrics[1].interrupted);
+  EXPECT_EQ(metrics[1].steps, 30);
+  EXPECT_EQ(data::ReplayBuffer::Load(dir + "/replay_buffer.bin").Size(), 230);
+  EXPECT_NE(ReadFile(dir + "/metrics.csv").find("\n2,230,30,"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/model.pt"));
 }
 
 TEST(Pets, SameConfigAndSeedGiveTheSameReturns) {

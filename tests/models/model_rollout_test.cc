@@ -77,5 +77,35 @@ TEST(ModelRollout, ReturnEqualsSumOfTaskRewardsAlongTheMeanTrajectory) {
   EXPECT_NEAR(rollout.Evaluate(obs, actions).item<double>(), expected, 1e-5);
 }
 
+TEST(ModelRollout, MeanGradientsMatchFiniteDifferences) {
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  model->to(torch::kDouble);
+  model->normalizer()->Fit(torch::randn({50, 6}, torch::kDouble));
+  config::RolloutConfig rc;
+  rc.propagation = "tsinf";  // EvaluateDeterministic ignores it and uses the mean
+  rc.particles = 2;
+  ModelRollout rollout(model, task, rc, torch::kCPU, 1);
+  const auto obs = torch::tensor({0.1, 2.5, -0.3, 0.4}, torch::kDouble);
+  torch::manual_seed(3);
+  const auto actions = torch::rand({2, 4, 1}, torch::kDouble) * 2 - 1;
+  auto leaf = actions.clone().requires_grad_(true);
+  const auto grad = torch::autograd::grad({rollout.EvaluateDeterministic(obs, leaf).sum()}, {leaf})[0];
+  torch::NoGradGuard no_grad;
+  const double h = 1e-6;
+  for (int64_t b = 0; b < 2; ++b) {
+    for (int64_t t = 0; t < 4; ++t) {
+      auto plus = actions.clone(), minus = actions.clone();
+      plus[b][t][0] += h;
+      minus[b][t][0] -= h;
+      const double fd = (rollout.EvaluateDeterministic(obs, plus)[b].item<double>() -
+                         rollout.EvaluateDeterministic(obs, minus)[b].item<double>()) /
+                        (2 * h);
+      EXPECT_NEAR(grad[b][t][0].item<double>(), fd, 1e-6 * std::max(1.0, std::abs(fd)))
+          << b << "," << t;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mbrl::models

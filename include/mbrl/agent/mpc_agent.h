@@ -23,6 +23,8 @@ class MpcAgent {
   const planning::PlanResult& last_plan() const { return last_plan_; }
   /// Milliseconds spent in the most recent Act() call's planning (0 if it did not replan).
   double last_plan_ms() const { return last_plan_ms_; }
+  /// Whether the most recent Act() call planned (rather than following the previous plan).
+  bool replanned() const { return replanned_; }
   planning::Planner& planner() { return *planner_; }
 
  private:
@@ -33,6 +35,7 @@ class MpcAgent {
   planning::PlanResult last_plan_;
   int64_t step_in_plan_ = 0;
   double last_plan_ms_ = 0;
+  bool replanned_ = false;
 };
 
 }  // namespace mbrl::agent

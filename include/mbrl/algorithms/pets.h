@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ struct EpisodeMetrics {
   double train_s = 0;         ///< seconds spent training before this episode
   double plan_ms = 0;         ///< mean planning time per step (ms)
   double wall_s = 0;          ///< seconds since the run started
+  bool interrupted = false;   ///< the run was stopped during this episode (a partial episode)
+  std::map<std::string, double> plan_stats;  ///< planner statistics averaged over the episode's plans
 };
 
 /// Callbacks around the loop (the CLI draws progress with them).
@@ -35,6 +38,9 @@ struct PetsHooks {
   std::function<void(const std::string& phase)> on_phase;                 ///< "training model", ...
   std::function<void(int episode, int step, int length, double ret)> on_step;  ///< each env step
   std::function<void(const EpisodeMetrics&)> on_episode;                  ///< after each episode
+  /// Polled every step; returning true ends the run after saving what was collected so far
+  /// (the partial episode's transitions, its metrics row and the model).
+  std::function<bool()> should_stop;
 };
 
 /// Runs PETS as configured, writing into `run_dir` (created if missing): config.yaml,
@@ -42,7 +48,8 @@ struct PetsHooks {
 std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
                                     const std::string& run_dir, const PetsHooks& hooks = {});
 
-/// The header line of metrics.csv.
-std::string MetricsCsvHeader();
+/// The header line of metrics.csv: the fixed columns, then `plan_<stat>` for every planner
+/// statistic in `stat_names`.
+std::string MetricsCsvHeader(const std::vector<std::string>& stat_names = {});
 
 }  // namespace mbrl::algorithms

@@ -11,7 +11,7 @@ namespace mbrl::config {
 
 /// The planner types that have a config struct (the planning registry constructs them).
 inline const std::vector<std::string>& PlannerTypes() {
-  static const std::vector<std::string> kTypes = {"cem"};
+  static const std::vector<std::string> kTypes = {"cem", "cem-gd", "grad", "grad-mpc"};
   return kTypes;
 }
 
@@ -93,7 +93,7 @@ struct CemConfig {
   double elite_ratio = 0.1;        // fraction of samples kept as elites
   int iterations = 5;              // CEM iterations per plan
   double alpha = 0.1;              // smoothing: new = alpha * old + (1 - alpha) * elite stats
-  std::string return_mode = "best";  // best: best sequence seen; mean: final mean
+  std::string return_mode = "mean";  // mean: final mean (PETS); best: best sequence seen
   double min_variance = 1e-3;      // stop early once the largest variance falls below this
 
   template <class V>
@@ -107,15 +107,93 @@ struct CemConfig {
   }
 };
 
+/// Gradient ascent with a backtracking line search (CEM-GD paper, section 2.2).
+struct LineSearchConfig {
+  int grad_steps = 10;           // G gradient updates per sequence
+  double eta_init = 0.01;        // first step size tried at every update
+  double rho = 0.67;             // step size shrink factor after a trial that did not improve
+  int line_search_trials = 8;    // J trials per update; a sequence whose J trials fail stops
+
+  template <class V>
+  void Visit(V& v) {
+    v.Field("grad_steps", grad_steps, InRange(0, 100000));
+    v.Field("eta_init", eta_init, Positive());
+    v.Field("rho", rho, Between(0.0, 1.0));
+    v.Field("line_search_trials", line_search_trials, InRange(1, 1000));
+  }
+};
+
+/// Grad: one random sequence refined by line-search gradient ascent.
+struct GradConfig {
+  LineSearchConfig line_search;  // the refinement
+  bool warm_start = false;       // start from the shifted previous plan instead of a random one
+
+  template <class V>
+  void Visit(V& v) {
+    line_search.Visit(v);
+    v.Field("warm_start", warm_start, Any<bool>());
+  }
+};
+
+/// CEM-GD (Huang 2021, Algorithm 1): a CEM stage (n_init samples at t = 0, n_r afterwards around
+/// the warm start) whose top_k sequences are refined by line-search gradient ascent.
+struct CemGdConfig {
+  int n_init = 15000;         // CEM samples at the first step of an episode (all iterations)
+  int n_r = 50;               // CEM samples at later steps (all iterations)
+  int cem_iterations = 1;     // CEM iterations in the sampling stage (samples split evenly)
+  double elite_ratio = 0.1;   // elites of the CEM stage when cem_iterations > 1
+  double alpha = 0.1;         // CEM smoothing when cem_iterations > 1
+  int top_k = 1;              // sequences handed to the gradient stage
+  bool keep_warm_start = true;  // t > 0: the warm start itself is one of the n_r candidates
+  LineSearchConfig line_search;  // the refinement
+
+  template <class V>
+  void Visit(V& v) {
+    v.Field("n_init", n_init, InRange(1, 100000000));
+    v.Field("n_r", n_r, InRange(1, 100000000));
+    v.Field("cem_iterations", cem_iterations, InRange(1, 10000));
+    v.Field("elite_ratio", elite_ratio, Between(0.0, 1.0));
+    v.Field("alpha", alpha, InRange(0.0, 1.0));
+    v.Field("top_k", top_k, InRange(1, 100000));
+    v.Field("keep_warm_start", keep_warm_start, Any<bool>());
+    line_search.Visit(v);
+  }
+};
+
+/// Grad-MPC (Bharadhwaj et al. 2020, Algorithm 1): many random candidates refined together by
+/// a first-order optimiser on their summed predicted returns.
+struct GradMpcConfig {
+  int candidates = 1000;           // J candidate sequences ~ N(0, 1), clamped to the bounds
+  int iterations = 40;             // I optimiser steps
+  std::string optimizer = "adam";  // adam | sgd
+  double learning_rate = 0.01;     // optimiser step size on the actions
+  bool warm_start = true;          // the shifted previous plan replaces one candidate
+
+  template <class V>
+  void Visit(V& v) {
+    v.Field("candidates", candidates, InRange(1, 100000000));
+    v.Field("iterations", iterations, InRange(0, 100000));
+    v.Field("optimizer", optimizer, OneOf({"adam", "sgd"}));
+    v.Field("learning_rate", learning_rate, Positive());
+    v.Field("warm_start", warm_start, Any<bool>());
+  }
+};
+
 /// The planner section: `type` picks the planner and which fields are valid beside it.
 struct PlannerConfig {
   std::string type = "cem";  // planner name (see PlannerTypes())
   CemConfig cem;             // fields when type == cem
+  CemGdConfig cem_gd;        // fields when type == cem-gd
+  GradConfig grad;           // fields when type == grad
+  GradMpcConfig grad_mpc;    // fields when type == grad-mpc
 
   template <class V>
   void Visit(V& v) {
     v.Field("type", type, OneOf(PlannerTypes()));
     if (type == "cem") cem.Visit(v);
+    if (type == "cem-gd") cem_gd.Visit(v);
+    if (type == "grad") grad.Visit(v);
+    if (type == "grad-mpc") grad_mpc.Visit(v);
   }
 };
 

@@ -10,9 +10,15 @@ namespace mbrl {
 class TrajectoryObjective {
  public:
   virtual ~TrajectoryObjective() = default;
-  /// obs [O], actions [B, H, A] -> predicted returns [B]. Differentiable in `actions` when called
-  /// with gradients enabled.
+  /// obs [O], actions [B, H, A] -> predicted returns [B], with the configured (possibly
+  /// stochastic) propagation. Differentiable in `actions` when called with gradients enabled.
   virtual torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) = 0;
+  /// The deterministic variant gradient planners use (ModelRollout: the ensemble mean). Rows are
+  /// independent, so the gradient of the sum gives each row's own gradient. Default: Evaluate.
+  virtual torch::Tensor EvaluateDeterministic(const torch::Tensor& obs,
+                                              const torch::Tensor& actions) {
+    return Evaluate(obs, actions);
+  }
 };
 
 }  // namespace mbrl

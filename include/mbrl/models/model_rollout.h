@@ -31,12 +31,18 @@ class ModelRollout : public TrajectoryObjective {
   /// obs [O], actions [B, H, A] -> mean predicted return over particles [B]. Particles whose
   /// trajectory terminated stop accruing reward; non-finite returns become -1e10.
   torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) override;
+  /// The same with `mean` propagation (one particle, no sampling), whatever the configured mode.
+  torch::Tensor EvaluateDeterministic(const torch::Tensor& obs,
+                                      const torch::Tensor& actions) override;
   /// Particles per sequence actually used (1 for mean propagation).
   int64_t particles() const { return particles_; }
 
  private:
+  // Returns [B] of rolling out actions [B, H, A] with `mode` and `particles` per sequence.
+  torch::Tensor Rollout(const torch::Tensor& obs, const torch::Tensor& actions, Propagation mode,
+                        int64_t particles);
   // One model step: obs [M, O], action [M, A] -> next obs [M, O].
-  torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action);
+  torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action, Propagation mode);
 
   GaussianEnsemble model_;
   const env::Task& task_;

@@ -14,16 +14,22 @@ class CemPlanner : public Planner {
              uint64_t seed);
   PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
-  /// Runs CEM from `mean` [H, A] with `population` samples per iteration (used by composed
-  /// planners). Returns the best sequence seen and the final mean.
+  /// What one CEM search found.
   struct Search {
-    torch::Tensor best;   ///< [H, A]
-    double best_return;   ///< objective of `best`
-    torch::Tensor mean;   ///< [H, A] final mean
-    int iterations;       ///< iterations run
+    torch::Tensor best;         ///< best sequence sampled [H, A]
+    double best_return;         ///< objective of `best`
+    torch::Tensor mean;         ///< final mean [H, A]
+    int iterations;             ///< iterations run
+    torch::Tensor top;          ///< the `keep_top` best samples of the last iteration [k, H, A]
+    torch::Tensor top_returns;  ///< their objective values [k], best first
   };
+  /// Runs CEM from `mean` [H, A] and `variance` [H, A] with `population` samples per iteration
+  /// (composed planners call this with their own sizes). Keeps the `keep_top` best samples of the
+  /// last iteration (clamped to the population). With `include_mean`, the current mean replaces
+  /// the last sample of every iteration, so a good warm start cannot be lost to sampling noise.
   Search Run(const torch::Tensor& obs, TrajectoryObjective& objective, torch::Tensor mean,
-             torch::Tensor variance, int64_t population);
+             torch::Tensor variance, int64_t population, int64_t keep_top = 1,
+             bool include_mean = false);
 
   /// The initial variance [H, A]: (high - low)^2 / 16.
   torch::Tensor InitialVariance() const;

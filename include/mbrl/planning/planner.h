@@ -14,6 +14,7 @@ struct PlanResult {
   torch::Tensor actions;                ///< the plan [H, A], within bounds
   double expected_return = 0;           ///< the objective's value of `actions` (as planned)
   std::map<std::string, double> stats;  ///< planner-specific numbers (iterations, ...)
+  torch::Tensor initial_actions;        ///< [H, A] before gradient refinement (refining planners)
 };
 
 /// Action bounds and horizon shared by every planner.

@@ -1,0 +1,29 @@
+#pragma once
+// Line-search gradient ascent on action sequences (CEM-GD paper, section 2.2), batched over rows.
+#include <torch/torch.h>
+
+#include "mbrl/config/config.h"
+#include "mbrl/core/trajectory_objective.h"
+
+namespace mbrl::planning {
+
+/// The outcome of refining k sequences.
+struct Refinement {
+  torch::Tensor actions;  ///< refined sequences [k, H, A], within bounds
+  torch::Tensor returns;  ///< their deterministic returns [k]
+  torch::Tensor initial;  ///< deterministic returns before refinement [k]
+  int64_t trials = 0;     ///< line-search trials evaluated, summed over rows and updates
+  int64_t accepted = 0;   ///< steps accepted, summed over rows
+};
+
+/// Refines actions [k, H, A] with `grad_steps` updates of gradient ascent on the objective's
+/// deterministic return. Each update starts every row at eta_init and tries
+/// a' = clamp(a + eta * grad), accepting the first a' whose return is strictly higher, else
+/// eta <- rho * eta, at most `line_search_trials` times; a row whose trials all fail stops.
+/// All rows move in one batch (one forward/backward per update, one forward per trial).
+/// Only the action tensor requires gradients.
+Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Tensor& obs,
+                                const torch::Tensor& actions, const config::LineSearchConfig& config,
+                                const torch::Tensor& low, const torch::Tensor& high);
+
+}  // namespace mbrl::planning

@@ -1,0 +1,83 @@
+#include "mbrl/algorithms/toy_study.h"
+
+#include <random>
+
+#include "mbrl/agent/mpc_agent.h"
+#include "mbrl/core/seeding.h"
+#include "mbrl/env/toy_barrier.h"
+#include "mbrl/planning/registry.h"
+
+namespace mbrl::algorithms {
+namespace {
+std::vector<std::array<double, 2>> ToPoints(const torch::Tensor& positions) {  // [T, 2]
+  const auto p = positions.to(torch::kCPU, torch::kDouble).contiguous();
+  std::vector<std::array<double, 2>> out(p.size(0));
+  for (int64_t i = 0; i < p.size(0); ++i) out[i] = {p[i][0].item<double>(), p[i][1].item<double>()};
+  return out;
+}
+}  // namespace
+
+ToyTrial RunToyTrial(int n_init, const ToyStudyOptions& options, uint64_t trial_seed) {
+  using env::ToyBarrier;
+  env::ToyBarrierEnv env;
+  env::ToyBarrierObjective objective;
+  config::PlannerConfig pc;
+  pc.type = "cem-gd";
+  pc.cem_gd.n_init = n_init;
+  pc.cem_gd.n_r = options.n_r;
+  pc.cem_gd.cem_iterations = options.cem_iterations;
+  pc.cem_gd.line_search = options.line_search;
+  planning::PlanSpace space{torch::full({2}, -ToyBarrier::kBound), torch::full({2}, ToyBarrier::kBound),
+                            options.horizon};
+  agent::MpcAgent agent(planning::MakePlanner(pc, space, torch::kCPU, trial_seed), objective, 1,
+                        torch::kCPU);
+  std::mt19937_64 rng(trial_seed);
+  auto obs = env.Reset(rng);
+  agent.Reset();
+  ToyTrial trial;
+  trial.path.push_back({obs[0], obs[1]});
+  bool crossed = false;
+  for (int t = 0; t < options.steps; ++t) {
+    const auto action = agent.Act(obs);
+    if (t == 0) {
+      torch::NoGradGuard no_grad;
+      const auto start = torch::tensor({obs[0], obs[1]}, torch::kFloat);
+      const auto& plan = agent.last_plan();
+      trial.first_init = ToPoints(objective.Positions(start, plan.initial_actions.unsqueeze(0))[0]);
+      trial.first_refined = ToPoints(objective.Positions(start, plan.actions.unsqueeze(0))[0]);
+    }
+    const auto step = env.Step(action);
+    trial.episode_return += step.reward;
+    // The first time the path crosses the barrier's x, note which side it is on.
+    if (!crossed && obs[0] < ToyBarrier::kCentreX && step.obs[0] >= ToyBarrier::kCentreX) {
+      crossed = true;
+      const double w = (ToyBarrier::kCentreX - obs[0]) / (step.obs[0] - obs[0]);
+      trial.below = obs[1] + w * (step.obs[1] - obs[1]) < ToyBarrier::kCentreY;
+    }
+    obs = step.obs;
+    trial.path.push_back({obs[0], obs[1]});
+  }
+  return trial;
+}
+
+std::vector<ToyStudyRow> RunToyStudy(const ToyStudyOptions& options,
+                                     const std::function<void(int, int, const ToyTrial&)>& on_trial) {
+  std::vector<ToyStudyRow> rows;
+  for (int n : options.n_init) {
+    ToyStudyRow row;
+    row.n_init = n;
+    for (int i = 0; i < options.trials; ++i) {
+      const ToyTrial trial = RunToyTrial(n, options, DeriveSeed(options.seed, i));
+      ++row.trials;
+      row.below += trial.below ? 1 : 0;
+      row.mean_return += trial.episode_return;
+      if (on_trial) on_trial(n, i, trial);
+    }
+    row.fraction = row.trials > 0 ? static_cast<double>(row.below) / row.trials : 0;
+    row.mean_return /= std::max(row.trials, 1);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace mbrl::algorithms

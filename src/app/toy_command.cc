@@ -1,0 +1,139 @@
+// `mbrl toy`: the CEM-GD paper's toy-barrier study (Figure 2c).
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "mbrl/algorithms/toy_study.h"
+#include "mbrl/core/atomic_file.h"
+#include "mbrl/core/error.h"
+#include "mbrl/core/progress.h"
+#include "mbrl/core/timer.h"
+
+namespace mbrl::app {
+namespace {
+
+struct ToyOptions {
+  std::string n_init = "10,50,100,500,1000,5000";
+  algorithms::ToyStudyOptions study;
+  std::string out = "results/toy_barrier";
+  bool quiet = false;
+};
+
+std::vector<int> ParseIntList(const std::string& text, const std::string& flag) {
+  std::vector<int> values;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      size_t used = 0;
+      const int v = std::stoi(item, &used);
+      if (used != item.size() || v < 1) throw std::invalid_argument("");
+      values.push_back(v);
+    } catch (const std::exception&) {
+      throw ConfigError(flag + ": expected a comma-separated list of positive integers, got '" +
+                        text + "'");
+    }
+  }
+  if (values.empty()) throw ConfigError(flag + ": expected at least one value");
+  return values;
+}
+
+void AppendPath(std::string& csv, const char* kind, int n_init, int trial, const char* stage,
+                const std::vector<std::array<double, 2>>& points) {
+  char buf[160];
+  for (size_t i = 0; i < points.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), "%s,%d,%d,%s,%zu,%.6f,%.6f\n", kind, n_init, trial, stage, i,
+                  points[i][0], points[i][1]);
+    csv += buf;
+  }
+}
+
+int RunToy(ToyOptions opt) {
+  opt.study.n_init = ParseIntList(opt.n_init, "--n-init");
+  std::error_code ec;
+  std::filesystem::create_directories(opt.out, ec);
+  if (ec) throw Error("cannot create " + opt.out + ": " + ec.message());
+
+  Progress progress(stderr, !opt.quiet);
+  const int total = static_cast<int>(opt.study.n_init.size()) * opt.study.trials;
+  int done = 0;
+  bool have_fail = false, have_success = false;
+  std::string paths = "kind,n_init,trial,stage,step,x,y\n";
+  Stopwatch timer;
+  const auto rows = algorithms::RunToyStudy(
+      opt.study, [&](int n_init, int trial, const algorithms::ToyTrial& t) {
+        ++done;
+        // Keep one failed and one successful episode (the first of each) for the figure.
+        if ((t.below && !have_success) || (!t.below && !have_fail)) {
+          const char* kind = t.below ? "success" : "failed";
+          AppendPath(paths, kind, n_init, trial, "executed", t.path);
+          AppendPath(paths, kind, n_init, trial, "first_plan_initial", t.first_init);
+          AppendPath(paths, kind, n_init, trial, "first_plan_refined", t.first_refined);
+          (t.below ? have_success : have_fail) = true;
+        }
+        const double eta = timer.Seconds() / done * (total - done);
+        char buf[160];
+        std::snprintf(buf, sizeof(buf), "toy: N_init %d  trial %d/%d  (%d/%d, ETA %s)", n_init,
+                      trial + 1, opt.study.trials, done, total, FormatDuration(eta).c_str());
+        progress.Update(buf);
+      });
+  progress.Clear();
+
+  std::string csv = "n_init,n_r,trials,below,fraction_below,mean_return\n";
+  std::printf("%8s %6s %8s %8s %12s\n", "N_init", "N_r", "trials", "below", "fraction");
+  for (const auto& r : rows) {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "%d,%d,%d,%d,%.4f,%.4f\n", r.n_init, opt.study.n_r, r.trials,
+                  r.below, r.fraction, r.mean_return);
+    csv += buf;
+    std::printf("%8d %6d %8d %8d %12.3f\n", r.n_init, opt.study.n_r, r.trials, r.below, r.fraction);
+  }
+  WriteTextAtomically(opt.out + "/success.csv", csv);
+  WriteTextAtomically(opt.out + "/paths.csv", paths);
+  std::printf("wrote %s/success.csv and %s/paths.csv (%.0f s); plot: /usr/bin/python3 "
+              "scripts/plot_toy.py %s\n",
+              opt.out.c_str(), opt.out.c_str(), timer.Seconds(), opt.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> AddToyCommand(CLI::App& app) {
+  auto opt = std::make_shared<ToyOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "toy", "Toy barrier study (CEM-GD Fig. 2c): fraction of CEM-GD episodes passing below the "
+             "barrier for each N_init");
+  cmd->add_option("--n-init", opt->n_init, "comma-separated N_init values")->capture_default_str();
+  cmd->add_option("--trials", opt->study.trials, "episodes per N_init")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--n-r", opt->study.n_r, "samples at every later step")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", opt->study.steps, "MPC steps per episode")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--horizon", opt->study.horizon, "planning horizon")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", opt->study.seed, "base seed")->capture_default_str();
+  cmd->add_option("--cem-iterations", opt->study.cem_iterations,
+                  "CEM iterations sharing each step's samples")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--eta-init", opt->study.line_search.eta_init, "line search: first step size")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--grad-steps", opt->study.line_search.grad_steps, "gradient updates (G)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("-o,--out", opt->out, "output directory (success.csv, paths.csv)")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", opt->quiet, "no live progress line");
+  return [opt]() { return RunToy(*opt); };
+}
+
+}  // namespace mbrl::app

@@ -1,0 +1,136 @@
+#include <gtest/gtest.h>
+
+#include "mbrl/planning/cem.h"
+#include "mbrl/planning/cem_gd.h"
+#include "mbrl/planning/grad.h"
+#include "mbrl/planning/gradient_refiner.h"
+#include "mbrl/planning/registry.h"
+
+namespace mbrl::planning {
+namespace {
+
+// -||a - target||^2 summed over the sequence: concave, optimum at `target`.
+class Quadratic : public TrajectoryObjective {
+ public:
+  explicit Quadratic(torch::Tensor target) : target_(std::move(target)) {}
+  torch::Tensor Evaluate(const torch::Tensor&, const torch::Tensor& actions) override {
+    lo = std::min(lo, actions.min().item<double>());
+    hi = std::max(hi, actions.max().item<double>());
+    return -(actions - target_).square().sum({1, 2});
+  }
+  double lo = 1e9, hi = -1e9;  // range of every action evaluated
+
+ private:
+  torch::Tensor target_;  // [H, A]
+};
+
+PlanSpace Space(int64_t horizon, int64_t action_dim, double bound) {
+  return {torch::full({action_dim}, -bound), torch::full({action_dim}, bound), horizon};
+}
+
+torch::Tensor Target() { return torch::tensor({0.5f, -0.4f, 0.3f, 0.0f, -0.7f, 0.2f}).view({3, 2}); }
+
+TEST(GradPlanner, ReachesTheOptimumOfAConcaveObjective) {
+  Quadratic objective(Target());
+  config::GradConfig c;
+  c.line_search.grad_steps = 60;
+  c.line_search.eta_init = 0.3;
+  GradPlanner planner(c, Space(3, 2, 1.0), torch::kCPU, 1);
+  const auto result = planner.Plan(torch::zeros({1}), objective);
+  EXPECT_LT((result.actions - Target()).abs().max().item<double>(), 1e-3);
+  EXPECT_GT(result.stats.at("return_after_refine"), result.stats.at("return_before_refine"));
+}
+
+TEST(CemGdPlanner, ReachesTheOptimumOfAConcaveObjective) {
+  Quadratic objective(Target());
+  config::CemGdConfig c;
+  c.n_init = 200;
+  c.line_search.eta_init = 0.3;
+  CemGdPlanner planner(c, Space(3, 2, 1.0), torch::kCPU, 2);
+  const auto result = planner.Plan(torch::zeros({1}), objective);
+  EXPECT_LT((result.actions - Target()).abs().max().item<double>(), 1e-2);
+  EXPECT_EQ(result.stats.at("samples"), 200);
+  // Later steps use n_r samples around the warm start.
+  planner.SetPrevious(result.actions);
+  EXPECT_EQ(planner.Plan(torch::zeros({1}), objective).stats.at("samples"), 50);
+  planner.Reset();
+  EXPECT_EQ(planner.Plan(torch::zeros({1}), objective).stats.at("samples"), 200);
+}
+
+TEST(GradMpcPlanner, ReachesTheOptimumOfAConcaveObjective) {
+  Quadratic objective(Target());
+  for (const std::string opt : {"adam", "sgd"}) {
+    config::GradMpcConfig c;
+    c.candidates = 16;
+    c.iterations = 200;
+    c.optimizer = opt;
+    c.learning_rate = opt == "adam" ? 0.05 : 0.1;
+    GradMpcPlanner planner(c, Space(3, 2, 1.0), torch::kCPU, 3);
+    const auto result = planner.Plan(torch::zeros({1}), objective);
+    EXPECT_LT((result.actions - Target()).abs().max().item<double>(), 1e-2) << opt;
+  }
+}
+
+// A wavy objective where big steps overshoot: sum of cos(3 a) - a^2.
+class Wavy : public TrajectoryObjective {
+ public:
+  torch::Tensor Evaluate(const torch::Tensor&, const torch::Tensor& a) override {
+    return (torch::cos(3 * a) - a.square()).sum({1, 2});
+  }
+};
+
+TEST(LineSearch, NeverAcceptsAWorseReturnAndEachRowKeepsItsOwnStep) {
+  Wavy objective;
+  torch::manual_seed(0);
+  const auto start = torch::rand({32, 4, 2}) * 4 - 2;  // [k, H, A]
+  config::LineSearchConfig c;
+  c.eta_init = 2.0;  // far too big: the search must shrink it
+  c.grad_steps = 5;
+  const auto low = torch::full({2}, -2.0), high = torch::full({2}, 2.0);
+  auto previous = objective.Evaluate({}, start);
+  auto actions = start;
+  for (int step = 0; step < 5; ++step) {
+    c.grad_steps = 1;
+    const auto r = RefineWithLineSearch(objective, torch::zeros({1}), actions, c, low, high);
+    EXPECT_TRUE((r.returns >= previous).all().item<bool>()) << "step " << step;
+    EXPECT_TRUE(torch::allclose(r.returns, objective.Evaluate({}, r.actions)));
+    previous = r.returns;
+    actions = r.actions;
+  }
+  EXPECT_GT((previous - objective.Evaluate({}, start)).max().item<double>(), 0.1);
+}
+
+TEST(LineSearch, ProjectionKeepsEveryActionWithinBounds) {
+  Quadratic objective(torch::full({4, 2}, 5.0f));  // optimum far outside [-1, 1]
+  config::LineSearchConfig c;
+  c.eta_init = 1.0;
+  const auto r = RefineWithLineSearch(objective, torch::zeros({1}), torch::zeros({3, 4, 2}), c,
+                                      torch::full({2}, -1.0), torch::full({2}, 1.0));
+  EXPECT_GE(objective.lo, -1.0);
+  EXPECT_LE(objective.hi, 1.0);
+  EXPECT_TRUE(torch::allclose(r.actions, torch::ones({3, 4, 2})));
+}
+
+TEST(Planners, EveryPlannerKeepsItsPlanWithinBounds) {
+  for (const auto& name : PlannerNames()) {
+    for (int seed = 0; seed < 5; ++seed) {
+      torch::manual_seed(seed);
+      Quadratic objective(torch::randn({4, 2}) * 3);
+      config::PlannerConfig c;
+      c.type = name;
+      c.cem.population = 50;
+      c.cem_gd.n_init = 100;
+      c.grad_mpc.candidates = 20;
+      c.grad_mpc.iterations = 10;
+      c.grad_mpc.learning_rate = 0.5;
+      auto planner = MakePlanner(c, Space(4, 2, 1.0), torch::kCPU, seed);
+      const auto result = planner->Plan(torch::zeros({1}), objective);
+      EXPECT_LE(result.actions.abs().max().item<double>(), 1.0) << name;
+      EXPECT_GE(objective.lo, -1.0) << name;
+      EXPECT_LE(objective.hi, 1.0) << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mbrl::planning
