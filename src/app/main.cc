@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto run_train = mbrl::app::AddTrainCommand(app);
   auto run_toy = mbrl::app::AddToyCommand(app);
+  auto run_tasks = mbrl::app::AddTasksCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("train")) return run_train();
     if (app.got_subcommand("toy")) return run_toy();
+    if (app.got_subcommand("tasks")) return run_tasks();
   } catch (const mbrl::ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

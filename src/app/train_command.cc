@@ -14,6 +14,7 @@
 #include "mbrl/config/loader.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/core/progress.h"
 #include "mbrl/env/registry.h"
 
@@ -48,9 +49,8 @@ int RunTrain(const TrainOptions& opt) {
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
   const auto tasks = env::TaskNames();
   if (std::find(tasks.begin(), tasks.end(), config.task) == tasks.end()) {
-    std::string valid;
-    for (const auto& t : tasks) valid += (valid.empty() ? "" : ", ") + t;
-    throw ConfigError(source + ": task: unknown task '" + config.task + "' (valid: " + valid + ")");
+    throw ConfigError(source + ": task: unknown task '" + config.task + "' (valid: " + Join(tasks) +
+                      ")");
   }
   if (!opt.device.empty()) config.device = opt.device;
   const DeviceChoice device = ResolveDevice(config.device, opt.device.empty() ? source + ": device" : "--device");

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "mbrl/core/error.h"
+#include "mbrl/core/strings.h"
 
 namespace mbrl::config {
 namespace {
@@ -176,9 +177,7 @@ class Reader {
     for (const auto& kv : node_) {
       const std::string key = kv.first.Scalar();
       if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-      std::string valid;
-      for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
-      Fail(sources_, Path(key), "unknown key (valid keys here: " + valid + ")");
+      Fail(sources_, Path(key), "unknown key (valid keys here: " + Join(known_) + ")");
     }
   }
 
@@ -342,10 +341,8 @@ Config LoadConfig(const LoadOptions& options) {
           if (std::find(valid.begin(), valid.end(), f) == valid.end()) valid.push_back(f);
         }
         std::sort(valid.begin(), valid.end());
-        std::string list;
-        for (const auto& v : valid) list += (list.empty() ? "" : ", ") + v;
         throw ConfigError("--planner: unknown planner '" + options.planner +
-                          "' (valid: " + list + ")");
+                          "' (valid: " + Join(valid) + ")");
       }
       // A built-in type without a file: its defaults.
       planner = YAML::Node(YAML::NodeType::Map);

@@ -70,8 +70,7 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
 }
 
 PlanResult CemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
-  const auto center = ((low() + high()) / 2).unsqueeze(0).expand({horizon(), action_dim()});
-  const auto start = WarmStart(center.contiguous());
+  const auto start = WarmStart(CenterPlan());
   Search s = Run(obs, objective, start, InitialVariance(), config_.population);
   PlanResult result;
   if (config_.return_mode == "mean") {

@@ -22,8 +22,8 @@ CemGdPlanner::CemGdPlanner(const config::CemGdConfig& config, PlanSpace space,
 PlanResult CemGdPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
   const bool first = !previous_.defined();
   const int64_t H = horizon(), A = action_dim();
-  const auto center = ((low() + high()) / 2).unsqueeze(0).expand({H, A}).contiguous();  // [H, A]
-  const auto mean = first ? center : WarmStart(center);                                // [H, A]
+  const auto center = CenterPlan();                      // [H, A]
+  const auto mean = first ? center : WarmStart(center);  // [H, A]
   const auto variance = ((high() - low()) / 2).square().unsqueeze(0).expand({H, A}).contiguous();
   // n_init and n_r count every sample of the CEM stage, split evenly over its iterations.
   const int64_t samples = first ? config_.n_init : config_.n_r;

@@ -20,6 +20,10 @@ torch::Tensor Planner::WarmStart(const torch::Tensor& fallback) const {
   return ShiftPlan(previous_);
 }
 
+torch::Tensor Planner::CenterPlan() const {
+  return ((space_.low + space_.high) / 2).unsqueeze(0).expand({space_.horizon, action_dim()}).clone();
+}
+
 torch::Tensor Planner::Clamp(const torch::Tensor& x) const {
   return torch::max(torch::min(x, space_.high), space_.low);
 }

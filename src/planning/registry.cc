@@ -4,6 +4,7 @@
 #include <map>
 
 #include "mbrl/core/error.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/planning/cem.h"
 #include "mbrl/planning/cem_gd.h"
 #include "mbrl/planning/grad.h"
@@ -47,9 +48,8 @@ std::unique_ptr<Planner> MakePlanner(const config::PlannerConfig& config, PlanSp
   const auto& factories = Factories();
   const auto it = factories.find(config.type);
   if (it == factories.end()) {
-    std::string valid;
-    for (const auto& n : PlannerNames()) valid += (valid.empty() ? "" : ", ") + n;
-    throw ConfigError("planner.type: unknown planner '" + config.type + "' (valid: " + valid + ")");
+    throw ConfigError("planner.type: unknown planner '" + config.type +
+                      "' (valid: " + Join(PlannerNames()) + ")");
   }
   return it->second(config, std::move(space), device, seed);
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -65,6 +66,23 @@ TEST(Pets, TinyCartpoleRunWritesEveryRunDirectoryFile) {
   models::GaussianEnsemble model(config.model, 6, 4);
   EXPECT_NO_THROW(models::LoadEnsemble(model, dir + "/model.pt"));
   EXPECT_NE(ReadFile(dir + "/log.txt").find("episode 2/2"), std::string::npos);
+}
+
+TEST(Pets, EveryMujocoTaskConfigRunsAShortSmokeRun) {
+  for (const std::string task : {"cartpole_down", "half_cheetah", "pusher", "humanoid_standup"}) {
+    const auto dir = mbrl::testing::TempDir() + "/" + task;
+    const auto config = config::LoadConfig(
+        {SourcePath("configs/" + task + ".yaml"), "cem",
+         {"pets.episodes=2", "env.episode_length=15", "model.hidden_size=16", "agent.horizon=4",
+          "planner.population=10", "rollout.particles=5", "trainer.max_epochs=2"}});
+    const auto metrics = RunPets(config, torch::kCPU, dir);
+    ASSERT_EQ(metrics.size(), 2u) << task;
+    // cartpole_down may leave the track (terminate) before 15 steps.
+    EXPECT_GT(metrics[1].steps, 0) << task;
+    EXPECT_LE(metrics[1].steps, 15) << task;
+    EXPECT_EQ(metrics[1].env_steps, metrics[0].steps + metrics[1].steps) << task;
+    EXPECT_TRUE(std::isfinite(metrics[1].episode_return)) << task;
+  }
 }
 
 TEST(Pets, StopRequestSavesThePartialEpisode) {

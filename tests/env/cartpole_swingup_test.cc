@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "env/env_checks.h"
+
 #include "mbrl/core/error.h"
 #include "mbrl/env/registry.h"
 
@@ -49,26 +51,7 @@ TEST(CartpoleSwingup, PoleHangsDownAtRest) {
 TEST(CartpoleSwingup, TorchRewardEqualsEnvRewardOnRealTransitions) {
   CartpoleSwingupEnv env;
   CartpoleSwingupTask task;
-  std::mt19937_64 rng(1);
-  std::uniform_real_distribution<double> u(-3, 3);
-  auto obs = env.Reset(rng);
-  std::vector<float> o, a, n;
-  std::vector<double> rewards;
-  for (int t = 0; t < 200; ++t) {
-    const std::vector<double> action = {u(rng)};
-    const auto step = env.Step(action);
-    o.insert(o.end(), obs.begin(), obs.end());
-    a.push_back(static_cast<float>(action[0]));
-    n.insert(n.end(), step.obs.begin(), step.obs.end());
-    rewards.push_back(step.reward);
-    obs = step.obs;
-  }
-  const auto to = [](std::vector<float>& v, int64_t cols) {
-    return torch::from_blob(v.data(), {static_cast<int64_t>(v.size()) / cols, cols})
-        .to(torch::kDouble);
-  };
-  const auto r = task.Reward(to(o, 4), to(a, 1), to(n, 4));
-  for (int t = 0; t < 200; ++t) EXPECT_NEAR(r[t].item<double>(), rewards[t], 1e-5) << t;
+  testing::ExpectTaskMatchesEnv(env, task, 1);
 }
 
 TEST(CartpoleSwingup, PreprocessingAndTargets) {
@@ -86,6 +69,22 @@ TEST(CartpoleSwingup, SameSeedGivesTheSameTrajectory) {
   std::mt19937_64 ra(5), rb(5);
   EXPECT_EQ(a.Reset(ra), b.Reset(rb));
   for (int t = 0; t < 20; ++t) EXPECT_EQ(a.Step({1.0}).obs, b.Step({1.0}).obs);
+}
+
+TEST(CartpoleSwingup, ResetStateIsNormalWithSpreadOneTenth) {
+  CartpoleSwingupEnv env;
+  std::mt19937_64 rng(0);
+  double sum = 0, sum2 = 0;
+  const int n = 1000;
+  for (int i = 0; i < n; ++i) {
+    for (double v : env.Reset(rng)) {
+      sum += v;
+      sum2 += v * v;
+    }
+  }
+  const double mean = sum / (4 * n);
+  EXPECT_NEAR(mean, 0.0, 0.01);
+  EXPECT_NEAR(std::sqrt(sum2 / (4 * n) - mean * mean), 0.1, 0.005);
 }
 
 TEST(CartpoleSwingup, BadActionsAreRejected) {

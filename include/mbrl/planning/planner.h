@@ -45,6 +45,8 @@ class Planner {
   /// The previous plan shifted one step with its last action repeated [H, A], or `fallback` when
   /// there is none.
   torch::Tensor WarmStart(const torch::Tensor& fallback) const;
+  /// The middle of the bounds repeated over the horizon [H, A].
+  torch::Tensor CenterPlan() const;
   /// Clamps x [..., A] to the bounds.
   torch::Tensor Clamp(const torch::Tensor& x) const;
 

@@ -1,0 +1,50 @@
+#pragma once
+// Half-cheetah (PETS): obs [x velocity over the frame skip, qpos[1:], qvel] (18), actions 6.
+#include "mbrl/env/env.h"
+#include "mbrl/env/mujoco_sim.h"
+#include "mbrl/env/task.h"
+
+namespace mbrl::env {
+
+/// The MuJoCo half-cheetah; 1000 steps of dt 0.05, reward x velocity - 0.1 |a|^2.
+class HalfCheetahEnv : public Env {
+ public:
+  HalfCheetahEnv();
+  std::string Name() const override { return "half_cheetah"; }
+  int ObsDim() const override { return 18; }
+  int ActionDim() const override { return 6; }
+  std::vector<double> ActionLow() const override { return std::vector<double>(6, -1.0); }
+  std::vector<double> ActionHigh() const override { return std::vector<double>(6, 1.0); }
+  int EpisodeLength() const override { return 1000; }
+  std::vector<double> Reset(std::mt19937_64& rng) override;
+  const MujocoSim& sim() const { return sim_; }
+  /// Control step length: timestep x frame skip.
+  double dt() const;
+
+ protected:
+  StepResult DoStep(const std::vector<double>& action) override;
+
+ private:
+  std::vector<double> Observe(double x_velocity) const;
+  MujocoSim sim_;
+  static constexpr int kFrameSkip = 5;
+};
+
+/// Torch functions: input [obs[1], sin obs[2], cos obs[2], obs[3:]] (18); target obs[0] absolute,
+/// the rest deltas.
+class HalfCheetahTask : public Task {
+ public:
+  std::string Name() const override { return "half_cheetah"; }
+  int ObsDim() const override { return 18; }
+  int ActionDim() const override { return 6; }
+  int ModelObsDim() const override { return 18; }
+  torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
+                       const torch::Tensor& next_obs) const override;
+  torch::Tensor PreprocessObs(const torch::Tensor& obs) const override;
+  torch::Tensor TargetFromTransition(const torch::Tensor& obs,
+                                     const torch::Tensor& next_obs) const override;
+  torch::Tensor NextObsFromPrediction(const torch::Tensor& obs,
+                                      const torch::Tensor& pred) const override;
+};
+
+}  // namespace mbrl::env
