@@ -6,7 +6,7 @@
 
 namespace mbrl::env {
 
-CartpoleSwingupEnv::CartpoleSwingupEnv() : sim_("cartpole_swingup.xml") {
+CartpoleSwingupEnv::CartpoleSwingupEnv() : MujocoEnv("cartpole_swingup.xml", 2) {
   if (sim_.model()->nq != 2 || sim_.model()->nv != 2 || sim_.model()->nu != 1) {
     throw Error("cartpole_swingup.xml: expected nq = nv = 2 and nu = 1");
   }
@@ -23,7 +23,7 @@ std::vector<double> CartpoleSwingupEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult CartpoleSwingupEnv::DoStep(const std::vector<double>& action) {
-  sim_.Step(action.data(), kFrameSkip);
+  Advance(action);
   StepResult result;
   result.obs = Observe();
   result.reward = CartpoleSwingupReward(result.obs, action);

@@ -4,14 +4,12 @@
 
 namespace mbrl::env {
 
-HalfCheetahEnv::HalfCheetahEnv() : sim_("half_cheetah.xml") {
+HalfCheetahEnv::HalfCheetahEnv() : MujocoEnv("half_cheetah.xml", 5) {
   const mjModel* m = sim_.model();
   if (m->nq != 9 || m->nv != 9 || m->nu != 6) {
     throw Error("half_cheetah.xml: expected nq = nv = 9 and nu = 6");
   }
 }
-
-double HalfCheetahEnv::dt() const { return sim_.model()->opt.timestep * kFrameSkip; }
 
 std::vector<double> HalfCheetahEnv::Reset(std::mt19937_64& rng) {
   std::normal_distribution<double> noise(0.0, 0.001);
@@ -25,7 +23,7 @@ std::vector<double> HalfCheetahEnv::Reset(std::mt19937_64& rng) {
 
 StepResult HalfCheetahEnv::DoStep(const std::vector<double>& action) {
   const double x_before = sim_.data()->qpos[0];
-  sim_.Step(action.data(), kFrameSkip);
+  Advance(action);
   StepResult result;
   result.obs = Observe((sim_.data()->qpos[0] - x_before) / dt());
   double ctrl_cost = 0;

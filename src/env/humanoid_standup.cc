@@ -7,7 +7,7 @@ namespace {
 constexpr double kHeightScale = 0.003;  // gym divides the height by the MuJoCo timestep
 }
 
-HumanoidStandupEnv::HumanoidStandupEnv() : sim_("humanoid_standup.xml") {
+HumanoidStandupEnv::HumanoidStandupEnv() : MujocoEnv("humanoid_standup.xml", 5) {
   const mjModel* m = sim_.model();
   if (m->nq != 24 || m->nv != 23 || m->nu != 17) {
     throw Error("humanoid_standup.xml: expected nq = 24, nv = 23, nu = 17");
@@ -25,7 +25,7 @@ std::vector<double> HumanoidStandupEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult HumanoidStandupEnv::DoStep(const std::vector<double>& action) {
-  sim_.Step(action.data(), kFrameSkip);
+  Advance(action);
   StepResult result;
   result.obs = Observe();
   double ctrl = 0;

@@ -6,7 +6,7 @@
 
 namespace mbrl::env {
 
-PusherEnv::PusherEnv() : sim_("pusher.xml") {
+PusherEnv::PusherEnv() : MujocoEnv("pusher.xml", 4) {
   const mjModel* m = sim_.model();
   if (m->nq != 11 || m->nv != 11 || m->nu != 7) {
     throw Error("pusher.xml: expected nq = nv = 11 and nu = 7");
@@ -30,7 +30,7 @@ std::vector<double> PusherEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult PusherEnv::DoStep(const std::vector<double>& action) {
-  sim_.Step(action.data(), kFrameSkip);
+  Advance(action);
   StepResult result;
   result.obs = Observe();
   result.reward = PusherReward(result.obs, action);

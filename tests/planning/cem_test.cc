@@ -3,27 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "mbrl/planning/registry.h"
+#include "planning/test_objectives.h"
 
 namespace mbrl::planning {
 namespace {
 
-// A concave objective -||a - target||^2 with its optimum inside the bounds.
-class Quadratic : public TrajectoryObjective {
- public:
-  explicit Quadratic(torch::Tensor target) : target_(std::move(target)) {}
-  torch::Tensor Evaluate(const torch::Tensor&, const torch::Tensor& actions) override {
-    ++calls;
-    return -(actions - target_).square().sum({1, 2});
-  }
-  int calls = 0;
-
- private:
-  torch::Tensor target_;  // [H, A]
-};
-
-PlanSpace Space(int64_t horizon, int64_t action_dim, double bound) {
-  return {torch::full({action_dim}, -bound), torch::full({action_dim}, bound), horizon};
-}
+using testing::Quadratic;
+using testing::Space;
 
 TEST(CemPlanner, ReachesTheOptimumOfAConcaveObjective) {
   const auto target = torch::tensor({0.5f, -1.0f, 1.5f, 0.0f, -2.0f, 2.5f}).view({3, 2});
@@ -51,20 +37,8 @@ TEST(CemPlanner, MeanModeReturnsTheDistributionMean) {
   EXPECT_LT((result.actions - target).abs().max().item<double>(), 0.05);
 }
 
-// Records the range of every action it is asked to score.
-class RangeRecorder : public Quadratic {
- public:
-  using Quadratic::Quadratic;
-  torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) override {
-    lo = std::min(lo, actions.min().item<double>());
-    hi = std::max(hi, actions.max().item<double>());
-    return Quadratic::Evaluate(obs, actions);
-  }
-  double lo = 1e9, hi = -1e9;
-};
-
 TEST(CemPlanner, SamplesStayWithinBoundsWhenTheOptimumIsOutside) {
-  RangeRecorder objective(torch::full({5, 2}, 10.0f));  // far outside [-1, 1]
+  Quadratic objective(torch::full({5, 2}, 10.0f));  // far outside [-1, 1]
   config::CemConfig c;
   c.population = 100;
   c.iterations = 30;

@@ -5,28 +5,13 @@
 #include "mbrl/planning/grad.h"
 #include "mbrl/planning/gradient_refiner.h"
 #include "mbrl/planning/registry.h"
+#include "planning/test_objectives.h"
 
 namespace mbrl::planning {
 namespace {
 
-// -||a - target||^2 summed over the sequence: concave, optimum at `target`.
-class Quadratic : public TrajectoryObjective {
- public:
-  explicit Quadratic(torch::Tensor target) : target_(std::move(target)) {}
-  torch::Tensor Evaluate(const torch::Tensor&, const torch::Tensor& actions) override {
-    lo = std::min(lo, actions.min().item<double>());
-    hi = std::max(hi, actions.max().item<double>());
-    return -(actions - target_).square().sum({1, 2});
-  }
-  double lo = 1e9, hi = -1e9;  // range of every action evaluated
-
- private:
-  torch::Tensor target_;  // [H, A]
-};
-
-PlanSpace Space(int64_t horizon, int64_t action_dim, double bound) {
-  return {torch::full({action_dim}, -bound), torch::full({action_dim}, bound), horizon};
-}
+using testing::Quadratic;
+using testing::Space;
 
 torch::Tensor Target() { return torch::tensor({0.5f, -0.4f, 0.3f, 0.0f, -0.7f, 0.2f}).view({3, 2}); }
 

@@ -12,7 +12,7 @@ namespace mbrl::env {
 constexpr double kCartpolePoleLength = 0.6;
 
 /// The MuJoCo cartpole; episode 200 steps of dt 0.04.
-class CartpoleSwingupEnv : public Env {
+class CartpoleSwingupEnv : public MujocoEnv {
  public:
   CartpoleSwingupEnv();
   std::string Name() const override { return "cartpole_swingup"; }
@@ -22,16 +22,12 @@ class CartpoleSwingupEnv : public Env {
   std::vector<double> ActionHigh() const override { return {3.0}; }
   int EpisodeLength() const override { return 200; }
   std::vector<double> Reset(std::mt19937_64& rng) override;
-  /// The simulator (for tests and inspection).
-  const MujocoSim& sim() const { return sim_; }
 
  protected:
   StepResult DoStep(const std::vector<double>& action) override;
 
  private:
   std::vector<double> Observe() const;
-  MujocoSim sim_;
-  static constexpr int kFrameSkip = 2;
 };
 
 /// Torch functions of cartpole swingup: model input [sin th, cos th, x, x_dot, th_dot], delta targets.

@@ -7,7 +7,7 @@
 namespace mbrl::env {
 
 /// The MuJoCo half-cheetah; 1000 steps of dt 0.05, reward x velocity - 0.1 |a|^2.
-class HalfCheetahEnv : public Env {
+class HalfCheetahEnv : public MujocoEnv {
  public:
   HalfCheetahEnv();
   std::string Name() const override { return "half_cheetah"; }
@@ -17,17 +17,12 @@ class HalfCheetahEnv : public Env {
   std::vector<double> ActionHigh() const override { return std::vector<double>(6, 1.0); }
   int EpisodeLength() const override { return 1000; }
   std::vector<double> Reset(std::mt19937_64& rng) override;
-  const MujocoSim& sim() const { return sim_; }
-  /// Control step length: timestep x frame skip.
-  double dt() const;
 
  protected:
   StepResult DoStep(const std::vector<double>& action) override;
 
  private:
   std::vector<double> Observe(double x_velocity) const;
-  MujocoSim sim_;
-  static constexpr int kFrameSkip = 5;
 };
 
 /// Torch functions: input [obs[1], sin obs[2], cos obs[2], obs[3:]] (18); target obs[0] absolute,

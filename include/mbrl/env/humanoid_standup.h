@@ -9,7 +9,7 @@ namespace mbrl::env {
 
 /// The MuJoCo humanoid lying on the floor; 1000 steps of dt 0.015; reward
 /// height / 0.003 - 0.1 |ctrl|^2 + 1 (no impact cost).
-class HumanoidStandupEnv : public Env {
+class HumanoidStandupEnv : public MujocoEnv {
  public:
   HumanoidStandupEnv();
   std::string Name() const override { return "humanoid_standup"; }
@@ -19,15 +19,12 @@ class HumanoidStandupEnv : public Env {
   std::vector<double> ActionHigh() const override { return std::vector<double>(17, 0.4); }
   int EpisodeLength() const override { return 1000; }
   std::vector<double> Reset(std::mt19937_64& rng) override;
-  const MujocoSim& sim() const { return sim_; }
 
  protected:
   StepResult DoStep(const std::vector<double>& action) override;
 
  private:
   std::vector<double> Observe() const;
-  MujocoSim sim_;
-  static constexpr int kFrameSkip = 5;
 };
 
 /// Torch functions: identity preprocessing (model input 62), delta targets; reward on next obs.

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "mbrl/env/env.h"
+
 namespace mbrl::env {
 
 /// A MuJoCo model compiled from an MJCF embedded in the binary, with one mjData.
@@ -23,6 +25,25 @@ class MujocoSim {
  private:
   std::unique_ptr<mjModel, void (*)(mjModel*)> model_;
   std::unique_ptr<mjData, void (*)(mjData*)> data_;
+};
+
+/// Base of the MuJoCo tasks: owns the simulator and the frame skip (control step = frame_skip
+/// MuJoCo steps).
+class MujocoEnv : public Env {
+ public:
+  /// The simulator (for tests and inspection).
+  const MujocoSim& sim() const { return sim_; }
+  /// Control step length: timestep x frame skip.
+  double dt() const { return sim_.model()->opt.timestep * frame_skip_; }
+
+ protected:
+  MujocoEnv(const std::string& asset_name, int frame_skip)
+      : sim_(asset_name), frame_skip_(frame_skip) {}
+  /// Writes the action to ctrl and advances frame_skip MuJoCo steps.
+  void Advance(const std::vector<double>& action) { sim_.Step(action.data(), frame_skip_); }
+
+  MujocoSim sim_;
+  int frame_skip_;
 };
 
 /// The text of an MJCF file compiled into the binary, or nullptr if there is none of that name.

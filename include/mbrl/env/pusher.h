@@ -11,7 +11,7 @@ namespace mbrl::env {
 constexpr double kPusherGoal[3] = {0.45, -0.05, -0.323};
 
 /// The MuJoCo pusher; 150 steps of dt 0.04.
-class PusherEnv : public Env {
+class PusherEnv : public MujocoEnv {
  public:
   PusherEnv();
   std::string Name() const override { return "pusher"; }
@@ -21,16 +21,13 @@ class PusherEnv : public Env {
   std::vector<double> ActionHigh() const override { return std::vector<double>(7, 2.0); }
   int EpisodeLength() const override { return 150; }
   std::vector<double> Reset(std::mt19937_64& rng) override;
-  const MujocoSim& sim() const { return sim_; }
 
  protected:
   StepResult DoStep(const std::vector<double>& action) override;
 
  private:
   std::vector<double> Observe() const;
-  MujocoSim sim_;
   int tips_body_, object_body_;
-  static constexpr int kFrameSkip = 4;
 };
 
 /// Torch functions: identity preprocessing (model input 27), delta targets; reward on next obs

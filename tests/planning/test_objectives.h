@@ -1,0 +1,33 @@
+#pragma once
+// Analytic objectives for planner tests.
+#include <algorithm>
+
+#include "mbrl/core/trajectory_objective.h"
+#include "mbrl/planning/planner.h"
+
+namespace mbrl::planning::testing {
+
+/// -||a - target||^2 summed over the sequence: concave, optimum at `target` [H, A]. Records the
+/// range of every action it is asked to score and the number of calls.
+class Quadratic : public TrajectoryObjective {
+ public:
+  explicit Quadratic(torch::Tensor target) : target_(std::move(target)) {}
+  torch::Tensor Evaluate(const torch::Tensor&, const torch::Tensor& actions) override {
+    ++calls;
+    lo = std::min(lo, actions.min().item<double>());
+    hi = std::max(hi, actions.max().item<double>());
+    return -(actions - target_).square().sum({1, 2});
+  }
+  int calls = 0;
+  double lo = 1e9, hi = -1e9;
+
+ private:
+  torch::Tensor target_;
+};
+
+/// Symmetric bounds [-bound, bound]^A over `horizon` steps.
+inline PlanSpace Space(int64_t horizon, int64_t action_dim, double bound) {
+  return {torch::full({action_dim}, -bound), torch::full({action_dim}, bound), horizon};
+}
+
+}  // namespace mbrl::planning::testing
