@@ -32,15 +32,8 @@ torch::Tensor ToyBarrierObjective::Positions(const torch::Tensor& obs,
 }
 
 torch::Tensor ToyBarrierObjective::Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) {
-  CheckShape(obs, {2}, "toy obs");
-  CheckShape(actions, {-1, -1, 2}, "toy actions");
-  auto pos = obs.to(actions.options()).unsqueeze(0).expand({actions.size(0), 2});  // [B, 2]
-  auto total = torch::zeros({actions.size(0)}, actions.options());               // [B]
-  for (int64_t t = 0; t < actions.size(1); ++t) {
-    pos = ToyBarrier::Step(pos, actions.select(1, t));
-    total = total + ToyBarrier::Reward(pos);
-  }
-  return total;
+  const auto visited = Positions(obs, actions).narrow(1, 1, actions.size(1));  // [B, H, 2]
+  return ToyBarrier::Reward(visited.reshape({-1, 2})).view({actions.size(0), -1}).sum(1);  // [B]
 }
 
 std::vector<double> ToyBarrierEnv::Reset(std::mt19937_64&) {
