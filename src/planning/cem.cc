@@ -8,6 +8,13 @@
 
 namespace mbrl::planning {
 
+std::pair<torch::Tensor, torch::Tensor> EliteMoments(const torch::Tensor& samples,
+                                                      const torch::Tensor& returns,
+                                                      int64_t num_elites) {
+  const auto elites = samples.index_select(0, std::get<1>(returns.topk(num_elites)));
+  return {elites.mean(0), elites.var(0, /*unbiased=*/false)};
+}
+
 CemPlanner::CemPlanner(const config::CemConfig& config, PlanSpace space,
                        const torch::Device& device, uint64_t seed)
     : Planner(std::move(space)),
@@ -49,17 +56,14 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
     if (include_mean) samples[population - 1] = Clamp(mean);
     const auto returns = objective.Evaluate(obs, samples);  // [B]
     const auto top = returns.topk(std::max(num_elites, num_keep));
-    const auto elite_returns = std::get<0>(top).narrow(0, 0, num_elites);  // [K]
-    const auto elites = samples.index_select(0, std::get<1>(top).narrow(0, 0, num_elites));
     out.top = samples.index_select(0, std::get<1>(top).narrow(0, 0, num_keep));  // [k, H, A]
     out.top_returns = std::get<0>(top).narrow(0, 0, num_keep);                   // [k]
-    const double it_best = elite_returns[0].item<double>();
+    const double it_best = out.top_returns[0].item<double>();
     if (it_best > out.best_return) {
       out.best_return = it_best;
-      out.best = elites[0].clone();
+      out.best = out.top[0].clone();
     }
-    const auto elite_mean = elites.mean(0);
-    const auto elite_var = elites.var(0, /*unbiased=*/false);
+    const auto [elite_mean, elite_var] = EliteMoments(samples, returns, num_elites);
     mean = config_.alpha * mean + (1.0 - config_.alpha) * elite_mean;
     variance = config_.alpha * variance + (1.0 - config_.alpha) * elite_var;
     out.iterations = it + 1;

@@ -7,7 +7,10 @@
 #include "mbrl/core/strings.h"
 #include "mbrl/planning/cem.h"
 #include "mbrl/planning/cem_gd.h"
+#include "mbrl/planning/dcem.h"
 #include "mbrl/planning/grad.h"
+#include "mbrl/planning/icem.h"
+#include "mbrl/planning/mppi.h"
 
 namespace mbrl::planning {
 namespace {
@@ -31,6 +34,18 @@ const std::map<std::string, Factory>& Factories() {
       {"grad-mpc",
        [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
          return std::make_unique<GradMpcPlanner>(c.grad_mpc, std::move(s), d, seed);
+       }},
+      {"dcem",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<DcemPlanner>(c.dcem, std::move(s), d, seed);
+       }},
+      {"icem",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<IcemPlanner>(c.icem, std::move(s), d, seed);
+       }},
+      {"mppi",
+       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
+         return std::make_unique<MppiPlanner>(c.mppi, std::move(s), d, seed);
        }},
   };
   return kFactories;

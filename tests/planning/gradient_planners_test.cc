@@ -96,23 +96,41 @@ TEST(LineSearch, ProjectionKeepsEveryActionWithinBounds) {
   EXPECT_TRUE(torch::allclose(r.actions, torch::ones({3, 4, 2})));
 }
 
-TEST(Planners, EveryPlannerKeepsItsPlanWithinBounds) {
+TEST(Planners, EveryPlannerKeepsItsPlanWithinBoundsOnRandomObjectives) {
+  // 100 random concave objectives per planner, optimum often outside the bounds, random bound
+  // width; small sizes so the whole loop stays fast.
   for (const auto& name : PlannerNames()) {
-    for (int seed = 0; seed < 5; ++seed) {
+    for (int seed = 0; seed < 100; ++seed) {
       torch::manual_seed(seed);
+      const double bound = 0.2 + 2.0 * torch::rand({1}).item<double>();
       Quadratic objective(torch::randn({4, 2}) * 3);
       config::PlannerConfig c;
       c.type = name;
-      c.cem.population = 50;
-      c.cem_gd.n_init = 100;
-      c.grad_mpc.candidates = 20;
-      c.grad_mpc.iterations = 10;
+      c.cem.population = 30;
+      c.cem.iterations = 3;
+      c.cem_gd.n_init = 60;
+      c.cem_gd.line_search.grad_steps = 3;
+      c.grad.line_search.grad_steps = 3;
+      c.grad_mpc.candidates = 10;
+      c.grad_mpc.iterations = 5;
       c.grad_mpc.learning_rate = 0.5;
-      auto planner = MakePlanner(c, Space(4, 2, 1.0), torch::kCPU, seed);
-      const auto result = planner->Plan(torch::zeros({1}), objective);
-      EXPECT_LE(result.actions.abs().max().item<double>(), 1.0) << name;
-      EXPECT_GE(objective.lo, -1.0) << name;
-      EXPECT_LE(objective.hi, 1.0) << name;
+      c.dcem.samples = 20;
+      c.dcem.elites = 5;
+      c.dcem.iterations = 3;
+      c.icem.population = 30;
+      c.icem.min_population = 10;
+      c.icem.elites = 5;
+      c.mppi.population = 20;
+      c.mppi.iterations = 3;
+      auto planner = MakePlanner(c, Space(4, 2, bound), torch::kCPU, seed);
+      for (int step = 0; step < 2; ++step) {  // the second plan warm-starts from the first
+        const auto result = planner->Plan(torch::zeros({1}), objective);
+        ASSERT_TRUE(torch::isfinite(result.actions).all().item<bool>()) << name;
+        ASSERT_LE(result.actions.abs().max().item<double>(), bound + 1e-6) << name << " " << seed;
+        planner->SetPrevious(result.actions);
+      }
+      ASSERT_GE(objective.lo, -bound - 1e-6) << name << " " << seed;
+      ASSERT_LE(objective.hi, bound + 1e-6) << name << " " << seed;
     }
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Analytic objectives for planner tests.
 #include <algorithm>
+#include <vector>
 
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/planning/planner.h"
@@ -14,11 +15,13 @@ class Quadratic : public TrajectoryObjective {
   explicit Quadratic(torch::Tensor target) : target_(std::move(target)) {}
   torch::Tensor Evaluate(const torch::Tensor&, const torch::Tensor& actions) override {
     ++calls;
+    batch_sizes.push_back(actions.size(0));
     lo = std::min(lo, actions.min().item<double>());
     hi = std::max(hi, actions.max().item<double>());
     return -(actions - target_).square().sum({1, 2});
   }
   int calls = 0;
+  std::vector<int64_t> batch_sizes;  // rows of each call
   double lo = 1e9, hi = -1e9;
 
  private:

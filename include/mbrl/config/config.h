@@ -11,7 +11,7 @@ namespace mbrl::config {
 
 /// The planner types that have a config struct (the planning registry constructs them).
 inline const std::vector<std::string>& PlannerTypes() {
-  static const std::vector<std::string> kTypes = {"cem", "cem-gd", "grad", "grad-mpc"};
+  static const std::vector<std::string> kTypes = {"cem", "cem-gd", "dcem", "grad", "grad-mpc", "icem", "mppi"};
   return kTypes;
 }
 
@@ -179,6 +179,71 @@ struct GradMpcConfig {
   }
 };
 
+/// DCEM (Amos & Yarats 2020, Algorithm 1): CEM whose elite selection is the soft top-k of the
+/// normalised returns, so the plan is a differentiable function of the objective.
+struct DcemConfig {
+  int samples = 100;            // samples per iteration
+  int elites = 10;              // k of the soft top-k
+  double temperature = 1.0;     // tau of the soft top-k (-> 0: hard top-k, i.e. CEM)
+  int iterations = 10;          // iterations per plan
+  bool differentiable = false;  // true: keep the autograd graph of the returned plan
+
+  template <class V>
+  void Visit(V& v) {
+    v.Field("samples", samples, InRange(2, 10000000));
+    v.Field("elites", elites, InRange(1, 10000000));
+    v.Field("temperature", temperature, Positive());
+    v.Field("iterations", iterations, InRange(1, 10000));
+    v.Field("differentiable", differentiable, Any<bool>());
+  }
+};
+
+/// iCEM (Pinneri et al. 2020): CEM with coloured-noise samples, a shrinking population, elites
+/// kept between iterations and time steps, and the best sequence executed.
+struct IcemConfig {
+  int population = 300;             // samples at the first iteration
+  int elites = 10;                  // elites per iteration
+  int iterations = 3;               // iterations per plan
+  double alpha = 0.1;               // momentum: new = alpha * old + (1 - alpha) * elite stats
+  double noise_beta = 2.0;          // coloured-noise exponent (0 white, 2 "brown")
+  double population_decay = 1.25;   // gamma: population / gamma per iteration
+  int min_population = 20;          // floor of the shrinking population (at least 2 elites)
+  double keep_elites = 0.3;         // fraction of elites carried to the next iteration and step
+  std::string return_mode = "best";  // best: best sequence seen (iCEM); mean: final mean
+
+  template <class V>
+  void Visit(V& v) {
+    v.Field("population", population, InRange(2, 10000000));
+    v.Field("elites", elites, InRange(1, 10000000));
+    v.Field("iterations", iterations, InRange(1, 10000));
+    v.Field("alpha", alpha, InRange(0.0, 1.0));
+    v.Field("noise_beta", noise_beta, InRange(0.0, 10.0));
+    v.Field("population_decay", population_decay, AtLeast(1.0));
+    v.Field("min_population", min_population, InRange(2, 10000000));
+    v.Field("keep_elites", keep_elites, InRange(0.0, 1.0));
+    v.Field("return_mode", return_mode, OneOf({"best", "mean"}));
+  }
+};
+
+/// MPPI in the filtered-noise form of PDDM (Nagabandi et al. 2019): time-smoothed noise around
+/// the mean, sequences weighted by exp(gamma * (R - max R)), the mean set to the weighted average.
+struct MppiConfig {
+  int population = 400;   // samples per iteration
+  int iterations = 5;     // iterations per plan
+  double gamma = 10.0;    // reward weighting: larger follows the best sequence more closely
+  double sigma = 0.8;     // noise std as a fraction of half the action range
+  double beta = 0.6;      // noise filter: u_t = beta * n_t + (1 - beta) * u_{t-1}
+
+  template <class V>
+  void Visit(V& v) {
+    v.Field("population", population, InRange(1, 10000000));
+    v.Field("iterations", iterations, InRange(1, 10000));
+    v.Field("gamma", gamma, Positive());
+    v.Field("sigma", sigma, Positive());
+    v.Field("beta", beta, InRange(0.0, 1.0));
+  }
+};
+
 /// The planner section: `type` picks the planner and which fields are valid beside it.
 struct PlannerConfig {
   std::string type = "cem";  // planner name (see PlannerTypes())
@@ -186,6 +251,9 @@ struct PlannerConfig {
   CemGdConfig cem_gd;        // fields when type == cem-gd
   GradConfig grad;           // fields when type == grad
   GradMpcConfig grad_mpc;    // fields when type == grad-mpc
+  DcemConfig dcem;           // fields when type == dcem
+  IcemConfig icem;           // fields when type == icem
+  MppiConfig mppi;           // fields when type == mppi
 
   template <class V>
   void Visit(V& v) {
@@ -194,6 +262,9 @@ struct PlannerConfig {
     if (type == "cem-gd") cem_gd.Visit(v);
     if (type == "grad") grad.Visit(v);
     if (type == "grad-mpc") grad_mpc.Visit(v);
+    if (type == "dcem") dcem.Visit(v);
+    if (type == "icem") icem.Visit(v);
+    if (type == "mppi") mppi.Visit(v);
   }
 };
 

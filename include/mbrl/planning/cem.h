@@ -5,6 +5,12 @@
 
 namespace mbrl::planning {
 
+/// Mean and (biased) variance [H, A] of the `num_elites` highest-return samples: CEM's update.
+/// samples [N, H, A], returns [N].
+std::pair<torch::Tensor, torch::Tensor> EliteMoments(const torch::Tensor& samples,
+                                                      const torch::Tensor& returns,
+                                                      int64_t num_elites);
+
 /// PETS CEM: a Gaussian over [H, A] starting at the warm start with variance (high - low)^2 / 16;
 /// samples from a normal truncated at 2 standard deviations, with the variance capped so they
 /// stay in bounds; the elite mean and variance are smoothed with `alpha`.
