@@ -12,5 +12,7 @@ std::function<int()> AddTrainCommand(CLI::App& app);
 std::function<int()> AddTasksCommand(CLI::App& app);
 /// Registers `toy` (the toy-barrier study).
 std::function<int()> AddToyCommand(CLI::App& app);
+/// Registers `bench` (planner timing and memory tables; forward-pass GFLOP/s).
+std::function<int()> AddBenchCommand(CLI::App& app);
 
 }  // namespace mbrl::app

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   auto run_train = mbrl::app::AddTrainCommand(app);
   auto run_toy = mbrl::app::AddToyCommand(app);
   auto run_tasks = mbrl::app::AddTasksCommand(app);
+  auto run_bench = mbrl::app::AddBenchCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("train")) return run_train();
     if (app.got_subcommand("toy")) return run_toy();
     if (app.got_subcommand("tasks")) return run_tasks();
+    if (app.got_subcommand("bench")) return run_bench();
   } catch (const mbrl::ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

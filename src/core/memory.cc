@@ -6,6 +6,10 @@
 #endif
 #include <string>
 
+#if defined(MBRL_WITH_CUDA)
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 namespace mbrl {
 namespace {
 int64_t ReadStatusKb(const std::string& key) {
@@ -20,6 +24,32 @@ int64_t ReadStatusKb(const std::string& key) {
 
 int64_t CurrentRssBytes() { return ReadStatusKb("VmRSS:"); }
 int64_t PeakRssBytes() { return ReadStatusKb("VmHWM:"); }
+
+bool ResetPeakRss() {
+  std::ofstream out("/proc/self/clear_refs");
+  if (!out) return false;
+  out << "5";  // 5: reset the peak RSS to the current RSS
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+#if defined(MBRL_WITH_CUDA)
+namespace {
+c10::cuda::CUDACachingAllocator::Stat AllocatedStat(int index) {
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
+  return stats.allocated_bytes[static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)];
+}
+}  // namespace
+bool HaveCudaMemoryStats() { return true; }
+int64_t CudaAllocatedBytes(int index) { return AllocatedStat(index).current; }
+int64_t CudaPeakAllocatedBytes(int index) { return AllocatedStat(index).peak; }
+void ResetCudaPeak(int index) { c10::cuda::CUDACachingAllocator::resetPeakStats(index); }
+#else
+bool HaveCudaMemoryStats() { return false; }
+int64_t CudaAllocatedBytes(int) { return 0; }
+int64_t CudaPeakAllocatedBytes(int) { return 0; }
+void ResetCudaPeak(int) {}
+#endif
 
 void KeepFreedMemoryForReuse() {
 #if defined(__GLIBC__)

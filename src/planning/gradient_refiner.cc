@@ -30,22 +30,30 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
       grad = torch::autograd::grad({r.sum()}, {leaf})[0].detach();
     }
     torch::NoGradGuard no_grad;
-    auto eta = torch::full({k}, config.eta_init, a.options());  // [k], each row its own
-    auto searching = active.clone();                            // rows still without a step
-    for (int trial = 0; trial < config.line_search_trials; ++trial) {
-      if (!searching.any().item<bool>()) break;
-      const auto candidate = clamp(a + eta.view({k, 1, 1}) * grad);   // [k, H, A]
-      const auto cand_ret = objective.EvaluateDeterministic(obs, candidate);  // [k]
-      out.trials += searching.sum().item<int64_t>();
-      const auto accept = searching & (cand_ret > ret);  // [k]
-      a = torch::where(accept.view({k, 1, 1}), candidate, a);
-      ret = torch::where(accept, cand_ret, ret);
-      out.accepted += accept.sum().item<int64_t>();
-      searching = searching & ~accept;
-      eta = torch::where(searching, eta * config.rho, eta);
-    }
+    // All J step sizes eta_init * rho^j at once: the objective is deterministic, so the first
+    // improving trial in this batch is exactly the step the sequential search would accept.
+    const int64_t J = config.line_search_trials;
+    const auto eta = config.eta_init *
+                     torch::pow(torch::full({J}, config.rho, a.options()),
+                                torch::arange(J, a.options()));  // [J]
+    const auto candidates = clamp(a.unsqueeze(0) + eta.view({J, 1, 1, 1}) * grad.unsqueeze(0));
+    const auto cand_ret =
+        objective.EvaluateDeterministic(obs, candidates.view({J * k, a.size(1), a.size(2)}))
+            .view({J, k});                                                   // [J, k]
+    const auto improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0);  // [J, k]
+    const auto first = improves & (improves.cumsum(0) == 1);                  // one-hot [J, k]
+    const auto accept = improves.any(0);                                      // [k]
+    const auto pick = first.to(a.scalar_type());                              // [J, k]
+    a = torch::where(accept.view({k, 1, 1}),
+                     (pick.view({J, k, 1, 1}) * candidates).sum(0), a);
+    ret = torch::where(accept, (pick * cand_ret).sum(0), ret);
+    // Trials the sequential search uses: up to the accepted one, or all J for a failed row.
+    const auto used = torch::where(accept, first.to(torch::kLong).argmax(0) + 1,
+                                   torch::full_like(accept, J, torch::kLong));  // [k]
+    out.trials += (used * active.to(torch::kLong)).sum().item<int64_t>();
+    out.accepted += accept.sum().item<int64_t>();
     // A row that found no improving step in J trials has finished.
-    active = active & ~searching;
+    active = active & accept;
   }
   out.actions = a;
   out.returns = ret;

@@ -8,6 +8,16 @@ namespace mbrl {
 int64_t CurrentRssBytes();
 /// Peak resident set size of this process so far, in bytes (0 where unknown).
 int64_t PeakRssBytes();
+/// Resets the peak-RSS mark (VmHWM) to the current RSS through /proc/self/clear_refs (Linux).
+/// Returns false where that is not possible; PeakRssBytes() then stays the process-wide peak.
+bool ResetPeakRss();
+/// Whether this build links LibTorch's CUDA allocator (the CUDA probes below then work).
+bool HaveCudaMemoryStats();
+/// CUDA caching allocator on device `index`: bytes allocated now, and the peak since the last
+/// ResetCudaPeak (max_memory_allocated). Both 0 in a build without CUDA.
+int64_t CudaAllocatedBytes(int index);
+int64_t CudaPeakAllocatedBytes(int index);
+void ResetCudaPeak(int index);
 
 /// Makes glibc keep freed memory for reuse instead of returning it to the kernel after every
 /// large tensor: planning allocates and frees the same multi-megabyte tensors thousands of times

@@ -12,7 +12,7 @@ struct Refinement {
   torch::Tensor actions;  ///< refined sequences [k, H, A], within bounds
   torch::Tensor returns;  ///< their deterministic returns [k]
   torch::Tensor initial;  ///< deterministic returns before refinement [k]
-  int64_t trials = 0;     ///< line-search trials evaluated, summed over rows and updates
+  int64_t trials = 0;     ///< trials a sequential line search uses (to the accepted one), summed
   int64_t accepted = 0;   ///< steps accepted, summed over rows
 };
 
@@ -20,7 +20,8 @@ struct Refinement {
 /// deterministic return. Each update starts every row at eta_init and tries
 /// a' = clamp(a + eta * grad), accepting the first a' whose return is strictly higher, else
 /// eta <- rho * eta, at most `line_search_trials` times; a row whose trials all fail stops.
-/// All rows move in one batch (one forward/backward per update, one forward per trial).
+/// All rows move in one batch: one forward/backward per update, and one forward of all J trial
+/// step sizes (the deterministic return makes its first improving trial the sequential choice).
 /// Only the action tensor requires gradients.
 Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Tensor& obs,
                                 const torch::Tensor& actions, const config::LineSearchConfig& config,

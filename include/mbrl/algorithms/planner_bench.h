@@ -1,0 +1,79 @@
+#pragma once
+// Planning time and peak memory per MPC step, per task and planner (the CEM-GD paper's Tables 1
+// and 2), on a randomly initialised default ensemble and real environment states.
+#include <torch/torch.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mbrl/config/config.h"
+
+namespace mbrl::algorithms {
+
+/// The paper's numbers for one task and planner label.
+struct PaperNumbers {
+  double time_s;     ///< Table 1: average planning time per step (s)
+  double memory_mb;  ///< Table 2: peak memory (MB)
+};
+
+/// Table 1 and 2 of the CEM-GD paper for labels cem50, cem500, cem5000, cem-gd on
+/// cartpole_swingup, half_cheetah, humanoid_standup, pusher; nullopt for anything else.
+std::optional<PaperNumbers> PaperPlannerNumbers(const std::string& task, const std::string& label);
+
+/// The planner labels with paper settings: cem50 (10 samples x 5 iterations), cem500 (100 x 5),
+/// cem5000 (100 x 50), cem-gd (n_init 15000, n_r 50, k 1, G 10, J 8). Any registered planner
+/// name is also a label (its configs/planner file).
+const std::vector<std::string>& PaperPlannerLabels();
+
+/// The `mbrl train`-style load options of one bench cell: `task_config` (a YAML file) with the
+/// planner of `label` and its settings, horizon `horizon`, then `overrides`.
+config::Config BenchCellConfig(const std::string& task_config, const std::string& label,
+                               int horizon, const std::vector<std::string>& overrides);
+
+/// One cell of the table.
+struct PlannerBenchResult {
+  std::string task, label, planner, device;
+  int horizon = 0;
+  int steps = 0;                ///< timed MPC steps (the first is an episode's t = 0)
+  double first_ms = 0;          ///< the t = 0 step
+  double mean_ms = 0;           ///< mean over the timed steps
+  double median_ms = 0;         ///< median over the timed steps
+  double later_mean_ms = 0;     ///< mean over steps t > 0 (= first_ms when steps == 1)
+  int episode_length = 0;       ///< the task's episode length
+  double episode_mean_ms = 0;   ///< (first + (L - 1) * later_mean) / L: per step over an episode
+  double peak_mb = 0;           ///< peak memory increase of a t = 0 planning step (MB)
+  std::string memory_probe;     ///< "rss" (process peak RSS) or "cuda" (max_memory_allocated)
+};
+
+/// Times `steps` MPC steps of `config`'s planner from real states of its task (the env executes
+/// each plan's first action), on a randomly initialised ensemble. Before timing, one untimed t = 0
+/// plan warms up and measures peak memory; the planner is then reset. `on_step(done, total)`
+/// reports progress. Run it in a fresh process per cell: the RSS probe sees the process's peak.
+PlannerBenchResult BenchPlanner(const config::Config& config, const std::string& label, int steps,
+                                const torch::Device& device,
+                                const std::function<void(int, int)>& on_step = {});
+
+/// Speed of the ensemble forward pass used in planning.
+struct ForwardBenchResult {
+  int64_t rows_per_member = 0;  ///< rows each member sees in one call ([E, rows, in])
+  double ms_per_call = 0;
+  double gflops = 0;            ///< 2 * E * rows * sum(in_l * out_l) per call, per second
+};
+
+/// Times `model config`'s ensemble forward (random weights, no autograd) on [E, rows, in] inputs
+/// for at least `min_seconds`.
+ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t rows_per_member,
+                                        const torch::Device& device, double min_seconds = 1.0);
+/// GFLOP/s of torch::mm on two [n, n] float matrices (the practical limit of this machine).
+double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds = 1.0);
+
+/// CSV (header + one row per result, with the paper's columns) and a Markdown table.
+std::string BenchCsv(const std::vector<PlannerBenchResult>& results);
+std::string BenchMarkdown(const std::vector<PlannerBenchResult>& results);
+/// One result as a JSON object and back (cells run in child processes).
+std::string BenchResultToJson(const PlannerBenchResult& result);
+PlannerBenchResult BenchResultFromJson(const std::string& text);
+
+}  // namespace mbrl::algorithms

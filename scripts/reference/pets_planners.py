@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `mbrl bench planners`: the same planning step in PyTorch-Python.
+
+Written for this project from the papers' algorithms (PETS CEM; CEM-GD, Huang et al. 2021,
+Algorithm 1): the default PETS ensemble (5 members, 3 x 200 SiLU, log-variance soft bounds,
+input normaliser), TS-inf propagation with 20 particles, cartpole swingup's reward, and the
+planner labels of the CEM-GD paper (cem50, cem500, cem5000, cem-gd), horizon 45.
+
+Prints one JSON line: first_ms (t = 0 step), later_mean_ms, mean_ms, median_ms.
+Run with Debian's interpreter: /usr/bin/python3 scripts/reference/pets_planners.py --planner cem50
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+POLE = 0.6  # cartpole pole length (include/mbrl/env/cartpole_swingup.h)
+
+
+class Ensemble(torch.nn.Module):
+    """E MLPs with weights [E, in, out] applied by baddbmm; Gaussian heads with soft bounds."""
+
+    def __init__(self, in_dim, out_dim, ensemble=5, hidden=200, layers=3):
+        super().__init__()
+        sizes = [in_dim] + [hidden] * layers + [2 * out_dim]
+        self.weights = torch.nn.ParameterList()
+        self.biases = torch.nn.ParameterList()
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            w = torch.randn(ensemble, a, b).clamp(-2, 2) / (2 * a ** 0.5)
+            self.weights.append(torch.nn.Parameter(w))
+            self.biases.append(torch.nn.Parameter(torch.zeros(ensemble, 1, b)))
+        self.max_logvar = torch.nn.Parameter(torch.full((1, out_dim), 0.5))
+        self.min_logvar = torch.nn.Parameter(torch.full((1, out_dim), -10.0))
+        self.register_buffer("in_mean", torch.zeros(in_dim))
+        self.register_buffer("in_std", torch.ones(in_dim))
+        self.out_dim = out_dim
+        self.ensemble = ensemble
+
+    def forward(self, x):  # x [E, N, in]
+        h = (x - self.in_mean) / self.in_std
+        for w, b in zip(self.weights[:-1], self.biases[:-1]):
+            h = torch.nn.functional.silu(torch.baddbmm(b, h, w))
+        out = torch.baddbmm(self.biases[-1], h, self.weights[-1])
+        mean, logvar = out[..., : self.out_dim], out[..., self.out_dim:]
+        logvar = self.max_logvar - torch.nn.functional.softplus(self.max_logvar - logvar)
+        logvar = self.min_logvar + torch.nn.functional.softplus(logvar - self.min_logvar)
+        return mean, logvar
+
+
+def preprocess(obs):  # [M, 4] -> [M, 5]
+    theta = obs[:, 1:2]
+    return torch.cat([torch.sin(theta), torch.cos(theta), obs[:, 0:1], obs[:, 2:4]], 1)
+
+
+def reward(action, next_obs):
+    x, theta = next_obs[:, 0], next_obs[:, 1]
+    tip_x = x - POLE * torch.sin(theta)
+    tip_y = -POLE * torch.cos(theta)
+    dist2 = tip_x ** 2 + (tip_y - POLE) ** 2
+    return torch.exp(-dist2 / POLE ** 2) - 0.01 * (action ** 2).sum(1)
+
+
+class Rollout:
+    def __init__(self, model, particles):
+        self.model = model
+        self.particles = particles
+
+    def evaluate(self, obs, actions, deterministic=False):
+        """obs [O], actions [B, H, A] -> mean predicted return [B]."""
+        B, H, _ = actions.shape
+        P = 1 if deterministic else self.particles
+        E = self.model.ensemble
+        M = B * P
+        state = obs.unsqueeze(0).expand(M, -1)
+        returns = torch.zeros(M)
+        for t in range(H):
+            a = actions[:, t].repeat_interleave(P, 0)
+            inp = torch.cat([preprocess(state), a], 1)
+            if deterministic:  # ensemble mean, no sampling (gradient planners)
+                mean, _ = self.model(inp.unsqueeze(0).expand(E, -1, -1))
+                pred = mean.mean(0)
+            else:  # TS-inf: row b * P + p stays with member p % E
+                mean, logvar = self.model(inp.view(M // E, E, -1).transpose(0, 1))
+                mean = mean.transpose(0, 1).reshape(M, -1)
+                logvar = logvar.transpose(0, 1).reshape(M, -1)
+                pred = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+            nxt = state + pred
+            returns = returns + reward(a, nxt)
+            state = nxt
+        returns = returns.view(B, P).mean(1)
+        return torch.where(torch.isfinite(returns), returns, torch.full_like(returns, -1e10))
+
+
+def cem(rollout, obs, mean, var, low, high, population, iterations, elite_ratio=0.1, alpha=0.1,
+        keep=1):
+    """PETS CEM; returns (final mean, top-`keep` samples of the last iteration)."""
+    n_elite = max(1, round(elite_ratio * population))
+    top = None
+    for _ in range(iterations):
+        cap = torch.minimum(((mean - low) / 2) ** 2, ((high - mean) / 2) ** 2)
+        v = torch.minimum(cap, var)
+        z = torch.randn(population, *mean.shape)
+        for _ in range(8):
+            out = z.abs() > 2
+            if not out.any():
+                break
+            z = torch.where(out, torch.randn_like(z), z)
+        samples = (mean + z.clamp(-2, 2) * v.sqrt()).clamp(low, high)
+        ret = rollout.evaluate(obs, samples)
+        idx = ret.topk(max(n_elite, keep)).indices
+        elites = samples[idx[:n_elite]]
+        top = samples[idx[:keep]]
+        mean = alpha * mean + (1 - alpha) * elites.mean(0)
+        var = alpha * var + (1 - alpha) * elites.var(0, unbiased=False)
+    return mean, top
+
+
+def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials=8):
+    """Backtracking line-search gradient ascent through the ensemble mean, rows in one batch."""
+    k = a.shape[0]
+    with torch.no_grad():
+        ret = rollout.evaluate(obs, a, deterministic=True)
+    active = torch.ones(k, dtype=torch.bool)
+    for _ in range(steps):
+        if not active.any():
+            break
+        leaf = a.clone().requires_grad_(True)
+        r = rollout.evaluate(obs, leaf, deterministic=True)
+        (grad,) = torch.autograd.grad(r.sum(), leaf)
+        with torch.no_grad():
+            eta = torch.full((k,), eta_init)
+            searching = active.clone()
+            for _ in range(trials):
+                if not searching.any():
+                    break
+                cand = (a + eta.view(k, 1, 1) * grad).clamp(low, high)
+                cand_ret = rollout.evaluate(obs, cand, deterministic=True)
+                accept = searching & (cand_ret > ret)
+                a = torch.where(accept.view(k, 1, 1), cand, a)
+                ret = torch.where(accept, cand_ret, ret)
+                searching = searching & ~accept
+                eta = torch.where(searching, eta * rho, eta)
+            active = active & ~searching
+    return a, ret
+
+
+class Planner:
+    SETTINGS = {"cem50": (10, 5), "cem500": (100, 5), "cem5000": (100, 50)}
+
+    def __init__(self, label, rollout, horizon, low, high):
+        self.label, self.rollout, self.horizon = label, rollout, horizon
+        self.low, self.high = low, high
+        self.previous = None
+
+    def warm_start(self):
+        center = ((self.low + self.high) / 2).expand(self.horizon, -1).clone()
+        if self.previous is None:
+            return center
+        return torch.cat([self.previous[1:], self.previous[-1:]], 0)
+
+    def plan(self, obs):
+        with torch.no_grad():
+            if self.label in self.SETTINGS:
+                population, iterations = self.SETTINGS[self.label]
+                var = ((self.high - self.low) ** 2 / 16).expand(self.horizon, -1).clone()
+                mean, _ = cem(self.rollout, obs, self.warm_start(), var, self.low, self.high,
+                              population, iterations)
+                plan = mean.clamp(self.low, self.high)
+            else:  # cem-gd: n_init 15000 at t = 0, n_r 50 after; top 1 refined
+                first = self.previous is None
+                var = ((self.high - self.low) / 2).pow(2).expand(self.horizon, -1).clone()
+                _, top = cem(self.rollout, obs, self.warm_start(), var, self.low, self.high,
+                             15000 if first else 50, 1, keep=1)
+        if self.label not in self.SETTINGS:
+            refined, ret = refine(self.rollout, obs, top, self.low, self.high)
+            plan = refined[ret.argmax()]
+        self.previous = plan.detach()
+        return plan
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--planner", required=True, choices=["cem50", "cem500", "cem5000", "cem-gd"])
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--horizon", type=int, default=45)
+    parser.add_argument("--particles", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    model = Ensemble(5 + 1, 4)
+    model.eval()
+    rollout = Rollout(model, args.particles)
+    low, high = torch.tensor([-1.0]), torch.tensor([1.0])
+    obs = torch.tensor([0.0, 3.14159, 0.0, 0.0])  # the swingup start: pole down
+    planner = Planner(args.planner, rollout, args.horizon, low, high)
+    planner.plan(obs)  # warm-up: one untimed t = 0 plan, as `mbrl bench planners`
+    planner.previous = None
+    ms = []
+    for _ in range(args.steps):
+        start = time.perf_counter()
+        planner.plan(obs)
+        ms.append((time.perf_counter() - start) * 1000)
+    later = ms[1:] or ms
+    print(json.dumps({"planner": args.planner, "threads": torch.get_num_threads(),
+                      "first_ms": ms[0], "later_mean_ms": sum(later) / len(later),
+                      "mean_ms": sum(ms) / len(ms), "median_ms": statistics.median(ms)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+// `mbrl bench planners`: planning time and peak memory per task and planner (the CEM-GD paper's
+// Tables 1 and 2); `mbrl bench forward`: the ensemble forward pass in GFLOP/s against a large GEMM.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "mbrl/algorithms/planner_bench.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/atomic_file.h"
+#include "mbrl/core/device.h"
+#include "mbrl/core/error.h"
+#include "mbrl/core/progress.h"
+#include "mbrl/core/strings.h"
+#include "mbrl/core/timer.h"
+#include "mbrl/env/registry.h"
+#include "mbrl/planning/registry.h"
+
+extern char** environ;
+
+namespace mbrl::app {
+namespace {
+
+struct BenchOptions {
+  std::string tasks = "cartpole_swingup,half_cheetah,humanoid_standup,pusher";
+  std::string planners = "cem50,cem500,cem5000,cem-gd";
+  int steps = 10;
+  int horizon = 45;
+  std::string config_dir = "configs";
+  std::string out = "results/bench";
+  std::string device = "cpu";
+  std::vector<std::string> overrides;
+  std::string cell_json;  // internal: run one cell in this process and write its result here
+  bool quiet = false;
+  // bench forward
+  std::string rows = "1600,60000";
+  int64_t gemm_n = 2048;
+};
+
+std::vector<std::string> SplitList(const std::string& text, const std::string& flag) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  if (items.empty()) throw ConfigError(flag + ": expected a comma-separated list, got '" + text + "'");
+  return items;
+}
+
+void CheckNames(const std::vector<std::string>& tasks, const std::vector<std::string>& planners) {
+  const auto task_names = env::TaskNames();
+  for (const auto& t : tasks) {
+    if (std::find(task_names.begin(), task_names.end(), t) == task_names.end()) {
+      throw ConfigError("--tasks: unknown task '" + t + "' (valid: " + Join(task_names) + ")");
+    }
+  }
+  std::vector<std::string> labels = algorithms::PaperPlannerLabels();
+  for (const auto& p : planning::PlannerNames()) {
+    if (std::find(labels.begin(), labels.end(), p) == labels.end()) labels.push_back(p);
+  }
+  for (const auto& p : planners) {
+    if (std::find(labels.begin(), labels.end(), p) == labels.end()) {
+      throw ConfigError("--planners: unknown planner label '" + p + "' (valid: " + Join(labels) + ")");
+    }
+  }
+}
+
+std::string TaskConfigPath(const BenchOptions& opt, const std::string& task) {
+  const std::string path = opt.config_dir + "/" + task + ".yaml";
+  if (!std::filesystem::exists(path)) {
+    throw ConfigError("--config-dir: no config for task '" + task + "' (expected " + path + ")");
+  }
+  return path;
+}
+
+torch::Device PickDevice(const std::string& name) {
+  const DeviceChoice device = ResolveDevice(name, "--device");
+  if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
+  return device.device;
+}
+
+// Child mode: one task and planner in this (fresh) process.
+int RunCell(const BenchOptions& opt) {
+  const auto tasks = SplitList(opt.tasks, "--tasks");
+  const auto planners = SplitList(opt.planners, "--planners");
+  CheckNames(tasks, planners);
+  const auto config =
+      algorithms::BenchCellConfig(TaskConfigPath(opt, tasks[0]), planners[0], opt.horizon, opt.overrides);
+  Progress progress(stderr, !opt.quiet);
+  const auto result = algorithms::BenchPlanner(
+      config, planners[0], opt.steps, PickDevice(opt.device), [&](int done, int total) {
+        progress.Update("bench: " + tasks[0] + " " + planners[0] + "  step " +
+                        std::to_string(done) + "/" + std::to_string(total));
+      });
+  progress.Clear();
+  WriteTextAtomically(opt.cell_json, algorithms::BenchResultToJson(result));
+  return 0;
+}
+
+// Runs `args` as a child of this binary and waits; returns its exit status.
+int SpawnSelf(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string self = "/proc/self/exe";
+  argv.push_back(self.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) {
+    throw Error("bench: cannot start a child process for a bench cell");
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw Error("bench: lost the child process of a bench cell");
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int RunPlanners(const BenchOptions& opt) {
+  if (!opt.cell_json.empty()) return RunCell(opt);
+  const auto tasks = SplitList(opt.tasks, "--tasks");
+  const auto planners = SplitList(opt.planners, "--planners");
+  CheckNames(tasks, planners);
+  if (opt.steps < 1) throw ConfigError("--steps: expected an integer >= 1");
+  // Validate every cell's config before spending minutes on the first one.
+  for (const auto& t : tasks) {
+    for (const auto& p : planners) {
+      algorithms::BenchCellConfig(TaskConfigPath(opt, t), p, opt.horizon, opt.overrides);
+    }
+  }
+  const torch::Device device = PickDevice(opt.device);
+  std::error_code ec;
+  std::filesystem::create_directories(opt.out, ec);
+  if (ec) throw Error("cannot create " + opt.out + ": " + ec.message());
+  const std::string stem = opt.out + "/planners_" + (device.is_cuda() ? "cuda" : "cpu");
+  const std::string cell_file = stem + ".cell.json";
+
+  std::vector<algorithms::PlannerBenchResult> results;
+  std::vector<std::string> failed;
+  Stopwatch timer;
+  const size_t total = tasks.size() * planners.size();
+  for (const auto& t : tasks) {
+    for (const auto& p : planners) {
+      std::fprintf(stderr, "[%zu/%zu] %s %s ...\n", results.size() + failed.size() + 1, total,
+                   t.c_str(), p.c_str());
+      std::vector<std::string> args = {"bench", "planners", "--tasks", t, "--planners", p,
+                                       "--steps", std::to_string(opt.steps), "--horizon",
+                                       std::to_string(opt.horizon), "--config-dir", opt.config_dir,
+                                       "--device", device.is_cuda() ? "cuda" : "cpu",
+                                       "--cell-json", cell_file};
+      if (opt.quiet) args.push_back("--quiet");
+      for (const auto& o : opt.overrides) {
+        args.push_back("--set");
+        args.push_back(o);
+      }
+      std::filesystem::remove(cell_file, ec);
+      const int code = SpawnSelf(args);
+      if (code != 0) {
+        failed.push_back(t + " " + p + " (exit " + std::to_string(code) + ")");
+        if (code == 130 || code == 128 + SIGINT || code == 128 + SIGTERM) break;
+        continue;
+      }
+      std::ifstream in(cell_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      results.push_back(algorithms::BenchResultFromJson(text.str()));
+      std::filesystem::remove(cell_file, ec);
+      const auto& r = results.back();
+      std::fprintf(stderr, "      t=0 %.3f s, later %.3f s/step, peak %.1f MB  (%s elapsed)\n",
+                   r.first_ms / 1000, r.later_mean_ms / 1000, r.peak_mb,
+                   FormatDuration(timer.Seconds()).c_str());
+      // Written after every cell, so an interrupted bench keeps what it measured.
+      WriteTextAtomically(stem + ".csv", algorithms::BenchCsv(results));
+      WriteTextAtomically(stem + ".md", algorithms::BenchMarkdown(results));
+    }
+  }
+  std::printf("%s", algorithms::BenchMarkdown(results).c_str());
+  std::printf("\nwritten: %s.csv, %s.md\n", stem.c_str(), stem.c_str());
+  if (!failed.empty()) {
+    std::fprintf(stderr, "error: %zu cell(s) failed: %s\n", failed.size(), Join(failed).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+std::vector<int64_t> ParseRows(const std::string& text) {
+  std::vector<int64_t> rows;
+  for (const auto& item : SplitList(text, "--rows")) {
+    try {
+      size_t used = 0;
+      const long long v = std::stoll(item, &used);
+      if (used != item.size() || v < 1) throw std::invalid_argument("");
+      rows.push_back(v);
+    } catch (const std::exception&) {
+      throw ConfigError("--rows: expected positive integers, got '" + item + "'");
+    }
+  }
+  return rows;
+}
+
+int RunForward(const BenchOptions& opt) {
+  const auto tasks = SplitList(opt.tasks, "--tasks");
+  CheckNames(tasks, {"cem"});
+  const auto rows = ParseRows(opt.rows);
+  const torch::Device device = PickDevice(opt.device);
+  std::printf("| task | rows per member | ms per forward | GFLOP/s | %% of large GEMM |\n");
+  std::printf("|---|---:|---:|---:|---:|\n");
+  for (const auto& t : tasks) {
+    const auto config = config::LoadConfig({TaskConfigPath(opt, t), "", opt.overrides});
+    for (const int64_t r : rows) {
+      // Measured beside the GEMM each time, so the ratio is from one moment of the machine.
+      const double gemm = algorithms::BenchLargeGemm(opt.gemm_n, device);
+      const auto f = algorithms::BenchEnsembleForward(config, r, device);
+      std::printf("| %s | %lld | %.3f | %.1f | %.0f%% (GEMM %lldx%lld: %.1f GFLOP/s) |\n",
+                  t.c_str(), static_cast<long long>(r), f.ms_per_call, f.gflops,
+                  100.0 * f.gflops / gemm, static_cast<long long>(opt.gemm_n),
+                  static_cast<long long>(opt.gemm_n), gemm);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> AddBenchCommand(CLI::App& app) {
+  auto opt = std::make_shared<BenchOptions>();
+  auto* bench = app.add_subcommand("bench", "Benchmarks: planners (paper Tables 1-2), forward");
+  bench->require_subcommand(1);
+
+  auto* planners = bench->add_subcommand(
+      "planners", "Planning time and peak memory per MPC step, per task and planner, with the "
+                  "CEM-GD paper's numbers beside ours (CSV and Markdown into --out)");
+  planners->add_option("--tasks", opt->tasks, "Comma-separated tasks")->capture_default_str();
+  planners->add_option("--planners", opt->planners,
+                       "Comma-separated labels: cem50, cem500, cem5000, cem-gd (paper settings) "
+                       "or any planner name (its configs/planner file)")
+      ->capture_default_str();
+  planners->add_option("--steps", opt->steps, "Timed MPC steps per cell (the first is t = 0)")
+      ->capture_default_str();
+  planners->add_option("--horizon", opt->horizon, "Planning horizon (the paper: 45)")
+      ->capture_default_str();
+  planners->add_option("--config-dir", opt->config_dir, "Where <task>.yaml are")
+      ->capture_default_str();
+  planners->add_option("--out", opt->out, "Output directory")->capture_default_str();
+  planners->add_option("--device", opt->device, "cpu or cuda")->capture_default_str();
+  planners->add_option("--set", opt->overrides, "Config override key=value (repeatable)");
+  planners->add_option("--cell-json", opt->cell_json, "Internal: run one cell, write JSON here")
+      ->group("");
+  planners->add_flag("--quiet", opt->quiet, "No progress line");
+
+  auto* forward = bench->add_subcommand(
+      "forward", "GFLOP/s of the ensemble forward pass used in planning, against a large GEMM");
+  forward->add_option("--tasks", opt->tasks, "Comma-separated tasks")->capture_default_str();
+  forward->add_option("--rows", opt->rows,
+                      "Rows per member per call (1600: CEM 400 x 20 particles / 5 members; "
+                      "60000: CEM-GD's 15000 at t = 0)")
+      ->capture_default_str();
+  forward->add_option("--gemm", opt->gemm_n, "Size n of the reference n x n GEMM")
+      ->capture_default_str();
+  forward->add_option("--config-dir", opt->config_dir, "Where <task>.yaml are")
+      ->capture_default_str();
+  forward->add_option("--device", opt->device, "cpu or cuda")->capture_default_str();
+  forward->add_option("--set", opt->overrides, "Config override key=value (repeatable)");
+
+  return [opt, planners, forward]() {
+    if (planners->parsed()) return RunPlanners(*opt);
+    if (forward->parsed()) return RunForward(*opt);
+    return 2;
+  };
+}
+
+}  // namespace mbrl::app
