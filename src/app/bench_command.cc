@@ -18,6 +18,7 @@
 #include "mbrl/algorithms/planner_bench.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
@@ -215,6 +216,8 @@ int RunForward(const BenchOptions& opt) {
   CheckNames(tasks, {"cem"});
   const auto rows = ParseRows(opt.rows);
   const torch::Device device = PickDevice(opt.device);
+  std::printf("torch threads %d, OpenBLAS thread control %s\n\n", at::get_num_threads(),
+              CanControlBlasThreads() ? "yes" : "no");
   std::printf("| task | rows per member | ms per forward | GFLOP/s | %% of large GEMM |\n");
   std::printf("|---|---:|---:|---:|---:|\n");
   for (const auto& t : tasks) {

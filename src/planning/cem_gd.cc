@@ -1,5 +1,6 @@
 #include "mbrl/planning/cem_gd.h"
 
+#include "mbrl/core/timer.h"
 #include "mbrl/planning/gradient_refiner.h"
 
 namespace mbrl::planning {
@@ -29,10 +30,14 @@ PlanResult CemGdPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obj
   const int64_t samples = first ? config_.n_init : config_.n_r;
   const int64_t per_iteration = std::max<int64_t>(
       2, (samples + config_.cem_iterations - 1) / config_.cem_iterations);
+  Stopwatch cem_timer;
   const auto search = cem_.Run(obs, objective, mean, variance, per_iteration, config_.top_k,
                                !first && config_.keep_warm_start);
+  const double cem_ms = cem_timer.Millis();
+  Stopwatch refine_timer;
   const Refinement refined =
       RefineWithLineSearch(objective, obs, search.top, config_.line_search, low(), high());
+  const double refine_ms = refine_timer.Millis();
   const int64_t best = refined.returns.argmax().item<int64_t>();
   PlanResult result;
   result.actions = refined.actions[best];
@@ -43,6 +48,8 @@ PlanResult CemGdPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obj
   result.stats["return_after_refine"] = result.expected_return;
   result.stats["line_search_trials"] = static_cast<double>(refined.trials);
   result.stats["steps_accepted"] = static_cast<double>(refined.accepted);
+  result.stats["cem_ms"] = cem_ms;
+  result.stats["refine_ms"] = refine_ms;
   return result;
 }
 

@@ -27,6 +27,29 @@ TEST(GaussianEnsemble, OutputShapesForMemberAndSharedInputs) {
   EXPECT_THROW(model->forward(torch::randn({2, 7, 6})), std::exception);
 }
 
+TEST(GaussianEnsemble, ChunkedInferenceEqualsTheWholeBatchForward) {
+  // Without autograd and with >= 1024 rows per member, forward() splits the rows into chunks
+  // over threads; with autograd it runs the whole batch at once. Both must agree, for row
+  // counts that do and do not divide evenly, with a non-contiguous input.
+  torch::manual_seed(1);
+  GaussianEnsemble model(Tiny(3, 32), 6, 4);
+  model->normalizer()->Fit(torch::randn({100, 6}) * 3 + 1);
+  for (const int64_t n : {1024, 1601, 5000}) {
+    const auto x = torch::randn({n, 3, 6}).transpose(0, 1);  // [3, n, 6], non-contiguous
+    torch::Tensor whole_mean, whole_logvar;
+    {
+      torch::AutoGradMode grad(true);
+      const auto [m, lv] = model->forward(x);
+      whole_mean = m.detach();
+      whole_logvar = lv.detach();
+    }
+    torch::NoGradGuard no_grad;
+    const auto [m, lv] = model->forward(x);
+    EXPECT_TRUE(torch::allclose(m, whole_mean, 1e-5, 1e-5)) << n;
+    EXPECT_TRUE(torch::allclose(lv, whole_logvar, 1e-5, 1e-5)) << n;
+  }
+}
+
 TEST(GaussianEnsemble, LogVarianceStaysWithinSoftBounds) {
   torch::manual_seed(0);
   GaussianEnsemble model(Tiny(), 2, 2);

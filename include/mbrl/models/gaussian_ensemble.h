@@ -29,6 +29,9 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   const torch::Tensor& min_logvar() const { return min_logvar_; }
 
  private:
+  // The MLP on x [E, n, in], in the calling thread.
+  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x);
+
   int64_t ensemble_size_, in_dim_, out_dim_;
   std::vector<torch::Tensor> weights_;  // [E, in_l, out_l] per layer
   std::vector<torch::Tensor> biases_;   // [E, 1, out_l] per layer
@@ -37,6 +40,10 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   Normalizer normalizer_{nullptr};
 };
 TORCH_MODULE(GaussianEnsemble);
+
+/// Threads of the chunked inference path of GaussianEnsembleImpl::forward: OMP_NUM_THREADS when
+/// set, else the hardware's.
+int InferenceThreads();
 
 /// Saves `model` (parameters and buffers) to `path` atomically.
 void SaveEnsemble(GaussianEnsemble& model, const std::string& path);

@@ -1,0 +1,25 @@
+#pragma once
+// Run-time control of the BLAS library's own thread pool (OpenBLAS, found with dlsym).
+
+namespace mbrl {
+
+/// Sets the BLAS library's thread count to `threads` for the scope and restores it afterwards,
+/// when the BLAS in use is OpenBLAS; otherwise does nothing and active() is false. Used where
+/// work is split over torch's threads and each one should run its matrix products alone.
+/// Not for concurrent use from several threads (the setting is process-wide).
+class ScopedBlasThreads {
+ public:
+  explicit ScopedBlasThreads(int threads);
+  ~ScopedBlasThreads();
+  ScopedBlasThreads(const ScopedBlasThreads&) = delete;
+  ScopedBlasThreads& operator=(const ScopedBlasThreads&) = delete;
+  bool active() const { return previous_ > 0; }
+
+ private:
+  int previous_ = 0;
+};
+
+/// Whether the BLAS thread count can be controlled (OpenBLAS is loaded).
+bool CanControlBlasThreads();
+
+}  // namespace mbrl

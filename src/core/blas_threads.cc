@@ -1,0 +1,41 @@
+#include "mbrl/core/blas_threads.h"
+
+#include <dlfcn.h>
+
+namespace mbrl {
+namespace {
+using SetThreads = void (*)(int);
+using GetThreads = int (*)();
+
+struct OpenBlas {
+  SetThreads set = nullptr;
+  GetThreads get = nullptr;
+};
+
+const OpenBlas& Functions() {
+  static const OpenBlas kFunctions = [] {
+    OpenBlas f;
+    f.set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    f.get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    if (!f.set || !f.get) f = OpenBlas{};
+    return f;
+  }();
+  return kFunctions;
+}
+}  // namespace
+
+bool CanControlBlasThreads() { return Functions().set != nullptr; }
+
+ScopedBlasThreads::ScopedBlasThreads(int threads) {
+  const auto& f = Functions();
+  if (!f.set) return;
+  previous_ = f.get();
+  if (previous_ != threads) f.set(threads);
+}
+
+ScopedBlasThreads::~ScopedBlasThreads() {
+  const auto& f = Functions();
+  if (f.set && previous_ > 0 && f.get() != previous_) f.set(previous_);
+}
+
+}  // namespace mbrl
