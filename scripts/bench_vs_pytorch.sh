@@ -3,16 +3,19 @@
 # cartpole swingup (default ensemble 5 x 3 x 200, 20 TS-inf particles, horizon 45) for each
 # planner label, alternating ours and theirs, then the time ratio per planner.
 #   scripts/bench_vs_pytorch.sh [--planners cem50,cem500,cem5000,cem-gd] [--steps 5]
-#                               [--rounds 2] [--threads N] [--out results/bench]
-# Needs python3-torch (scripts/setup.sh --bench installs it). Threads: both sides use N intra-op
-# threads (OMP_NUM_THREADS; default: all cores).
+#                               [--rounds 2] [--threads N] [--n-init N] [--out results/bench]
+# --n-init N shrinks CEM-GD's t = 0 sample count on both sides (to time its later steps quickly).
+# Needs python3-torch (scripts/setup.sh --bench installs it). Threads: both sides run with their
+# defaults (LibTorch and PyTorch 1.13 from Debian: 1 intra-op thread, OpenBLAS on all cores);
+# --threads N sets OMP_NUM_THREADS=N for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 planners="cem50,cem500,cem5000,cem-gd"
 steps=5
 rounds=2
-threads="$(nproc 2>/dev/null || echo 2)"
+threads=""
 out="results/bench"
+n_init=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --planners) planners="$2"; shift 2 ;;
@@ -20,6 +23,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --n-init) n_init="$2"; shift 2 ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "bench_vs_pytorch.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -30,10 +34,16 @@ if ! "$py" -c "import torch" 2>/dev/null; then
   exit 2
 fi
 [ -x build/mbrl ] || scripts/setup.sh
-export OMP_NUM_THREADS="$threads"
+if [ -n "$threads" ]; then export OMP_NUM_THREADS="$threads"; fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
+ours_extra=()
+theirs_extra=()
+if [ -n "$n_init" ]; then
+  ours_extra=(--set "planner.n_init=$n_init")
+  theirs_extra=(--n-init "$n_init")
+fi
 results="$tmp/results.jsonl"
 : > "$results"
 IFS=',' read -r -a labels <<< "$planners"
@@ -42,31 +52,36 @@ for round in $(seq 1 "$rounds"); do
     echo "round $round/$rounds: $label (ours)" >&2
     rm -rf "$tmp/ours"
     build/mbrl bench planners --tasks cartpole_swingup --planners "$label" --steps "$steps" \
-      --horizon 45 --out "$tmp/ours" --quiet > /dev/null
+      --horizon 45 --out "$tmp/ours" --quiet "${ours_extra[@]}" > /dev/null 2>&1
     # CSV columns: 7 first_ms, 8 mean_ms, 10 later_mean_ms.
     awk -F, -v l="$label" 'NR == 2 { printf "{\"side\": \"ours\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", l, $7, $8, $10 }' \
       "$tmp/ours/planners_cpu.csv" >> "$results"
     echo "round $round/$rounds: $label (PyTorch)" >&2
-    "$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" --horizon 45 |
+    "$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" --horizon 45 \
+      "${theirs_extra[@]}" |
       "$py" -c 'import json,sys; d=json.loads(sys.stdin.read()); d["side"]="pytorch"; print(json.dumps(d))' >> "$results"
   done
 done
-"$py" - "$results" "$threads" "$steps" "$rounds" <<'PY' | tee "$out/vs_pytorch.md"
+cp "$results" "$out/vs_pytorch.jsonl"
+"$py" - "$results" "$threads" "$steps" "$rounds" "$n_init" <<'PY' | tee "$out/vs_pytorch.md"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-threads, steps, rounds = sys.argv[2:5]
+threads, steps, rounds, n_init = sys.argv[2:6]
 labels = list(dict.fromkeys(r["planner"] for r in rows))
 def best(side, label, key):  # the faster of the rounds: least disturbed by the machine
     return min(r[key] for r in rows if r["side"] == side and r["planner"] == label)
-print(f"Cartpole swingup, horizon 45, 20 particles, {threads} threads, {steps} timed steps, "
+threads = f"OMP_NUM_THREADS={threads}" if threads else "default threads"
+gd = f", CEM-GD n_init {n_init}" if n_init else ""
+print(f"Cartpole swingup, horizon 45, 20 particles, {threads}, {steps} timed steps{gd}, "
       f"best of {rounds} alternating rounds.\n")
-print("| planner | ours t=0 (s) | PyTorch t=0 (s) | ratio t=0 | ours per step (s) | "
-      "PyTorch per step (s) | ratio per step |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| planner | ours t=0 (s) | PyTorch t=0 (s) | ratio t=0 | ours t>0 (s/step) | "
+      "PyTorch t>0 (s/step) | ratio t>0 | ratio, mean of all timed steps |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for l in labels:
     o0, p0 = best("ours", l, "first_ms") / 1e3, best("pytorch", l, "first_ms") / 1e3
-    om, pm = best("ours", l, "mean_ms") / 1e3, best("pytorch", l, "mean_ms") / 1e3
-    print(f"| {l} | {o0:.3f} | {p0:.3f} | {p0 / o0:.2f}x | {om:.3f} | {pm:.3f} | {pm / om:.2f}x |")
-print("\nratio = PyTorch time / our time (above 1: ours is faster). Per step: the mean over the "
-      "timed steps, t = 0 included.")
+    ol, pl = best("ours", l, "later_mean_ms") / 1e3, best("pytorch", l, "later_mean_ms") / 1e3
+    om, pm = best("ours", l, "mean_ms"), best("pytorch", l, "mean_ms")
+    print(f"| {l} | {o0:.3f} | {p0:.3f} | {p0 / o0:.2f}x | {ol:.3f} | {pl:.3f} | {pl / ol:.2f}x "
+          f"| {pm / om:.2f}x |")
+print("\nratio = PyTorch time / our time (above 1: ours is faster).")
 PY

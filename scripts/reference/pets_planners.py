@@ -149,9 +149,10 @@ def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials
 class Planner:
     SETTINGS = {"cem50": (10, 5), "cem500": (100, 5), "cem5000": (100, 50)}
 
-    def __init__(self, label, rollout, horizon, low, high):
+    def __init__(self, label, rollout, horizon, low, high, n_init=15000):
         self.label, self.rollout, self.horizon = label, rollout, horizon
         self.low, self.high = low, high
+        self.n_init = n_init
         self.previous = None
 
     def warm_start(self):
@@ -172,7 +173,7 @@ class Planner:
                 first = self.previous is None
                 var = ((self.high - self.low) / 2).pow(2).expand(self.horizon, -1).clone()
                 _, top = cem(self.rollout, obs, self.warm_start(), var, self.low, self.high,
-                             15000 if first else 50, 1, keep=1)
+                             self.n_init if first else 50, 1, keep=1)
         if self.label not in self.SETTINGS:
             refined, ret = refine(self.rollout, obs, top, self.low, self.high)
             plan = refined[ret.argmax()]
@@ -187,6 +188,7 @@ def main():
     parser.add_argument("--horizon", type=int, default=45)
     parser.add_argument("--particles", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--n-init", type=int, default=15000, help="CEM-GD samples at t = 0")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     model = Ensemble(5 + 1, 4)
@@ -194,7 +196,7 @@ def main():
     rollout = Rollout(model, args.particles)
     low, high = torch.tensor([-1.0]), torch.tensor([1.0])
     obs = torch.tensor([0.0, 3.14159, 0.0, 0.0])  # the swingup start: pole down
-    planner = Planner(args.planner, rollout, args.horizon, low, high)
+    planner = Planner(args.planner, rollout, args.horizon, low, high, args.n_init)
     planner.plan(obs)  # warm-up: one untimed t = 0 plan, as `mbrl bench planners`
     planner.previous = None
     ms = []

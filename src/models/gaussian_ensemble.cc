@@ -104,12 +104,14 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
   return ForwardRows(x);
 }
 
-std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const torch::Tensor& x) {
+std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const torch::Tensor& x,
+                                                                        bool with_logvar) {
   auto h = normalizer_->Normalize(x);  // [E, N, in]
   const size_t last = weights_.size() - 1;
   for (size_t l = 0; l < last; ++l) h = torch::silu(torch::baddbmm(biases_[l], h, weights_[l]));
   const auto out = torch::baddbmm(biases_[last], h, weights_[last]);  // [E, N, 2 * out]
   const auto mean = out.narrow(2, 0, out_dim_);                       // [E, N, out]
+  if (!with_logvar) return {mean, torch::Tensor()};
   auto logvar = out.narrow(2, out_dim_, out_dim_);                    // [E, N, out]
   // Soft bounds keep the log-variance in (min_logvar, max_logvar) with gradients everywhere.
   logvar = max_logvar_ - torch::softplus(max_logvar_ - logvar);
@@ -120,6 +122,11 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const 
 std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardShared(const torch::Tensor& x) {
   CheckShape(x, {-1, in_dim_}, "GaussianEnsemble shared input");
   return forward(x.unsqueeze(0).expand({ensemble_size_, x.size(0), in_dim_}));
+}
+
+torch::Tensor GaussianEnsembleImpl::ForwardSharedMean(const torch::Tensor& x) {
+  CheckShape(x, {-1, in_dim_}, "GaussianEnsemble shared input");
+  return ForwardRows(x.unsqueeze(0).expand({ensemble_size_, x.size(0), in_dim_}), false).first;
 }
 
 void SaveEnsemble(GaussianEnsemble& model, const std::string& path) {

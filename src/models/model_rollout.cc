@@ -60,13 +60,15 @@ torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& 
       logvar = lv.reshape({E * per, -1}).narrow(0, 0, M).index_select(0, inv);
       break;
     }
-    case Propagation::kExpectation:
-    case Propagation::kMean: {
+    case Propagation::kExpectation: {
       auto [m, lv] = model_->ForwardShared(input);  // [E, M, O]
       mean = m.mean(0);
       logvar = lv.mean(0);
       break;
     }
+    case Propagation::kMean:  // no sampling, so no log-variance
+      mean = model_->ForwardSharedMean(input).mean(0);
+      break;
   }
   torch::Tensor pred = mean;  // [M, O]
   if (mode != Propagation::kMean) {
@@ -94,11 +96,18 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
   auto returns = torch::zeros({M}, float_opts);                           // [M]
   auto alive = torch::ones({M}, float_opts);                              // [M]
+  const bool terminates = task_.CanTerminate();
+  const auto per_row = P == 1 ? actions : actions.repeat_interleave(P, 0);  // [M, H, A]
   for (int64_t t = 0; t < H; ++t) {
-    const auto a = actions.select(1, t).repeat_interleave(P, 0);  // [M, A]
-    const auto next = Step(state, a, mode);                      // [M, O]
-    returns = returns + alive * task_.Reward(state, a, next);
-    alive = alive * (1.0 - task_.Terminated(next).to(float_opts.dtype()));
+    const auto a = per_row.select(1, t);    // [M, A]
+    const auto next = Step(state, a, mode);  // [M, O]
+    const auto reward = task_.Reward(state, a, next);  // [M]
+    if (terminates) {
+      returns = returns + alive * reward;
+      alive = alive * (1.0 - task_.Terminated(next).to(float_opts.dtype()));
+    } else {
+      returns = returns + reward;
+    }
     state = next;
   }
   returns = returns.view({B, P}).mean(1);  // [B]

@@ -52,6 +52,7 @@ class CartpoleDownTask : public Task {
   torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
                        const torch::Tensor& next_obs) const override;
   torch::Tensor Terminated(const torch::Tensor& next_obs) const override;
+  bool CanTerminate() const override { return true; }
   torch::Tensor PreprocessObs(const torch::Tensor& obs) const override;
 };
 

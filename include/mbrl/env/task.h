@@ -24,6 +24,9 @@ class Task {
                                const torch::Tensor& next_obs) const = 0;
   /// Termination of next observations [B, O] -> bool [B]. Default: never.
   virtual torch::Tensor Terminated(const torch::Tensor& next_obs) const;
+  /// Whether Terminated() can ever be true; rollouts skip the termination bookkeeping when not.
+  /// A task that overrides Terminated() overrides this to return true.
+  virtual bool CanTerminate() const { return false; }
   /// Model input features of observations [B, O] -> [B, ModelObsDim]. Default: identity.
   virtual torch::Tensor PreprocessObs(const torch::Tensor& obs) const { return obs; }
   /// Model target of transitions [B, O] x [B, O] -> [B, O]. Default: next_obs - obs.

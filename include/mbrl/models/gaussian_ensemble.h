@@ -20,6 +20,8 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
   /// The same input for every member: x [N, in] -> ([E, N, out], [E, N, out]).
   std::pair<torch::Tensor, torch::Tensor> ForwardShared(const torch::Tensor& x);
+  /// Only the means of ForwardShared (no log-variance work): x [N, in] -> [E, N, out].
+  torch::Tensor ForwardSharedMean(const torch::Tensor& x);
 
   int64_t ensemble_size() const { return ensemble_size_; }
   int64_t in_dim() const { return in_dim_; }
@@ -29,8 +31,10 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   const torch::Tensor& min_logvar() const { return min_logvar_; }
 
  private:
-  // The MLP on x [E, n, in], in the calling thread.
-  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x);
+  // The MLP on x [E, n, in], in the calling thread; the log-variance is left undefined
+  // without `with_logvar`.
+  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x,
+                                                      bool with_logvar = true);
 
   int64_t ensemble_size_, in_dim_, out_dim_;
   std::vector<torch::Tensor> weights_;  // [E, in_l, out_l] per layer

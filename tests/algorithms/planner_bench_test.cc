@@ -1,0 +1,66 @@
+#include "mbrl/algorithms/planner_bench.h"
+
+#include <gtest/gtest.h>
+
+#include "mbrl/core/error.h"
+#include "test_paths.h"
+
+namespace mbrl::algorithms {
+namespace {
+
+using testing::SourcePath;
+
+TEST(PlannerBench, PaperNumbersAndLabelSettings) {
+  const auto gd = PaperPlannerNumbers("half_cheetah", "cem-gd");
+  ASSERT_TRUE(gd.has_value());
+  EXPECT_DOUBLE_EQ(gd->time_s, 2.63);
+  EXPECT_DOUBLE_EQ(gd->memory_mb, 12.2);
+  EXPECT_DOUBLE_EQ(PaperPlannerNumbers("pusher", "cem5000")->time_s, 3.33);
+  EXPECT_FALSE(PaperPlannerNumbers("cartpole_swingup", "icem").has_value());
+  EXPECT_FALSE(PaperPlannerNumbers("toy_barrier", "cem50").has_value());
+
+  const auto cfg = SourcePath("configs/cartpole_swingup.yaml");
+  const auto c50 = BenchCellConfig(cfg, "cem50", 45, {});
+  EXPECT_EQ(c50.planner.type, "cem");
+  EXPECT_EQ(c50.planner.cem.population * c50.planner.cem.iterations, 50);
+  const auto c5000 = BenchCellConfig(cfg, "cem5000", 45, {});
+  EXPECT_EQ(c5000.planner.cem.population, 100);
+  EXPECT_EQ(c5000.planner.cem.iterations, 50);
+  EXPECT_EQ(c5000.planner.cem.min_variance, 0);  // the fixed amount of work of the paper
+  EXPECT_EQ(c5000.agent.horizon, 45);
+  const auto gd_cfg = BenchCellConfig(cfg, "cem-gd", 45, {});
+  EXPECT_EQ(gd_cfg.planner.cem_gd.n_init, 15000);
+  EXPECT_EQ(gd_cfg.planner.cem_gd.n_r, 50);
+  EXPECT_EQ(gd_cfg.planner.cem_gd.line_search.line_search_trials, 8);
+  EXPECT_EQ(BenchCellConfig(cfg, "mppi", 30, {}).planner.type, "mppi");
+  EXPECT_THROW(BenchCellConfig(cfg, "cem7", 45, {}), ConfigError);
+}
+
+TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
+  const auto config = BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem50", 5,
+                                      {"model.hidden_size=8", "rollout.particles=5"});
+  int reported = 0;
+  const auto r = BenchPlanner(config, "cem50", 3, torch::kCPU, [&](int done, int total) {
+    EXPECT_EQ(total, 3);
+    reported = done;
+  });
+  EXPECT_EQ(reported, 3);
+  EXPECT_EQ(r.steps, 3);
+  EXPECT_GT(r.first_ms, 0);
+  EXPECT_GT(r.later_mean_ms, 0);
+  EXPECT_NEAR(r.mean_ms * 3, r.first_ms + 2 * r.later_mean_ms, 1e-6);
+  EXPECT_EQ(r.episode_length, 200);
+  EXPECT_EQ(r.memory_probe, "rss");
+  EXPECT_GE(r.peak_mb, 0);
+  const auto back = BenchResultFromJson(BenchResultToJson(r));
+  EXPECT_EQ(back.label, "cem50");
+  EXPECT_DOUBLE_EQ(back.first_ms, r.first_ms);
+  const auto csv = BenchCsv(std::vector<PlannerBenchResult>{r});
+  EXPECT_NE(csv.find("cartpole_swingup,cem50,cem,cpu,5,3,"), std::string::npos);
+  EXPECT_NE(csv.find(",0.36,7.2\n"), std::string::npos);  // the paper's columns
+  EXPECT_NE(BenchMarkdown(std::vector<PlannerBenchResult>{r}).find("| cartpole_swingup | cem50 |"), std::string::npos);
+  EXPECT_THROW(BenchResultFromJson("{\"task\": 1}"), Error);
+}
+
+}  // namespace
+}  // namespace mbrl::algorithms
