@@ -49,16 +49,18 @@ results="$tmp/results.jsonl"
 IFS=',' read -r -a labels <<< "$planners"
 for round in $(seq 1 "$rounds"); do
   for label in "${labels[@]}"; do
+    gd=""  # --n-init applies to cem-gd only
+    if [ "$label" = cem-gd ] && [ -n "$n_init" ]; then gd=1; fi
     echo "round $round/$rounds: $label (ours)" >&2
     rm -rf "$tmp/ours"
     build/mbrl bench planners --tasks cartpole_swingup --planners "$label" --steps "$steps" \
-      --horizon 45 --out "$tmp/ours" --quiet "${ours_extra[@]}" > /dev/null 2>&1
+      --horizon 45 --out "$tmp/ours" --quiet ${gd:+"${ours_extra[@]}"} > /dev/null 2>&1
     # CSV columns: 7 first_ms, 8 mean_ms, 10 later_mean_ms.
     awk -F, -v l="$label" 'NR == 2 { printf "{\"side\": \"ours\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", l, $7, $8, $10 }' \
       "$tmp/ours/planners_cpu.csv" >> "$results"
     echo "round $round/$rounds: $label (PyTorch)" >&2
     "$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" --horizon 45 \
-      "${theirs_extra[@]}" |
+      ${gd:+"${theirs_extra[@]}"} |
       "$py" -c 'import json,sys; d=json.loads(sys.stdin.read()); d["side"]="pytorch"; print(json.dumps(d))' >> "$results"
   done
 done

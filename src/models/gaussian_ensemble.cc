@@ -17,6 +17,8 @@ namespace {
 // Rows per member in one task of the parallel inference path: a [E, 512, 200] activation is 2 MB
 // and stays in cache between layers.
 constexpr int64_t kChunkRows = 512;
+// Fewer rows per member than this run as one batch in the calling thread.
+constexpr int64_t kMinChunkedRows = 256;
 }  // namespace
 
 int InferenceThreads() {
@@ -49,13 +51,13 @@ GaussianEnsembleImpl::GaussianEnsembleImpl(const config::EnsembleConfig& config,
 std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torch::Tensor& x) {
   CheckShape(x, {ensemble_size_, -1, in_dim_}, "GaussianEnsemble input");
   const int64_t N = x.size(1);
-  // Inference on many rows (planning): the rows go through the whole MLP in chunks whose
+  // Inference on many rows (planning, >= kMinChunkedRows per member): the rows go through the whole MLP in chunks whose
   // activations stay in cache, instead of layer by layer over [E, N, 200] tensors of up to
   // hundreds of MB, and the chunks are shared by InferenceThreads() threads, each running its
   // matrix products with single-threaded BLAS. One multi-threaded BLAS call per layer scaled
   // worse: its threads idle during the element-wise work between products. Measured with
   // `mbrl bench forward` (README, "Speed").
-  if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= 2 * kChunkRows) {
+  if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= kMinChunkedRows) {
     auto mean = torch::empty({ensemble_size_, N, out_dim_}, x.options());    // [E, N, out]
     auto logvar = torch::empty({ensemble_size_, N, out_dim_}, x.options());  // [E, N, out]
     // At most kChunkRows rows per chunk, and a multiple of the threads in chunks of equal size.

@@ -5,6 +5,10 @@
 #include "mbrl/core/shape.h"
 
 namespace mbrl::models {
+namespace {
+// Rows (sequences x particles) per block of a no-grad rollout.
+constexpr int64_t kRolloutBlockRows = 1 << 15;
+}  // namespace
 
 Propagation ParsePropagation(const std::string& name) {
   if (name == "ts1") return Propagation::kTs1;
@@ -92,6 +96,16 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
   const int64_t B = actions.size(0), H = actions.size(1), P = particles;
   const int64_t M = B * P;
+  // Without autograd, large populations roll out in blocks of sequences: the per-step [M, O]
+  // temporaries then stay small (CEM-GD's t = 0 has 300k rows) and the peak memory is bounded.
+  if (!torch::GradMode::is_enabled() && M > kRolloutBlockRows && B > 1) {
+    const int64_t per_block = std::max<int64_t>(1, kRolloutBlockRows / P);
+    std::vector<torch::Tensor> parts;
+    for (int64_t b = 0; b < B; b += per_block) {
+      parts.push_back(Rollout(obs, actions.narrow(0, b, std::min(per_block, B - b)), mode, P));
+    }
+    return torch::cat(parts);
+  }
   const auto float_opts = actions.options();
   auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
   auto returns = torch::zeros({M}, float_opts);                           // [M]

@@ -47,6 +47,27 @@ TEST(ModelRollout, MeanPropagationIsDeterministicAndDifferentiable) {
   EXPECT_GT(actions.grad().abs().sum().item<double>(), 0);
 }
 
+TEST(ModelRollout, LargePopulationsRollOutInBlocksWithTheSameReturns) {
+  // Without autograd, more than 32768 rows roll out in blocks of sequences; with autograd in one
+  // batch. Mean propagation is deterministic, so both must give the same returns, in order.
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  config::RolloutConfig rc;
+  rc.propagation = "mean";
+  ModelRollout rollout(model, task, rc, torch::kCPU, 1);
+  torch::manual_seed(2);
+  const auto actions = torch::rand({40000, 2, 1}) * 6 - 3;  // 40000 rows > one block
+  torch::Tensor whole;
+  {
+    torch::AutoGradMode grad(true);
+    whole = rollout.Evaluate(torch::zeros({4}), actions).detach();
+  }
+  torch::NoGradGuard no_grad;
+  const auto blocked = rollout.Evaluate(torch::zeros({4}), actions);
+  ASSERT_EQ(blocked.sizes(), whole.sizes());
+  EXPECT_TRUE(torch::allclose(blocked, whole, 1e-5, 1e-5));
+}
+
 TEST(ModelRollout, TsInfRejectsParticlesNotAMultipleOfMembers) {
   env::CartpoleSwingupTask task;
   config::RolloutConfig rc;
