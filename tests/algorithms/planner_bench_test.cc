@@ -57,7 +57,11 @@ TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
   EXPECT_DOUBLE_EQ(back.first_ms, r.first_ms);
   const auto csv = BenchCsv(std::vector<PlannerBenchResult>{r});
   EXPECT_NE(csv.find("cartpole_swingup,cem50,cem,cpu,5,3,"), std::string::npos);
-  EXPECT_NE(csv.find(",0.36,7.2\n"), std::string::npos);  // the paper's columns
+  EXPECT_NE(csv.find(",rss,,\n"), std::string::npos);  // horizon 5: not the paper's setting
+  auto at_paper_horizon = r;
+  at_paper_horizon.horizon = 45;
+  const auto paper_csv = BenchCsv(std::vector<PlannerBenchResult>{at_paper_horizon});
+  EXPECT_NE(paper_csv.find(",0.36,7.2\n"), std::string::npos);  // the paper's columns
   EXPECT_NE(BenchMarkdown(std::vector<PlannerBenchResult>{r}).find("| cartpole_swingup | cem50 |"), std::string::npos);
   EXPECT_THROW(BenchResultFromJson("{\"task\": 1}"), Error);
 }
