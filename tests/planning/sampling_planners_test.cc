@@ -13,6 +13,7 @@ namespace mbrl::planning {
 namespace {
 
 using testing::Quadratic;
+using testing::DistanceFromOptimum;
 using testing::Space;
 
 double Lag1Correlation(const torch::Tensor& x) {  // x [N, H, A], correlation along H
@@ -62,27 +63,21 @@ TEST(SoftEliteMoments, TinyTemperatureGivesCemsEliteUpdateOnTheSameSamples) {
 }
 
 TEST(DcemPlanner, ReachesTheOptimumOfAConcaveObjective) {
-  const auto target = torch::tensor({0.5f, -1.0f, 1.5f, 0.0f, -2.0f, 2.5f}).view({3, 2});
-  Quadratic objective(target);
   config::DcemConfig c;
   c.iterations = 40;
   DcemPlanner planner(c, Space(3, 2, 3.0), torch::kCPU, 1);
-  const auto result = planner.Plan(torch::zeros({1}), objective);
-  EXPECT_LT((result.actions - target).abs().max().item<double>(), 0.05);
+  PlanResult result;
+  EXPECT_LT(DistanceFromOptimum(planner, &result), 0.05);
   EXPECT_FALSE(result.actions.requires_grad());  // differentiable: false runs without autograd
-  EXPECT_EQ(objective.batch_sizes.front(), 100);
 }
 
 TEST(IcemPlanner, ReachesTheOptimumOfAConcaveObjective) {
-  const auto target = torch::tensor({0.5f, -1.0f, 1.5f, 0.0f, -2.0f, 2.5f}).view({3, 2});
-  Quadratic objective(target);
   config::IcemConfig c;
   c.iterations = 15;
   c.population_decay = 1.0;
   c.noise_beta = 0.0;  // a 3-step horizon has no time structure to exploit
   IcemPlanner planner(c, Space(3, 2, 3.0), torch::kCPU, 1);
-  const auto result = planner.Plan(torch::zeros({1}), objective);
-  EXPECT_LT((result.actions - target).abs().max().item<double>(), 0.05);
+  EXPECT_LT(DistanceFromOptimum(planner), 0.05);
 }
 
 TEST(IcemPlanner, ShrinksThePopulationAndCarriesElitesAcrossIterationsAndSteps) {
@@ -111,15 +106,13 @@ TEST(IcemPlanner, RejectsAPopulationFloorNotAboveTheElites) {
 }
 
 TEST(MppiPlanner, ReachesTheOptimumOfAConcaveObjective) {
-  const auto target = torch::tensor({0.5f, -1.0f, 1.5f, 0.0f, -2.0f, 2.5f}).view({3, 2});
-  Quadratic objective(target);
   config::MppiConfig c;
   c.population = 1000;
   c.iterations = 60;
   c.sigma = 0.05;  // MPPI keeps its noise fixed, so its precision is set by sigma
   MppiPlanner planner(c, Space(3, 2, 3.0), torch::kCPU, 1);
-  const auto result = planner.Plan(torch::zeros({1}), objective);
-  EXPECT_LT((result.actions - target).abs().max().item<double>(), 0.05);
+  PlanResult result;
+  EXPECT_LT(DistanceFromOptimum(planner, &result), 0.05);
   EXPECT_GT(result.stats.at("effective_samples"), 1.0);
 }
 

@@ -28,6 +28,20 @@ class Quadratic : public TrajectoryObjective {
   torch::Tensor target_;
 };
 
+/// The optimum [3, 2] of the concave test objective: inside [-3, 3], away from the centre.
+inline torch::Tensor ConcaveTarget() {
+  return torch::tensor({0.5f, -1.0f, 1.5f, 0.0f, -2.0f, 2.5f}).view({3, 2});
+}
+
+/// Plans once on Quadratic(ConcaveTarget()) with bounds [-3, 3] and returns the largest distance
+/// of the plan from the optimum (the plan goes to `result` when given).
+inline double DistanceFromOptimum(Planner& planner, PlanResult* result = nullptr) {
+  Quadratic objective(ConcaveTarget());
+  const PlanResult r = planner.Plan(torch::zeros({1}), objective);
+  if (result) *result = r;
+  return (r.actions - ConcaveTarget()).abs().max().item<double>();
+}
+
 /// Symmetric bounds [-bound, bound]^A over `horizon` steps.
 inline PlanSpace Space(int64_t horizon, int64_t action_dim, double bound) {
   return {torch::full({action_dim}, -bound), torch::full({action_dim}, bound), horizon};
