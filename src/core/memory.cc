@@ -34,16 +34,19 @@ bool ResetPeakRss() {
 }
 
 #if defined(MBRL_WITH_CUDA)
+// allocated_bytes[0] is the aggregate over pools (StatType::AGGREGATE) in LibTorch 1.13 and 2.x;
+// `auto` keeps this independent of where 2.x moved the Stat types.
 namespace {
-c10::cuda::CUDACachingAllocator::Stat AllocatedStat(int index) {
-  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
-  return stats.allocated_bytes[static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)];
+auto AllocatorStats(int index) {
+  return c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(index));
 }
 }  // namespace
 bool HaveCudaMemoryStats() { return true; }
-int64_t CudaAllocatedBytes(int index) { return AllocatedStat(index).current; }
-int64_t CudaPeakAllocatedBytes(int index) { return AllocatedStat(index).peak; }
-void ResetCudaPeak(int index) { c10::cuda::CUDACachingAllocator::resetPeakStats(index); }
+int64_t CudaAllocatedBytes(int index) { return AllocatorStats(index).allocated_bytes[0].current; }
+int64_t CudaPeakAllocatedBytes(int index) { return AllocatorStats(index).allocated_bytes[0].peak; }
+void ResetCudaPeak(int index) {
+  c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(index));
+}
 #else
 bool HaveCudaMemoryStats() { return false; }
 int64_t CudaAllocatedBytes(int) { return 0; }
