@@ -46,6 +46,11 @@ double Median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+// Waits for queued CUDA work, so a timer read after it sees the work done (no-op on the CPU).
+void Sync(const torch::Device& device) {
+  if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).item<float>();
+}
+
 std::string Fixed(double v, int digits) {
   if (std::isnan(v)) return "";
   std::ostringstream out;
@@ -116,9 +121,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   const auto to_tensor = [&](const std::vector<double>& o) {
     return torch::tensor(std::vector<float>(o.begin(), o.end())).to(device);
   };
-  const auto sync = [&] {
-    if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).item<float>();
-  };
+  const auto sync = [&] { Sync(device); };
 
   PlannerBenchResult r;
   r.task = config.task;
@@ -186,9 +189,7 @@ namespace {
 // Runs `call` repeatedly for at least `min_seconds` (after one untimed call); ms per call.
 double TimePerCall(const std::function<void()>& call, const torch::Device& device,
                    double min_seconds) {
-  const auto sync = [&] {
-    if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).item<float>();
-  };
+  const auto sync = [&] { Sync(device); };
   call();
   sync();
   Stopwatch watch;

@@ -60,11 +60,7 @@ PlanResult IcemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obje
   auto std = ((high() - low()) / 4.0).unsqueeze(0).expand({H, A});
   // Elites of the previous step, shifted one step (last action repeated).
   torch::Tensor carried;
-  if (kept_elites_.defined() && kept_elites_.size(1) == H) {
-    carried = H > 1 ? torch::cat({kept_elites_.narrow(1, 1, H - 1),
-                                  kept_elites_.narrow(1, H - 1, 1)}, 1)
-                    : kept_elites_;
-  }
+  if (kept_elites_.defined() && kept_elites_.size(1) == H) carried = ShiftPlan(kept_elites_);
   double best_return = -std::numeric_limits<double>::infinity();
   torch::Tensor best;
   int64_t evaluated = 0;

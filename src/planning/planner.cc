@@ -10,9 +10,10 @@ Planner::Planner(PlanSpace space) : space_(std::move(space)) {
 }
 
 torch::Tensor ShiftPlan(const torch::Tensor& plan) {
-  const int64_t H = plan.size(0);
+  const int64_t t = plan.dim() - 2;  // the time dimension of [..., H, A]
+  const int64_t H = plan.size(t);
   if (H == 1) return plan.clone();
-  return torch::cat({plan.narrow(0, 1, H - 1), plan.narrow(0, H - 1, 1)}, 0);
+  return torch::cat({plan.narrow(t, 1, H - 1), plan.narrow(t, H - 1, 1)}, t);
 }
 
 torch::Tensor Planner::WarmStart(const torch::Tensor& fallback) const {

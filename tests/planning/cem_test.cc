@@ -63,6 +63,9 @@ TEST(CemPlanner, SameSeedGivesTheSamePlan) {
 TEST(Planner, ShiftPlanMovesOneStepAndRepeatsTheLastAction) {
   const auto plan = torch::tensor({1.0f, 2.0f, 3.0f}).view({3, 1});
   EXPECT_TRUE(torch::equal(ShiftPlan(plan), torch::tensor({2.0f, 3.0f, 3.0f}).view({3, 1})));
+  // A batch [2, H, A] shifts each plan along its own time dimension.
+  const auto batch = torch::stack({plan, plan * 10});
+  EXPECT_TRUE(torch::equal(ShiftPlan(batch), torch::stack({ShiftPlan(plan), ShiftPlan(plan * 10)})));
 }
 
 TEST(PlannerRegistry, UnknownNameListsTheValidOnes) {

@@ -54,7 +54,8 @@ class Planner {
   torch::Tensor previous_;  // [H, A] or undefined
 };
 
-/// Shifts plan [H, A] one step earlier and repeats its last action: [a1, ..., a_{H-1}, a_{H-1}].
+/// Shifts plan [H, A] (or a batch of plans [..., H, A]) one step earlier and repeats its last
+/// action: [a1, ..., a_{H-1}, a_{H-1}].
 torch::Tensor ShiftPlan(const torch::Tensor& plan);
 
 }  // namespace mbrl::planning
