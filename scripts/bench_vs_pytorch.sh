@@ -3,8 +3,12 @@
 # cartpole swingup (default ensemble 5 x 3 x 200, 20 TS-inf particles, horizon 45) for each
 # planner label, alternating ours and theirs, then the time ratio per planner.
 #   scripts/bench_vs_pytorch.sh [--planners cem50,cem500,cem5000,cem-gd] [--steps 5]
-#                               [--rounds 2] [--threads N] [--n-init N] [--out results/bench]
+#                               [--rounds 2] [--threads N] [--n-init N] [--before DIR]
+#                               [--out results/bench]
 # --n-init N shrinks CEM-GD's t = 0 sample count on both sides (to time its later steps quickly).
+# --before DIR adds a third side: an older checkout of this repository with its own build/mbrl
+# (e.g. `git worktree add /tmp/before <commit>` and a build there), run from DIR with its configs,
+# so a speed change is measured against the same PyTorch runs.
 # Needs python3-torch (scripts/setup.sh --bench installs it). Threads: both sides run with their
 # defaults (LibTorch and PyTorch 1.13 from Debian: 1 intra-op thread, OpenBLAS on all cores);
 # --threads N sets OMP_NUM_THREADS=N for both.
@@ -16,6 +20,7 @@ rounds=2
 threads=""
 out="results/bench"
 n_init=""
+before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --planners) planners="$2"; shift 2 ;;
@@ -24,7 +29,8 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --n-init) n_init="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --before) before="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bench_vs_pytorch.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -34,6 +40,10 @@ if ! "$py" -c "import torch" 2>/dev/null; then
   exit 2
 fi
 [ -x build/mbrl ] || scripts/setup.sh
+if [ -n "$before" ] && [ ! -x "$before/build/mbrl" ]; then
+  echo "bench_vs_pytorch.sh: --before $before: no executable $before/build/mbrl" >&2
+  exit 2
+fi
 if [ -n "$threads" ]; then export OMP_NUM_THREADS="$threads"; fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -51,13 +61,18 @@ for round in $(seq 1 "$rounds"); do
   for label in "${labels[@]}"; do
     gd=""  # --n-init applies to cem-gd only
     if [ "$label" = cem-gd ] && [ -n "$n_init" ]; then gd=1; fi
-    echo "round $round/$rounds: $label (ours)" >&2
-    rm -rf "$tmp/ours"
-    build/mbrl bench planners --tasks cartpole_swingup --planners "$label" --steps "$steps" \
-      --horizon 45 --out "$tmp/ours" --quiet ${gd:+"${ours_extra[@]}"} > /dev/null 2>&1
-    # CSV columns: 7 first_ms, 8 mean_ms, 10 later_mean_ms.
-    awk -F, -v l="$label" 'NR == 2 { printf "{\"side\": \"ours\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", l, $7, $8, $10 }' \
-      "$tmp/ours/planners_cpu.csv" >> "$results"
+    for side in ours ${before:+before}; do
+      echo "round $round/$rounds: $label ($side)" >&2
+      dir=.
+      if [ "$side" = before ]; then dir="$before"; fi
+      rm -rf "$tmp/ours"
+      (cd "$dir" && build/mbrl bench planners --tasks cartpole_swingup --planners "$label" \
+        --steps "$steps" --horizon 45 --out "$tmp/ours" --quiet ${gd:+"${ours_extra[@]}"}) \
+        > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+      # CSV columns: 7 first_ms, 8 mean_ms, 10 later_mean_ms.
+      awk -F, -v l="$label" -v s="$side" 'NR == 2 { printf "{\"side\": \"%s\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", s, l, $7, $8, $10 }' \
+        "$tmp/ours/planners_cpu.csv" >> "$results"
+    done
     echo "round $round/$rounds: $label (PyTorch)" >&2
     "$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" --horizon 45 \
       ${gd:+"${theirs_extra[@]}"} |
@@ -70,20 +85,28 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 threads, steps, rounds, n_init = sys.argv[2:6]
 labels = list(dict.fromkeys(r["planner"] for r in rows))
+has_before = any(r["side"] == "before" for r in rows)
 def best(side, label, key):  # the faster of the rounds: least disturbed by the machine
-    return min(r[key] for r in rows if r["side"] == side and r["planner"] == label)
+    return min(r[key] for r in rows if r["side"] == side and r["planner"] == label) / 1e3
 threads = f"OMP_NUM_THREADS={threads}" if threads else "default threads"
 gd = f", CEM-GD n_init {n_init}" if n_init else ""
 print(f"Cartpole swingup, horizon 45, 20 particles, {threads}, {steps} timed steps{gd}, "
       f"best of {rounds} alternating rounds.\n")
-print("| planner | ours t=0 (s) | PyTorch t=0 (s) | ratio t=0 | ours t>0 (s/step) | "
-      "PyTorch t>0 (s/step) | ratio t>0 | ratio, mean of all timed steps |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+head = "| planner | step | PyTorch (s) |"
+rule = "|---|---|---:|"
+if has_before:
+    head += " before (s) | ratio before |"
+    rule += "---:|---:|"
+print(head + " ours (s) | ratio |")
+print(rule + "---:|---:|")
 for l in labels:
-    o0, p0 = best("ours", l, "first_ms") / 1e3, best("pytorch", l, "first_ms") / 1e3
-    ol, pl = best("ours", l, "later_mean_ms") / 1e3, best("pytorch", l, "later_mean_ms") / 1e3
-    om, pm = best("ours", l, "mean_ms"), best("pytorch", l, "mean_ms")
-    print(f"| {l} | {o0:.3f} | {p0:.3f} | {p0 / o0:.2f}x | {ol:.3f} | {pl:.3f} | {pl / ol:.2f}x "
-          f"| {pm / om:.2f}x |")
+    for name, key in (("t = 0", "first_ms"), ("t > 0, mean", "later_mean_ms"),
+                      ("all timed, mean", "mean_ms")):
+        p, o = best("pytorch", l, key), best("ours", l, key)
+        line = f"| {l} | {name} | {p:.3f} |"
+        if has_before:
+            b = best("before", l, key)
+            line += f" {b:.3f} | {p / b:.2f}x |"
+        print(line + f" {o:.3f} | {p / o:.2f}x |")
 print("\nratio = PyTorch time / our time (above 1: ours is faster).")
 PY

@@ -162,11 +162,17 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   // Timed: an episode's first `steps` MPC steps from real states.
   planner->Reset();
   std::vector<double> ms;
+  std::map<std::string, double> stat_sums;
   for (int t = 0; t < steps; ++t) {
     Stopwatch watch;
     const auto plan = planner->Plan(to_tensor(obs), rollout);
     sync();
     ms.push_back(watch.Seconds() * 1000.0);
+    if (t > 0 || steps == 1) {
+      for (const auto& [name, value] : plan.stats) {
+        if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ms") == 0) stat_sums[name] += value;
+      }
+    }
     planner->SetPrevious(plan.actions);
     const auto first = plan.actions[0].to(torch::kCPU, torch::kDouble).contiguous();
     const auto step = env->Step(std::vector<double>(first.data_ptr<double>(),
@@ -182,6 +188,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   r.later_mean_ms = ms.size() > 1 ? (sum - ms.front()) / (ms.size() - 1) : ms.front();
   const double L = std::max(1, r.episode_length);
   r.episode_mean_ms = (r.first_ms + (L - 1) * r.later_mean_ms) / L;
+  for (const auto& [name, sum] : stat_sums) r.later_stats[name] = sum / std::max(1, steps - 1);
   return r;
 }
 
@@ -250,7 +257,8 @@ std::optional<PaperNumbers> PaperFor(const PlannerBenchResult& r) {
 std::string BenchCsv(const std::vector<PlannerBenchResult>& results) {
   std::string out =
       "task,planner,type,device,horizon,steps,first_ms,mean_ms,median_ms,later_mean_ms,"
-      "episode_length,episode_mean_s,peak_mb,memory_probe,paper_time_s,paper_memory_mb\n";
+      "episode_length,episode_mean_s,peak_mb,memory_probe,paper_time_s,paper_memory_mb,"
+      "later_stats\n";
   for (const auto& r : results) {
     const auto paper = PaperFor(r);
     out += r.task + "," + r.label + "," + r.planner + "," + r.device + "," +
@@ -259,7 +267,12 @@ std::string BenchCsv(const std::vector<PlannerBenchResult>& results) {
            Fixed(r.later_mean_ms, 1) + "," + std::to_string(r.episode_length) + "," +
            Fixed(r.episode_mean_ms / 1000.0, 3) + "," + Fixed(r.peak_mb, 1) + "," +
            r.memory_probe + "," + (paper ? Fixed(paper->time_s, 2) : "") + "," +
-           (paper ? Fixed(paper->memory_mb, 1) : "") + "\n";
+           (paper ? Fixed(paper->memory_mb, 1) : "") + ",";
+    std::string stats;
+    for (const auto& [name, value] : r.later_stats) {
+      stats += (stats.empty() ? "" : ";") + name + "=" + Fixed(value, 1);
+    }
+    out += stats + "\n";
   }
   return out;
 }
@@ -294,7 +307,8 @@ std::string BenchResultToJson(const PlannerBenchResult& r) {
                       {"episode_length", r.episode_length},
                       {"episode_mean_ms", r.episode_mean_ms},
                       {"peak_mb", r.peak_mb},
-                      {"memory_probe", r.memory_probe}};
+                      {"memory_probe", r.memory_probe},
+                      {"later_stats", r.later_stats}};
   return j.dump();
 }
 
@@ -316,6 +330,7 @@ PlannerBenchResult BenchResultFromJson(const std::string& text) {
     r.episode_mean_ms = j.at("episode_mean_ms");
     r.peak_mb = j.at("peak_mb");
     r.memory_probe = j.at("memory_probe");
+    if (j.contains("later_stats")) r.later_stats = j.at("later_stats").get<std::map<std::string, double>>();
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("bench cell result is not valid JSON: ") + e.what());

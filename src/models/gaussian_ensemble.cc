@@ -18,7 +18,7 @@ namespace {
 // and stays in cache between layers.
 constexpr int64_t kChunkRows = 512;
 // Fewer rows per member than this run as one batch in the calling thread.
-constexpr int64_t kMinChunkedRows = 256;
+constexpr int64_t kMinChunkedRows = GaussianEnsembleImpl::kMinThreadedRows;
 }  // namespace
 
 int InferenceThreads() {
@@ -124,11 +124,6 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const 
 std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardShared(const torch::Tensor& x) {
   CheckShape(x, {-1, in_dim_}, "GaussianEnsemble shared input");
   return forward(x.unsqueeze(0).expand({ensemble_size_, x.size(0), in_dim_}));
-}
-
-torch::Tensor GaussianEnsembleImpl::ForwardSharedMean(const torch::Tensor& x) {
-  CheckShape(x, {-1, in_dim_}, "GaussianEnsemble shared input");
-  return ForwardRows(x.unsqueeze(0).expand({ensemble_size_, x.size(0), in_dim_}), false).first;
 }
 
 void SaveEnsemble(GaussianEnsemble& model, const std::string& path) {

@@ -1,8 +1,11 @@
 #include "mbrl/models/model_rollout.h"
 
+#include <optional>
+
 #include "mbrl/core/error.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
+#include "mbrl/models/member_mean.h"
 
 namespace mbrl::models {
 namespace {
@@ -36,7 +39,7 @@ ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,
 }
 
 torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& action,
-                                 Propagation mode) {
+                                 Propagation mode, const MemberMeanMlp* member_mean) {
   const int64_t M = obs.size(0);
   const int64_t E = model_->ensemble_size();
   const auto input = torch::cat({task_.PreprocessObs(obs), action}, 1);  // [M, I]
@@ -71,7 +74,7 @@ torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& 
       break;
     }
     case Propagation::kMean:  // no sampling, so no log-variance
-      mean = model_->ForwardSharedMean(input).mean(0);
+      mean = member_mean->Forward(input);
       break;
   }
   torch::Tensor pred = mean;  // [M, O]
@@ -112,9 +115,12 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   auto alive = torch::ones({M}, float_opts);                              // [M]
   const bool terminates = task_.CanTerminate();
   const auto per_row = P == 1 ? actions : actions.repeat_interleave(P, 0);  // [M, H, A]
+  // Mean propagation: the ensemble mean's weights prepared once for the whole horizon.
+  std::optional<MemberMeanMlp> member_mean;
+  if (mode == Propagation::kMean) member_mean.emplace(model_);
   for (int64_t t = 0; t < H; ++t) {
-    const auto a = per_row.select(1, t);    // [M, A]
-    const auto next = Step(state, a, mode);  // [M, O]
+    const auto a = per_row.select(1, t);                                // [M, A]
+    const auto next = Step(state, a, mode, member_mean ? &*member_mean : nullptr);  // [M, O]
     const auto reward = task_.Reward(state, a, next);  // [M]
     if (terminates) {
       returns = returns + alive * reward;

@@ -30,24 +30,37 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
       grad = torch::autograd::grad({r.sum()}, {leaf})[0].detach();
     }
     torch::NoGradGuard no_grad;
-    // All J step sizes eta_init * rho^j at once: the objective is deterministic, so the first
-    // improving trial in this batch is exactly the step the sequential search would accept.
+    // The objective is deterministic, so scoring the J step sizes eta_init * rho^j in batches and
+    // taking the first improving one per row accepts exactly the sequential search's step. The
+    // first size goes alone: it is usually accepted (every step of CEM-GD's later MPC steps in
+    // the paper's setting), and one k-row rollout costs far less than a J * k-row one. The other
+    // J - 1 sizes follow in one batch when some active row rejected the first.
     const int64_t J = config.line_search_trials;
     const auto eta = config.eta_init *
                      torch::pow(torch::full({J}, config.rho, a.options()),
                                 torch::arange(J, a.options()));  // [J]
-    const auto candidates = clamp(a.unsqueeze(0) + eta.view({J, 1, 1, 1}) * grad.unsqueeze(0));
-    const auto cand_ret =
-        objective.EvaluateDeterministic(obs, candidates.view({J * k, a.size(1), a.size(2)}))
-            .view({J, k});                                                   // [J, k]
-    const auto improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0);  // [J, k]
-    const auto first = improves & (improves.cumsum(0) == 1);                  // one-hot [J, k]
+    auto candidates = clamp(a.unsqueeze(0) + eta.narrow(0, 0, 1).view({1, 1, 1, 1}) *
+                                                 grad.unsqueeze(0));  // [1, k, H, A]
+    auto cand_ret = objective.EvaluateDeterministic(obs, candidates[0]).view({1, k});  // [1, k]
+    if (J > 1 && ((cand_ret[0] > ret) | ~active).logical_not().any().item<bool>()) {
+      const auto rest = clamp(a.unsqueeze(0) + eta.narrow(0, 1, J - 1).view({J - 1, 1, 1, 1}) *
+                                                   grad.unsqueeze(0));  // [J - 1, k, H, A]
+      const auto rest_ret =
+          objective.EvaluateDeterministic(obs, rest.view({(J - 1) * k, a.size(1), a.size(2)}))
+              .view({J - 1, k});
+      candidates = torch::cat({candidates, rest});
+      cand_ret = torch::cat({cand_ret, rest_ret});
+    }
+    const int64_t scored = candidates.size(0);                                   // 1 or J
+    const auto improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0);  // [scored, k]
+    const auto first = improves & (improves.cumsum(0) == 1);                  // one-hot
     const auto accept = improves.any(0);                                      // [k]
-    const auto pick = first.to(a.scalar_type());                              // [J, k]
+    const auto pick = first.to(a.scalar_type());                              // [scored, k]
     a = torch::where(accept.view({k, 1, 1}),
-                     (pick.view({J, k, 1, 1}) * candidates).sum(0), a);
+                     (pick.view({scored, k, 1, 1}) * candidates).sum(0), a);
     ret = torch::where(accept, (pick * cand_ret).sum(0), ret);
-    // Trials the sequential search uses: up to the accepted one, or all J for a failed row.
+    // Trials the sequential search uses: up to the accepted one, or all J for a failed row (which
+    // only happens when all J were scored).
     const auto used = torch::where(accept, first.to(torch::kLong).argmax(0) + 1,
                                    torch::full_like(accept, J, torch::kLong));  // [k]
     out.trials += (used * active.to(torch::kLong)).sum().item<int64_t>();

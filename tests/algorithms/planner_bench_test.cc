@@ -57,13 +57,30 @@ TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
   EXPECT_DOUBLE_EQ(back.first_ms, r.first_ms);
   const auto csv = BenchCsv(std::vector<PlannerBenchResult>{r});
   EXPECT_NE(csv.find("cartpole_swingup,cem50,cem,cpu,5,3,"), std::string::npos);
-  EXPECT_NE(csv.find(",rss,,\n"), std::string::npos);  // horizon 5: not the paper's setting
+  EXPECT_NE(csv.find(",rss,,,\n"), std::string::npos);  // horizon 5: not the paper's setting
+  EXPECT_TRUE(r.later_stats.empty());                    // CEM reports no time splits
   auto at_paper_horizon = r;
   at_paper_horizon.horizon = 45;
   const auto paper_csv = BenchCsv(std::vector<PlannerBenchResult>{at_paper_horizon});
-  EXPECT_NE(paper_csv.find(",0.36,7.2\n"), std::string::npos);  // the paper's columns
+  EXPECT_NE(paper_csv.find(",0.36,7.2,\n"), std::string::npos);  // the paper's columns
   EXPECT_NE(BenchMarkdown(std::vector<PlannerBenchResult>{r}).find("| cartpole_swingup | cem50 |"), std::string::npos);
   EXPECT_THROW(BenchResultFromJson("{\"task\": 1}"), Error);
+}
+
+TEST(PlannerBench, AveragesThePlannersTimeSplitsOverLaterSteps) {
+  const auto config =
+      BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem-gd", 5,
+                      {"model.hidden_size=8", "rollout.particles=5", "planner.n_init=40"});
+  const auto r = BenchPlanner(config, "cem-gd", 3, torch::kCPU);
+  ASSERT_EQ(r.later_stats.count("cem_ms"), 1u);
+  ASSERT_EQ(r.later_stats.count("refine_ms"), 1u);
+  EXPECT_EQ(r.later_stats.size(), 2u);  // only the *_ms stats
+  EXPECT_GT(r.later_stats.at("refine_ms"), 0);
+  // Both splits happen inside the timed step.
+  EXPECT_LT(r.later_stats.at("cem_ms") + r.later_stats.at("refine_ms"), r.later_mean_ms * 1.01);
+  const auto back = BenchResultFromJson(BenchResultToJson(r));
+  EXPECT_DOUBLE_EQ(back.later_stats.at("refine_ms"), r.later_stats.at("refine_ms"));
+  EXPECT_NE(BenchCsv(std::vector<PlannerBenchResult>{r}).find(";refine_ms="), std::string::npos);
 }
 
 }  // namespace

@@ -86,34 +86,46 @@ TEST(LineSearch, NeverAcceptsAWorseReturnAndEachRowKeepsItsOwnStep) {
 }
 
 TEST(LineSearch, BatchedTrialsMatchTheSequentialBacktrackingSearch) {
-  // A plain sequential implementation of one update per row, as in the paper.
-  Wavy objective;
-  torch::manual_seed(1);
-  const auto start = torch::rand({16, 3, 2}) * 4 - 2;  // [k, H, A]
-  config::LineSearchConfig c;
-  c.eta_init = 1.5;
-  c.grad_steps = 1;
-  const auto low = torch::full({2}, -2.0), high = torch::full({2}, 2.0);
-  const auto r = RefineWithLineSearch(objective, torch::zeros({1}), start, c, low, high);
-  int64_t trials = 0;
-  for (int64_t row = 0; row < 16; ++row) {
-    auto leaf = start.narrow(0, row, 1).clone().requires_grad_(true);
-    const auto grad = torch::autograd::grad({objective.Evaluate({}, leaf).sum()}, {leaf})[0];
-    torch::NoGradGuard no_grad;
-    const double before = objective.Evaluate({}, leaf.detach()).item<double>();
-    auto expected = leaf.detach();
-    double eta = c.eta_init;
-    for (int j = 0; j < c.line_search_trials; ++j, eta *= c.rho) {
-      ++trials;
-      const auto cand = torch::max(torch::min(leaf.detach() + eta * grad, high), low);
-      if (objective.Evaluate({}, cand).item<double>() > before) {
-        expected = cand;
-        break;
+  // A plain sequential implementation of one update per row, as in the paper. eta 1.5: rows
+  // reject the first step size, so all J are scored in batches; eta 0.01: every row accepts the
+  // first, which is scored alone; k = 1 and k = 16.
+  for (const double eta_init : {1.5, 0.01}) {
+    for (const int64_t k : {1, 16}) {
+      Wavy objective;
+      torch::manual_seed(1);
+      const auto start = torch::rand({k, 3, 2}) * 4 - 2;  // [k, H, A]
+      config::LineSearchConfig c;
+      c.eta_init = eta_init;
+      c.grad_steps = 1;
+      const auto low = torch::full({2}, -2.0), high = torch::full({2}, 2.0);
+      const auto r = RefineWithLineSearch(objective, torch::zeros({1}), start, c, low, high);
+      int64_t trials = 0;
+      for (int64_t row = 0; row < k; ++row) {
+        auto leaf = start.narrow(0, row, 1).clone().requires_grad_(true);
+        const auto grad = torch::autograd::grad({objective.Evaluate({}, leaf).sum()}, {leaf})[0];
+        torch::NoGradGuard no_grad;
+        const double before = objective.Evaluate({}, leaf.detach()).item<double>();
+        auto expected = leaf.detach();
+        double eta = c.eta_init;
+        for (int j = 0; j < c.line_search_trials; ++j, eta *= c.rho) {
+          ++trials;
+          const auto cand = torch::max(torch::min(leaf.detach() + eta * grad, high), low);
+          if (objective.Evaluate({}, cand).item<double>() > before) {
+            expected = cand;
+            break;
+          }
+        }
+        EXPECT_TRUE(torch::allclose(r.actions.narrow(0, row, 1), expected, 1e-5, 1e-6))
+            << "eta " << eta_init << " k " << k << " row " << row;
+      }
+      EXPECT_EQ(r.trials, trials) << "eta " << eta_init << " k " << k;
+      if (eta_init < 0.1) {
+        EXPECT_EQ(trials, k);  // the first step size was accepted by every row
+      } else if (k > 1) {
+        EXPECT_GT(trials, k);  // some row needed smaller steps
       }
     }
-    EXPECT_TRUE(torch::allclose(r.actions.narrow(0, row, 1), expected, 1e-5, 1e-6)) << row;
   }
-  EXPECT_EQ(r.trials, trials);
 }
 
 TEST(LineSearch, ProjectionKeepsEveryActionWithinBounds) {

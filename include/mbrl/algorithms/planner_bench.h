@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,9 @@ struct PlannerBenchResult {
   double episode_mean_ms = 0;   ///< (first + (L - 1) * later_mean) / L: per step over an episode
   double peak_mb = 0;           ///< peak memory increase of a t = 0 planning step (MB)
   std::string memory_probe;     ///< "rss" (process peak RSS) or "cuda" (max_memory_allocated)
+  /// The planner's own time splits (its stats named *_ms, e.g. CEM-GD's cem_ms and refine_ms),
+  /// averaged over steps t > 0 (over all steps when steps == 1).
+  std::map<std::string, double> later_stats;
 };
 
 /// Times `steps` MPC steps of `config`'s planner from real states of its task (the env executes

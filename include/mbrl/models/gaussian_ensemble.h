@@ -14,14 +14,16 @@ namespace mbrl::models {
 /// product per layer. Inputs are normalised by a Normalizer held as a submodule.
 class GaussianEnsembleImpl : public torch::nn::Module {
  public:
+  /// forward() without autograd, on CPU, runs calls with at least this many rows per member in
+  /// threaded chunks.
+  static constexpr int64_t kMinThreadedRows = 256;
+
   GaussianEnsembleImpl(const config::EnsembleConfig& config, int64_t in_dim, int64_t out_dim);
 
   /// Member-wise inputs x [E, N, in] (unnormalised) -> (mean [E, N, out], logvar [E, N, out]).
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
   /// The same input for every member: x [N, in] -> ([E, N, out], [E, N, out]).
   std::pair<torch::Tensor, torch::Tensor> ForwardShared(const torch::Tensor& x);
-  /// Only the means of ForwardShared (no log-variance work): x [N, in] -> [E, N, out].
-  torch::Tensor ForwardSharedMean(const torch::Tensor& x);
 
   int64_t ensemble_size() const { return ensemble_size_; }
   int64_t in_dim() const { return in_dim_; }
@@ -29,6 +31,10 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   Normalizer& normalizer() { return normalizer_; }
   const torch::Tensor& max_logvar() const { return max_logvar_; }
   const torch::Tensor& min_logvar() const { return min_logvar_; }
+  /// Per layer: weights [E, in_l, out_l] and biases [E, 1, out_l]; the last layer's outputs are
+  /// the mean (first out_dim) and the raw log-variance.
+  const std::vector<torch::Tensor>& layer_weights() const { return weights_; }
+  const std::vector<torch::Tensor>& layer_biases() const { return biases_; }
 
  private:
   // The MLP on x [E, n, in], in the calling thread; the log-variance is left undefined

@@ -10,6 +10,8 @@
 
 namespace mbrl::models {
 
+class MemberMeanMlp;
+
 /// How particles move through the ensemble.
 enum class Propagation {
   kTs1,          ///< each particle uses a random member, redrawn every step
@@ -41,8 +43,10 @@ class ModelRollout : public TrajectoryObjective {
   // Returns [B] of rolling out actions [B, H, A] with `mode` and `particles` per sequence.
   torch::Tensor Rollout(const torch::Tensor& obs, const torch::Tensor& actions, Propagation mode,
                         int64_t particles);
-  // One model step: obs [M, O], action [M, A] -> next obs [M, O].
-  torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action, Propagation mode);
+  // One model step: obs [M, O], action [M, A] -> next obs [M, O]. `member_mean` is the prepared
+  // ensemble mean, required for Propagation::kMean.
+  torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action, Propagation mode,
+                     const MemberMeanMlp* member_mean);
 
   GaussianEnsemble model_;
   const env::Task& task_;

@@ -1,0 +1,56 @@
+#pragma once
+// The ensemble's average mean prediction as one function of the input, for mean propagation (the
+// gradient planners' rollouts): weights prepared once per rollout, and for one row a hand-written
+// input gradient instead of autograd's per-op graph.
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "mbrl/models/gaussian_ensemble.h"
+
+namespace mbrl::models {
+
+/// x [N, in] -> the members' average mean [N, out], equal to model->ForwardShared(x).first.mean(0).
+/// Differentiable with respect to x only: the weights are a detached snapshot taken at
+/// construction (planning differentiates the return with respect to actions, never the model).
+/// Build one per rollout; it does not see later changes to the model's weights.
+class MemberMeanMlp {
+ public:
+  explicit MemberMeanMlp(GaussianEnsemble model);
+  torch::Tensor Forward(const torch::Tensor& x) const;
+
+  int64_t members() const { return E_; }
+
+  /// The one-row path with matrix-vector products: x [in] -> [out]; appends the pre-activations
+  /// of every hidden layer to `pre` when given. (A batched matrix product on one row repacks every
+  /// member's weight matrix on each call: 3x slower here.)
+  torch::Tensor ForwardRow(const torch::Tensor& x, std::vector<torch::Tensor>* pre) const;
+  /// The matrices BackwardRow needs: first layer, each hidden layer's member matrices, mean head.
+  std::vector<torch::Tensor> BackwardWeights() const;
+  /// The input gradient of sum(grad_out * ForwardRow(x)), from ForwardRow's pre-activations and
+  /// BackwardWeights(): grad_out [out] -> [in].
+  static torch::Tensor BackwardRow(const torch::Tensor& grad_out,
+                                   const std::vector<torch::Tensor>& pre,
+                                   const std::vector<torch::Tensor>& weights, int64_t members);
+
+ private:
+  // Several rows: batched products, [N, in] -> [N, out].
+  torch::Tensor ForwardBatched(const torch::Tensor& x) const;
+
+  mutable GaussianEnsemble model_;  // its threaded forward() for many rows without autograd
+  int64_t E_ = 0, in_ = 0, out_ = 0;
+  // First layer with the input normalisation folded in, members side by side.
+  torch::Tensor first_w_;    // [in, E * h1]
+  torch::Tensor first_w_t_;  // [E * h1, in]
+  torch::Tensor first_b_;    // [E * h1]
+  // Hidden layers 2..L: per layer [E, h_in, h_out] / [E, 1, h_out], and per member the transposed
+  // matrix [h_out, h_in] and bias [h_out] for matrix-vector products.
+  std::vector<torch::Tensor> hidden_w_, hidden_b_;
+  std::vector<std::vector<torch::Tensor>> hidden_w_t_, hidden_b_rows_;
+  // Mean head averaged over members.
+  torch::Tensor head_w_;    // [E * hL, out]
+  torch::Tensor head_w_t_;  // [out, E * hL]
+  torch::Tensor head_b_;    // [out]
+};
+
+}  // namespace mbrl::models
