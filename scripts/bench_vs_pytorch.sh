@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --n-init) n_init="$2"; shift 2 ;;
     --before) before="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench_vs_pytorch.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
