@@ -36,28 +36,23 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     // the paper's setting), and one k-row rollout costs far less than a J * k-row one. The other
     // J - 1 sizes follow in one batch when some active row rejected the first.
     const int64_t J = config.line_search_trials;
-    const auto eta = config.eta_init *
-                     torch::pow(torch::full({J}, config.rho, a.options()),
-                                torch::arange(J, a.options()));  // [J]
-    auto candidates = clamp(a.unsqueeze(0) + eta.narrow(0, 0, 1).view({1, 1, 1, 1}) *
-                                                 grad.unsqueeze(0));  // [1, k, H, A]
-    auto cand_ret = objective.EvaluateDeterministic(obs, candidates[0]).view({1, k});  // [1, k]
-    if (J > 1 && ((cand_ret[0] > ret) | ~active).logical_not().any().item<bool>()) {
-      const auto rest = clamp(a.unsqueeze(0) + eta.narrow(0, 1, J - 1).view({J - 1, 1, 1, 1}) *
-                                                   grad.unsqueeze(0));  // [J - 1, k, H, A]
-      const auto rest_ret =
-          objective.EvaluateDeterministic(obs, rest.view({(J - 1) * k, a.size(1), a.size(2)}))
-              .view({J - 1, k});
-      candidates = torch::cat({candidates, rest});
-      cand_ret = torch::cat({cand_ret, rest_ret});
+    const auto eta = config.eta_init * torch::pow(torch::full({J}, config.rho, a.options()),
+                                                  torch::arange(J, a.options()));  // [J]
+    const auto all =
+        clamp(a.unsqueeze(0) + eta.view({J, 1, 1, 1}) * grad.unsqueeze(0));     // [J, k, H, A]
+    auto cand_ret = objective.EvaluateDeterministic(obs, all[0]).view({1, k});  // [1, k]
+    if (J > 1 && (active & ~(cand_ret[0] > ret)).any().item<bool>()) {
+      const auto rest = all.narrow(0, 1, J - 1).reshape({(J - 1) * k, a.size(1), a.size(2)});
+      cand_ret =
+          torch::cat({cand_ret, objective.EvaluateDeterministic(obs, rest).view({J - 1, k})});
     }
-    const int64_t scored = candidates.size(0);                                   // 1 or J
+    const int64_t scored = cand_ret.size(0);                                    // 1 or J
+    const auto candidates = all.narrow(0, 0, scored);                           // [scored, k, H, A]
     const auto improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0);  // [scored, k]
-    const auto first = improves & (improves.cumsum(0) == 1);                  // one-hot
-    const auto accept = improves.any(0);                                      // [k]
-    const auto pick = first.to(a.scalar_type());                              // [scored, k]
-    a = torch::where(accept.view({k, 1, 1}),
-                     (pick.view({scored, k, 1, 1}) * candidates).sum(0), a);
+    const auto first = improves & (improves.cumsum(0) == 1);                    // one-hot
+    const auto accept = improves.any(0);                                        // [k]
+    const auto pick = first.to(a.scalar_type());                                // [scored, k]
+    a = torch::where(accept.view({k, 1, 1}), (pick.view({scored, k, 1, 1}) * candidates).sum(0), a);
     ret = torch::where(accept, (pick * cand_ret).sum(0), ret);
     // Trials the sequential search uses: up to the accepted one, or all J for a failed row (which
     // only happens when all J were scored).
