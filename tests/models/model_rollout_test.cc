@@ -17,6 +17,13 @@ GaussianEnsemble TinyModel(const env::Task& task) {
   return GaussianEnsemble(c, task.ModelObsDim() + task.ActionDim(), task.ObsDim());
 }
 
+// Mean propagation: the gradient planners' rollout. `task` must outlive it.
+ModelRollout MeanRollout(GaussianEnsemble model, const env::Task& task) {
+  config::RolloutConfig rc;
+  rc.propagation = "mean";
+  return ModelRollout(std::move(model), task, rc, torch::kCPU, 1);
+}
+
 TEST(ModelRollout, EveryPropagationReturnsOneFiniteValuePerSequence) {
   env::CartpoleSwingupTask task;
   auto model = TinyModel(task);
@@ -35,9 +42,7 @@ TEST(ModelRollout, EveryPropagationReturnsOneFiniteValuePerSequence) {
 TEST(ModelRollout, MeanPropagationIsDeterministicAndDifferentiable) {
   env::CartpoleSwingupTask task;
   auto model = TinyModel(task);
-  config::RolloutConfig rc;
-  rc.propagation = "mean";
-  ModelRollout rollout(model, task, rc, torch::kCPU, 1);
+  auto rollout = MeanRollout(model, task);
   auto actions = (torch::rand({3, 4, 1}) * 2 - 1).requires_grad_(true);
   const auto r1 = rollout.Evaluate(torch::zeros({4}), actions);
   const auto r2 = rollout.Evaluate(torch::zeros({4}), actions);
@@ -52,9 +57,7 @@ TEST(ModelRollout, LargePopulationsRollOutInBlocksWithTheSameReturns) {
   // batch. Mean propagation is deterministic, so both must give the same returns, in order.
   env::CartpoleSwingupTask task;
   auto model = TinyModel(task);
-  config::RolloutConfig rc;
-  rc.propagation = "mean";
-  ModelRollout rollout(model, task, rc, torch::kCPU, 1);
+  auto rollout = MeanRollout(model, task);
   torch::manual_seed(2);
   const auto actions = torch::rand({40000, 2, 1}) * 6 - 3;  // 40000 rows > one block
   torch::Tensor whole;
@@ -79,9 +82,7 @@ TEST(ModelRollout, TsInfRejectsParticlesNotAMultipleOfMembers) {
 TEST(ModelRollout, ReturnEqualsSumOfTaskRewardsAlongTheMeanTrajectory) {
   env::CartpoleSwingupTask task;
   auto model = TinyModel(task);
-  config::RolloutConfig rc;
-  rc.propagation = "mean";
-  ModelRollout rollout(model, task, rc, torch::kCPU, 1);
+  auto rollout = MeanRollout(model, task);
   torch::NoGradGuard no_grad;
   const auto obs = torch::tensor({0.1f, 0.2f, 0.0f, -0.1f});
   const auto actions = torch::tensor({0.5f, -1.0f, 2.0f}).view({1, 3, 1});
