@@ -170,7 +170,8 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     ms.push_back(watch.Seconds() * 1000.0);
     if (t > 0 || steps == 1) {
       for (const auto& [name, value] : plan.stats) {
-        if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ms") == 0) stat_sums[name] += value;
+        const bool is_ms = name.size() > 3 && name.compare(name.size() - 3, 3, "_ms") == 0;
+        if (is_ms) stat_sums[name] += value;
       }
     }
     planner->SetPrevious(plan.actions);
@@ -330,7 +331,9 @@ PlannerBenchResult BenchResultFromJson(const std::string& text) {
     r.episode_mean_ms = j.at("episode_mean_ms");
     r.peak_mb = j.at("peak_mb");
     r.memory_probe = j.at("memory_probe");
-    if (j.contains("later_stats")) r.later_stats = j.at("later_stats").get<std::map<std::string, double>>();
+    if (j.contains("later_stats")) {
+      r.later_stats = j.at("later_stats").get<std::map<std::string, double>>();
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("bench cell result is not valid JSON: ") + e.what());

@@ -17,8 +17,6 @@ namespace {
 // Rows per member in one task of the parallel inference path: a [E, 512, 200] activation is 2 MB
 // and stays in cache between layers.
 constexpr int64_t kChunkRows = 512;
-// Fewer rows per member than this run as one batch in the calling thread.
-constexpr int64_t kMinChunkedRows = GaussianEnsembleImpl::kMinThreadedRows;
 }  // namespace
 
 int InferenceThreads() {
@@ -51,13 +49,13 @@ GaussianEnsembleImpl::GaussianEnsembleImpl(const config::EnsembleConfig& config,
 std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torch::Tensor& x) {
   CheckShape(x, {ensemble_size_, -1, in_dim_}, "GaussianEnsemble input");
   const int64_t N = x.size(1);
-  // Inference on many rows (planning, >= kMinChunkedRows per member): the rows go through the whole MLP in chunks whose
-  // activations stay in cache, instead of layer by layer over [E, N, 200] tensors of up to
+  // Inference on many rows (planning, >= kMinThreadedRows per member): the rows go through the
+  // whole MLP in chunks whose activations stay in cache, instead of layer by layer over [E, N, 200] tensors of up to
   // hundreds of MB, and the chunks are shared by InferenceThreads() threads, each running its
   // matrix products with single-threaded BLAS. One multi-threaded BLAS call per layer scaled
   // worse: its threads idle during the element-wise work between products. Measured with
   // `mbrl bench forward` (README, "Speed").
-  if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= kMinChunkedRows) {
+  if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= kMinThreadedRows) {
     auto mean = torch::empty({ensemble_size_, N, out_dim_}, x.options());    // [E, N, out]
     auto logvar = torch::empty({ensemble_size_, N, out_dim_}, x.options());  // [E, N, out]
     // At most kChunkRows rows per chunk, and a multiple of the threads in chunks of equal size.
@@ -106,14 +104,12 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
   return ForwardRows(x);
 }
 
-std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const torch::Tensor& x,
-                                                                        bool with_logvar) {
+std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const torch::Tensor& x) {
   auto h = normalizer_->Normalize(x);  // [E, N, in]
   const size_t last = weights_.size() - 1;
   for (size_t l = 0; l < last; ++l) h = torch::silu(torch::baddbmm(biases_[l], h, weights_[l]));
   const auto out = torch::baddbmm(biases_[last], h, weights_[last]);  // [E, N, 2 * out]
   const auto mean = out.narrow(2, 0, out_dim_);                       // [E, N, out]
-  if (!with_logvar) return {mean, torch::Tensor()};
   auto logvar = out.narrow(2, out_dim_, out_dim_);                    // [E, N, out]
   // Soft bounds keep the log-variance in (min_logvar, max_logvar) with gradients everywhere.
   logvar = max_logvar_ - torch::softplus(max_logvar_ - logvar);

@@ -37,10 +37,8 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   const std::vector<torch::Tensor>& layer_biases() const { return biases_; }
 
  private:
-  // The MLP on x [E, n, in], in the calling thread; the log-variance is left undefined
-  // without `with_logvar`.
-  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x,
-                                                      bool with_logvar = true);
+  // The MLP on x [E, n, in], in the calling thread.
+  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x);
 
   int64_t ensemble_size_, in_dim_, out_dim_;
   std::vector<torch::Tensor> weights_;  // [E, in_l, out_l] per layer
