@@ -1,5 +1,6 @@
 #include "mbrl/models/member_mean.h"
 
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/shape.h"
 
 namespace mbrl::models {
@@ -81,6 +82,9 @@ std::vector<torch::Tensor> MemberMeanMlp::BackwardWeights() const {
 
 torch::Tensor MemberMeanMlp::ForwardRow(const torch::Tensor& x,
                                         std::vector<torch::Tensor>* pre) const {
+  // One row's matrix-vector products are too small to split: with OpenBLAS's second thread
+  // they ran 1.5x slower (its spinning wait, sched_yield, took a third of the profile).
+  const ScopedBlasThreads single(1);
   auto z = torch::addmv(first_b_, first_w_t_, x);  // [E * h1]
   if (pre) pre->push_back(z);
   auto h = torch::silu(z);
@@ -102,6 +106,7 @@ torch::Tensor MemberMeanMlp::BackwardRow(const torch::Tensor& grad_out,
                                          const std::vector<torch::Tensor>& pre,
                                          const std::vector<torch::Tensor>& weights,
                                          int64_t members) {
+  const ScopedBlasThreads single(1);  // as in ForwardRow
   // pre: [z_1, ..., z_L]; weights: [first_w, hidden members layer by layer, head_w].
   auto g = torch::mv(weights.back(), grad_out.reshape({-1}));  // d/dh, last hidden layer
   for (int64_t l = static_cast<int64_t>(pre.size()) - 1; l >= 1; --l) {
