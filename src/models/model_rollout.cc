@@ -11,6 +11,8 @@ namespace mbrl::models {
 namespace {
 // Rows (sequences x particles) per block of a no-grad rollout.
 constexpr int64_t kRolloutBlockRows = 1 << 15;
+// Rollouts of at most this many rows x steps score all steps' rewards in one batch.
+constexpr int64_t kBatchedRewardRows = 1 << 16;
 }  // namespace
 
 Propagation ParsePropagation(const std::string& name) {
@@ -111,24 +113,50 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   }
   const auto float_opts = actions.options();
   auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
-  auto returns = torch::zeros({M}, float_opts);                           // [M]
-  auto alive = torch::ones({M}, float_opts);                              // [M]
   const bool terminates = task_.CanTerminate();
   const auto per_row = P == 1 ? actions : actions.repeat_interleave(P, 0);  // [M, H, A]
   // Mean propagation: the ensemble mean's weights prepared once for the whole horizon.
   std::optional<MemberMeanMlp> member_mean;
   if (mode == Propagation::kMean) member_mean.emplace(model_);
-  for (int64_t t = 0; t < H; ++t) {
-    const auto a = per_row.select(1, t);                                // [M, A]
-    const auto next = Step(state, a, mode, member_mean ? &*member_mean : nullptr);  // [M, O]
-    const auto reward = task_.Reward(state, a, next);  // [M]
-    if (terminates) {
-      returns = returns + alive * reward;
-      alive = alive * (1.0 - task_.Terminated(next).to(float_opts.dtype()));
-    } else {
-      returns = returns + reward;
+  const MemberMeanMlp* mean_mlp = member_mean ? &*member_mean : nullptr;
+  torch::Tensor returns;  // [M]
+  if (H > 0 && M * H <= kBatchedRewardRows) {
+    // Small rollouts are bound by per-op overhead (in the forward pass and in autograd's
+    // backward), so the rewards and terminations of all H steps are scored in one batch after
+    // the model steps.
+    std::vector<torch::Tensor> states = {state};
+    states.reserve(H + 1);
+    for (int64_t t = 0; t < H; ++t) {
+      states.push_back(Step(states.back(), per_row.select(1, t), mode, mean_mlp));
     }
-    state = next;
+    const auto all = torch::stack(states);                           // [H + 1, M, O]
+    const auto before = all.narrow(0, 0, H).reshape({H * M, -1});    // [H * M, O]
+    const auto after = all.narrow(0, 1, H).reshape({H * M, -1});     // [H * M, O]
+    const auto acts = per_row.transpose(0, 1).reshape({H * M, -1});  // [H * M, A]
+    auto rewards = task_.Reward(before, acts, after).view({H, M});   // [H, M]
+    if (terminates) {
+      // Step t counts while no earlier step's next state has terminated.
+      const auto ended = task_.Terminated(after).view({H, M}).to(float_opts.dtype());
+      const auto alive = torch::cat({torch::ones({1, M}, float_opts),
+                                     (1.0 - ended.narrow(0, 0, H - 1)).cumprod(0)});
+      rewards = rewards * alive;
+    }
+    returns = rewards.sum(0);
+  } else {
+    returns = torch::zeros({M}, float_opts);
+    auto alive = torch::ones({M}, float_opts);  // [M]
+    for (int64_t t = 0; t < H; ++t) {
+      const auto a = per_row.select(1, t);                 // [M, A]
+      const auto next = Step(state, a, mode, mean_mlp);    // [M, O]
+      const auto reward = task_.Reward(state, a, next);    // [M]
+      if (terminates) {
+        returns = returns + alive * reward;
+        alive = alive * (1.0 - task_.Terminated(next).to(float_opts.dtype()));
+      } else {
+        returns = returns + reward;
+      }
+      state = next;
+    }
   }
   returns = returns.view({B, P}).mean(1);  // [B]
   return torch::where(torch::isfinite(returns), returns, torch::full_like(returns, -1e10));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mbrl/core/error.h"
+#include "mbrl/env/cartpole_down.h"
 #include "mbrl/env/cartpole_swingup.h"
 
 namespace mbrl::models {
@@ -97,6 +98,39 @@ TEST(ModelRollout, ReturnEqualsSumOfTaskRewardsAlongTheMeanTrajectory) {
     state = next;
   }
   EXPECT_NEAR(rollout.Evaluate(obs, actions).item<double>(), expected, 1e-5);
+}
+
+TEST(ModelRollout, TerminatedSequencesStopCountingRewardsInSmallAndLargeRollouts) {
+  // Small rollouts score all steps' rewards in one batch after the model steps; large ones score
+  // them step by step. Both must count a sequence's rewards only up to its terminating step.
+  env::CartpoleDownTask task;
+  auto model = TinyModel(task);
+  auto rollout = MeanRollout(model, task);
+  torch::NoGradGuard no_grad;
+  const double x0 = env::CartpoleDownPhysics::kXLimit - 0.05;
+  const auto obs = torch::tensor({static_cast<float>(x0), 0.0f, 0.3f, 0.0f});
+  const int64_t H = 6, small = 64, large = 12000;  // 12000 x 6 rows: scored step by step
+  torch::manual_seed(4);
+  const auto actions = torch::rand({large, H, 1}) * 40 - 20;
+  // By hand, for the first `small` sequences.
+  auto state = obs.unsqueeze(0).expand({small, 4});
+  auto alive = torch::ones({small});
+  auto expected = torch::zeros({small});
+  for (int64_t t = 0; t < H; ++t) {
+    const auto a = actions.narrow(0, 0, small).select(1, t);
+    const auto in = torch::cat({task.PreprocessObs(state), a}, 1);
+    const auto next = state + model->ForwardShared(in).first.mean(0);
+    expected += alive * task.Reward(state, a, next);
+    alive = alive * (1 - task.Terminated(next).to(torch::kFloat));
+    state = next;
+  }
+  // The case under test happens: some sequences end early, some run the whole horizon.
+  ASSERT_GT(alive.sum().item<double>(), 0);
+  ASSERT_LT(alive.sum().item<double>(), small);
+  const auto from_small = rollout.Evaluate(obs, actions.narrow(0, 0, small));
+  const auto from_large = rollout.Evaluate(obs, actions).narrow(0, 0, small);
+  EXPECT_TRUE(torch::allclose(from_small, expected, 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(from_large, expected, 1e-5, 1e-5));
 }
 
 TEST(ModelRollout, MeanGradientsMatchFiniteDifferences) {
