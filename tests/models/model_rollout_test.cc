@@ -25,6 +25,29 @@ ModelRollout MeanRollout(GaussianEnsemble model, const env::Task& task) {
   return ModelRollout(std::move(model), task, rc, torch::kCPU, 1);
 }
 
+// Each sequence's return computed by hand: state -> ensemble mean delta -> reward, counted while
+// no earlier step has terminated; and whether it is still alive after the last step. [B] each.
+struct ByHand {
+  torch::Tensor returns, alive;
+};
+ByHand ByHandMeanReturns(GaussianEnsemble model, const env::Task& task,
+                                const torch::Tensor& obs, const torch::Tensor& actions) {
+  torch::NoGradGuard no_grad;
+  const int64_t B = actions.size(0);
+  auto state = obs.unsqueeze(0).expand({B, obs.size(0)});
+  auto alive = torch::ones({B});
+  auto returns = torch::zeros({B});
+  for (int64_t t = 0; t < actions.size(1); ++t) {
+    const auto a = actions.select(1, t);
+    const auto in = torch::cat({task.PreprocessObs(state), a}, 1);
+    const auto next = state + model->ForwardShared(in).first.mean(0);
+    returns += alive * task.Reward(state, a, next);
+    alive = alive * (1 - task.Terminated(next).to(torch::kFloat));
+    state = next;
+  }
+  return {returns, alive};
+}
+
 TEST(ModelRollout, EveryPropagationReturnsOneFiniteValuePerSequence) {
   env::CartpoleSwingupTask task;
   auto model = TinyModel(task);
@@ -87,16 +110,7 @@ TEST(ModelRollout, ReturnEqualsSumOfTaskRewardsAlongTheMeanTrajectory) {
   torch::NoGradGuard no_grad;
   const auto obs = torch::tensor({0.1f, 0.2f, 0.0f, -0.1f});
   const auto actions = torch::tensor({0.5f, -1.0f, 2.0f}).view({1, 3, 1});
-  // By hand: state -> model mean delta -> reward, three times.
-  auto state = obs.unsqueeze(0);
-  double expected = 0;
-  for (int t = 0; t < 3; ++t) {
-    const auto a = actions.select(1, t);
-    const auto in = torch::cat({task.PreprocessObs(state), a}, 1);
-    const auto next = state + model->ForwardShared(in).first.mean(0);
-    expected += task.Reward(state, a, next).item<double>();
-    state = next;
-  }
+  const double expected = ByHandMeanReturns(model, task, obs, actions).returns.item<double>();
   EXPECT_NEAR(rollout.Evaluate(obs, actions).item<double>(), expected, 1e-5);
 }
 
@@ -112,18 +126,7 @@ TEST(ModelRollout, TerminatedSequencesStopCountingRewardsInSmallAndLargeRollouts
   const int64_t H = 6, small = 64, large = 12000;  // 12000 x 6 rows: scored step by step
   torch::manual_seed(4);
   const auto actions = torch::rand({large, H, 1}) * 40 - 20;
-  // By hand, for the first `small` sequences.
-  auto state = obs.unsqueeze(0).expand({small, 4});
-  auto alive = torch::ones({small});
-  auto expected = torch::zeros({small});
-  for (int64_t t = 0; t < H; ++t) {
-    const auto a = actions.narrow(0, 0, small).select(1, t);
-    const auto in = torch::cat({task.PreprocessObs(state), a}, 1);
-    const auto next = state + model->ForwardShared(in).first.mean(0);
-    expected += alive * task.Reward(state, a, next);
-    alive = alive * (1 - task.Terminated(next).to(torch::kFloat));
-    state = next;
-  }
+  const auto [expected, alive] = ByHandMeanReturns(model, task, obs, actions.narrow(0, 0, small));
   // The case under test happens: some sequences end early, some run the whole horizon.
   ASSERT_GT(alive.sum().item<double>(), 0);
   ASSERT_LT(alive.sum().item<double>(), small);
