@@ -50,9 +50,9 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
   CheckShape(x, {ensemble_size_, -1, in_dim_}, "GaussianEnsemble input");
   const int64_t N = x.size(1);
   // Inference on many rows (planning, >= kMinThreadedRows per member): the rows go through the
-  // whole MLP in chunks whose activations stay in cache, instead of layer by layer over [E, N, 200] tensors of up to
-  // hundreds of MB, and the chunks are shared by InferenceThreads() threads, each running its
-  // matrix products with single-threaded BLAS. One multi-threaded BLAS call per layer scaled
+  // whole MLP in chunks whose activations stay in cache, instead of layer by layer over
+  // [E, N, 200] tensors of up to hundreds of MB, and the chunks are shared by InferenceThreads()
+  // threads, each running its matrix products with single-threaded BLAS. One multi-threaded BLAS call per layer scaled
   // worse: its threads idle during the element-wise work between products. Measured with
   // `mbrl bench forward` (README, "Speed").
   if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= kMinThreadedRows) {
