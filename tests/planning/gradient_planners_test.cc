@@ -86,46 +86,79 @@ TEST(LineSearch, NeverAcceptsAWorseReturnAndEachRowKeepsItsOwnStep) {
 }
 
 TEST(LineSearch, BatchedTrialsMatchTheSequentialBacktrackingSearch) {
-  // A plain sequential implementation of one update per row, as in the paper. eta 1.5: rows
+  // A plain sequential implementation of G = 3 updates per row, as in the paper. eta 1.5: rows
   // reject the first step size, so all J are scored in batches; eta 0.01: every row accepts the
-  // first, which is scored alone; k = 1 and k = 16.
-  for (const double eta_init : {1.5, 0.01}) {
+  // first, which is scored alone and whose recorded pass gives the next gradient; eta 0.3: a
+  // mix; k = 1 and k = 16.
+  for (const double eta_init : {1.5, 0.3, 0.01}) {
     for (const int64_t k : {1, 16}) {
       Wavy objective;
       torch::manual_seed(1);
       const auto start = torch::rand({k, 3, 2}) * 4 - 2;  // [k, H, A]
       config::LineSearchConfig c;
       c.eta_init = eta_init;
-      c.grad_steps = 1;
+      c.grad_steps = 3;
       const auto low = torch::full({2}, -2.0), high = torch::full({2}, 2.0);
       const auto r = RefineWithLineSearch(objective, torch::zeros({1}), start, c, low, high);
       int64_t trials = 0;
       for (int64_t row = 0; row < k; ++row) {
-        auto leaf = start.narrow(0, row, 1).clone().requires_grad_(true);
-        const auto grad = torch::autograd::grad({objective.Evaluate({}, leaf).sum()}, {leaf})[0];
-        torch::NoGradGuard no_grad;
-        const double before = objective.Evaluate({}, leaf.detach()).item<double>();
-        auto expected = leaf.detach();
-        double eta = c.eta_init;
-        for (int j = 0; j < c.line_search_trials; ++j, eta *= c.rho) {
-          ++trials;
-          const auto cand = torch::max(torch::min(leaf.detach() + eta * grad, high), low);
-          if (objective.Evaluate({}, cand).item<double>() > before) {
-            expected = cand;
-            break;
+        auto current = start.narrow(0, row, 1).clone();
+        for (int update = 0; update < c.grad_steps; ++update) {
+          auto leaf = current.clone().requires_grad_(true);
+          const auto grad =
+              torch::autograd::grad({objective.Evaluate({}, leaf).sum()}, {leaf})[0];
+          torch::NoGradGuard no_grad;
+          const double before = objective.Evaluate({}, current).item<double>();
+          bool moved = false;
+          double eta = c.eta_init;
+          for (int j = 0; j < c.line_search_trials && !moved; ++j, eta *= c.rho) {
+            ++trials;
+            const auto cand = torch::max(torch::min(current + eta * grad, high), low);
+            if (objective.Evaluate({}, cand).item<double>() > before) {
+              current = cand;
+              moved = true;
+            }
           }
+          if (!moved) break;  // this row has finished
         }
-        EXPECT_TRUE(torch::allclose(r.actions.narrow(0, row, 1), expected, 1e-5, 1e-6))
+        EXPECT_TRUE(torch::allclose(r.actions.narrow(0, row, 1), current, 1e-5, 1e-6))
             << "eta " << eta_init << " k " << k << " row " << row;
       }
       EXPECT_EQ(r.trials, trials) << "eta " << eta_init << " k " << k;
       if (eta_init < 0.1) {
-        EXPECT_EQ(trials, k);  // the first step size was accepted by every row
+        EXPECT_EQ(trials, 3 * k);  // the first step size was accepted by every row every time
       } else if (k > 1) {
-        EXPECT_GT(trials, k);  // some row needed smaller steps
+        EXPECT_GT(trials, 3 * k);  // some row needed smaller steps
       }
     }
   }
+}
+
+// Counts evaluations and how many of them record a graph for autograd.
+class CountingWavy : public Wavy {
+ public:
+  torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& a) override {
+    ++calls;
+    if (torch::GradMode::is_enabled() && a.requires_grad()) ++recorded;
+    return Wavy::Evaluate(obs, a);
+  }
+  int calls = 0, recorded = 0;
+};
+
+TEST(LineSearch, AnAcceptedFirstStepSizeGivesTheNextGradientWithoutAnotherForwardPass) {
+  // eta 0.01 on this objective: every row accepts the first size at each of the G updates. The
+  // initial evaluation and each accepted candidate's evaluation (but the last) are recorded and
+  // reused for the next gradient: G + 1 forward passes, not 2G + 1.
+  CountingWavy objective;
+  torch::manual_seed(2);
+  config::LineSearchConfig c;
+  c.eta_init = 0.01;
+  c.grad_steps = 6;
+  const auto r = RefineWithLineSearch(objective, torch::zeros({1}), torch::rand({4, 3, 2}) - 0.5,
+                                      c, torch::full({2}, -2.0), torch::full({2}, 2.0));
+  ASSERT_EQ(r.accepted, 6 * 4);
+  EXPECT_EQ(objective.calls, c.grad_steps + 1);
+  EXPECT_EQ(objective.recorded, c.grad_steps);
 }
 
 TEST(LineSearch, ProjectionKeepsEveryActionWithinBounds) {
