@@ -115,6 +115,9 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
   const bool terminates = task_.CanTerminate();
   const auto per_row = P == 1 ? actions : actions.repeat_interleave(P, 0);  // [M, H, A]
+  // One view per step from a single op: under autograd one node gathers all steps' action
+  // gradients, where select() per step adds H nodes that each write a full-size zero gradient.
+  const auto steps = per_row.unbind(1);  // H x [M, A]
   // Mean propagation: the ensemble mean's weights prepared once for the whole horizon.
   std::optional<MemberMeanMlp> member_mean;
   if (mode == Propagation::kMean) member_mean.emplace(model_);
@@ -127,7 +130,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
     std::vector<torch::Tensor> states = {state};
     states.reserve(H + 1);
     for (int64_t t = 0; t < H; ++t) {
-      states.push_back(Step(states.back(), per_row.select(1, t), mode, mean_mlp));
+      states.push_back(Step(states.back(), steps[t], mode, mean_mlp));
     }
     const auto all = torch::stack(states);                           // [H + 1, M, O]
     const auto before = all.narrow(0, 0, H).reshape({H * M, -1});    // [H * M, O]
@@ -146,7 +149,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
     returns = torch::zeros({M}, float_opts);
     auto alive = torch::ones({M}, float_opts);  // [M]
     for (int64_t t = 0; t < H; ++t) {
-      const auto a = per_row.select(1, t);                 // [M, A]
+      const auto& a = steps[t];                            // [M, A]
       const auto next = Step(state, a, mode, mean_mlp);    // [M, O]
       const auto reward = task_.Reward(state, a, next);    // [M]
       if (terminates) {
