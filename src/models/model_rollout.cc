@@ -95,6 +95,23 @@ torch::Tensor ModelRollout::EvaluateDeterministic(const torch::Tensor& obs,
   return Rollout(obs, actions, Propagation::kMean, 1);
 }
 
+torch::Tensor ModelRollout::ScoreSteps(const torch::Tensor& states,
+                                       const torch::Tensor& actions) const {
+  const int64_t H = actions.size(1), M = actions.size(0);
+  const auto before = states.narrow(0, 0, H).reshape({H * M, -1});  // [H * M, O]
+  const auto after = states.narrow(0, 1, H).reshape({H * M, -1});   // [H * M, O]
+  const auto acts = actions.transpose(0, 1).reshape({H * M, -1});    // [H * M, A]
+  auto rewards = task_.Reward(before, acts, after).view({H, M});     // [H, M]
+  if (task_.CanTerminate()) {
+    // Step t counts while no earlier step's next state has terminated.
+    const auto ended = task_.Terminated(after).view({H, M}).to(rewards.scalar_type());
+    const auto alive = torch::cat({torch::ones({1, M}, rewards.options()),
+                                   (1.0 - ended.narrow(0, 0, H - 1)).cumprod(0)});
+    rewards = rewards * alive;
+  }
+  return rewards.sum(0);
+}
+
 torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tensor& actions,
                                     Propagation mode, int64_t particles) {
   CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
@@ -132,19 +149,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
     for (int64_t t = 0; t < H; ++t) {
       states.push_back(Step(states.back(), steps[t], mode, mean_mlp));
     }
-    const auto all = torch::stack(states);                           // [H + 1, M, O]
-    const auto before = all.narrow(0, 0, H).reshape({H * M, -1});    // [H * M, O]
-    const auto after = all.narrow(0, 1, H).reshape({H * M, -1});     // [H * M, O]
-    const auto acts = per_row.transpose(0, 1).reshape({H * M, -1});  // [H * M, A]
-    auto rewards = task_.Reward(before, acts, after).view({H, M});   // [H, M]
-    if (terminates) {
-      // Step t counts while no earlier step's next state has terminated.
-      const auto ended = task_.Terminated(after).view({H, M}).to(float_opts.dtype());
-      const auto alive = torch::cat({torch::ones({1, M}, float_opts),
-                                     (1.0 - ended.narrow(0, 0, H - 1)).cumprod(0)});
-      rewards = rewards * alive;
-    }
-    returns = rewards.sum(0);
+    returns = ScoreSteps(torch::stack(states), per_row);
   } else {
     returns = torch::zeros({M}, float_opts);
     auto alive = torch::ones({M}, float_opts);  // [M]

@@ -10,42 +10,36 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
   CheckShape(actions, {-1, -1, low.size(0)}, "RefineWithLineSearch actions");
   const int64_t k = actions.size(0);
   const auto clamp = [&](const torch::Tensor& x) { return torch::max(torch::min(x, high), low); };
-  // The deterministic return of x [k, H, A]. With `graph`, it is recorded for autograd on a leaf
-  // copy of x, so that the next update's gradient at x needs only the backward pass: `leaf` and
-  // `graph_ret` keep it until then.
-  torch::Tensor leaf, graph_ret;
-  const auto evaluate = [&](const torch::Tensor& x, bool graph) {
-    if (!graph) {
+  // The deterministic return of x [k, H, A]. With `keep`, the pass is kept in `pending` so that
+  // the next update's gradient at x needs no second forward pass.
+  DeterministicPass pending;
+  const auto evaluate = [&](const torch::Tensor& x, bool keep) {
+    if (!keep) {
       torch::NoGradGuard no_grad;
       return objective.EvaluateDeterministic(obs, x);
     }
-    torch::AutoGradMode enable(true);
-    leaf = x.detach().clone().requires_grad_(true);
-    graph_ret = objective.EvaluateDeterministic(obs, leaf);
-    return graph_ret.detach();
+    pending = objective.EvaluateDeterministicWithGradient(obs, x);
+    return pending.returns;
   };
-  const auto drop_graph = [&] {
-    leaf = torch::Tensor();
-    graph_ret = torch::Tensor();
-  };
+  const auto drop_pending = [&] { pending = DeterministicPass(); };
   Refinement out;
-  auto a = clamp(actions.detach()).clone();          // [k, H, A]
+  auto a = clamp(actions.detach()).clone();                // [k, H, A]
   torch::Tensor ret = evaluate(a, config.grad_steps > 0);  // [k]
   out.initial = ret.clone();
   auto active = torch::ones({k}, torch::TensorOptions().dtype(torch::kBool).device(a.device()));
   for (int step = 0; step < config.grad_steps; ++step) {
     if (!active.any().item<bool>()) break;
     // Gradient of each row's own return (rows are independent, so the sum's gradient splits).
-    if (!graph_ret.defined()) evaluate(a, true);
-    const auto grad = torch::autograd::grad({graph_ret.sum()}, {leaf})[0].detach();  // [k, H, A]
-    drop_graph();
+    if (!pending.gradient) evaluate(a, true);
+    const auto grad = pending.gradient();  // [k, H, A]
+    drop_pending();
     torch::NoGradGuard no_grad;
     // The objective is deterministic, so scoring the J step sizes eta_init * rho^j in batches and
     // taking the first improving one per row accepts exactly the sequential search's step. The
     // first size goes alone: it is usually accepted (every step of CEM-GD's later MPC steps in
     // the paper's setting), and one k-row rollout costs far less than a J * k-row one. It is
-    // scored with autograd recording, so that when every active row accepts it, the next
-    // update's gradient reuses that forward pass. The other J - 1 sizes follow in one batch
+    // scored as a pass whose gradient can follow, so that when every active row accepts it,
+    // the next update's gradient reuses that forward pass. The other J - 1 sizes follow in one batch
     // when some active row rejected the first.
     const int64_t J = config.line_search_trials;
     const auto eta = config.eta_init * torch::pow(torch::full({J}, config.rho, a.options()),
@@ -64,10 +58,10 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     const auto improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0);  // [scored, k]
     const auto first = improves & (improves.cumsum(0) == 1);                    // one-hot
     const auto accept = improves.any(0);                                        // [k]
-    // The recorded pass holds each row's gradient at the first size: right for a row that
+    // The kept pass holds each row's gradient at the first size: right for a row that
     // accepted it, and unused by a row that stopped; a row that accepted a smaller size needs
     // a new one.
-    if (scored > 1 && first.narrow(0, 1, scored - 1).any().item<bool>()) drop_graph();
+    if (scored > 1 && first.narrow(0, 1, scored - 1).any().item<bool>()) drop_pending();
     const auto pick = first.to(a.scalar_type());                                // [scored, k]
     a = torch::where(accept.view({k, 1, 1}), (pick.view({scored, k, 1, 1}) * candidates).sum(0), a);
     ret = torch::where(accept, (pick * cand_ret).sum(0), ret);

@@ -4,7 +4,17 @@
 // seeing each other.
 #include <torch/torch.h>
 
+#include <functional>
+
 namespace mbrl {
+
+/// A deterministic evaluation whose gradient can be asked for afterwards, so that a caller pays
+/// for the backward pass only when it needs the gradient.
+struct DeterministicPass {
+  torch::Tensor returns;  ///< [B], detached
+  /// d returns.sum() / d actions [B, H, A] (each row's own gradient). Call at most once.
+  std::function<torch::Tensor()> gradient;
+};
 
 /// Scores batches of action sequences from a start observation.
 class TrajectoryObjective {
@@ -18,6 +28,20 @@ class TrajectoryObjective {
   virtual torch::Tensor EvaluateDeterministic(const torch::Tensor& obs,
                                               const torch::Tensor& actions) {
     return Evaluate(obs, actions);
+  }
+  /// EvaluateDeterministic's returns, with their gradient on request. Default: autograd records
+  /// the pass and `gradient` runs its backward. An objective may compute it another way.
+  virtual DeterministicPass EvaluateDeterministicWithGradient(const torch::Tensor& obs,
+                                                              const torch::Tensor& actions) {
+    torch::AutoGradMode enable(true);
+    auto leaf = actions.detach().clone().requires_grad_(true);
+    auto returns = EvaluateDeterministic(obs, leaf);
+    DeterministicPass pass;
+    pass.returns = returns.detach();
+    pass.gradient = [leaf, returns]() {
+      return torch::autograd::grad({returns.sum()}, {leaf})[0].detach();
+    };
+    return pass;
   }
 };
 

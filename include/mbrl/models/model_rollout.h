@@ -36,6 +36,11 @@ class ModelRollout : public TrajectoryObjective {
   /// The same with `mean` propagation (one particle, no sampling), whatever the configured mode.
   torch::Tensor EvaluateDeterministic(const torch::Tensor& obs,
                                       const torch::Tensor& actions) override;
+  /// On CPU for one float sequence: the mean rollout without autograd, and a gradient by a
+  /// hand-written backward pass (the model's chain rule step by step, the task's functions
+  /// differentiated for all steps at once). Otherwise TrajectoryObjective's autograd default.
+  DeterministicPass EvaluateDeterministicWithGradient(const torch::Tensor& obs,
+                                                      const torch::Tensor& actions) override;
   /// Particles per sequence actually used (1 for mean propagation).
   int64_t particles() const { return particles_; }
 
@@ -43,6 +48,9 @@ class ModelRollout : public TrajectoryObjective {
   // Returns [B] of rolling out actions [B, H, A] with `mode` and `particles` per sequence.
   torch::Tensor Rollout(const torch::Tensor& obs, const torch::Tensor& actions, Propagation mode,
                         int64_t particles);
+  // The summed rewards [M] of rollout states [H + 1, M, O] under actions [M, H, A]; steps after
+  // a terminating one do not count.
+  torch::Tensor ScoreSteps(const torch::Tensor& states, const torch::Tensor& actions) const;
   // One model step: obs [M, O], action [M, A] -> next obs [M, O]. `member_mean` is the prepared
   // ensemble mean, required for Propagation::kMean.
   torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action, Propagation mode,
