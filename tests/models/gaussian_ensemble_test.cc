@@ -55,31 +55,36 @@ TEST(MemberMeanMlp, EqualsTheAverageOfTheMembersMeansWithTheSameInputGradient) {
   // MemberMeanMlp folds the normalisation into the first layer, puts members side by side, and
   // on one row runs matrix-vector products with a hand-written backward. It must give the
   // members' average mean and the same input gradient as autograd through forward(), for one
-  // row, a few rows, and the threaded path (>= 256 rows without autograd).
-  torch::manual_seed(2);
-  config::EnsembleConfig c = Tiny(4, 24);
-  c.num_layers = 3;  // two hidden-to-hidden layers
-  GaussianEnsemble model(c, 6, 3);
-  model->normalizer()->Fit(torch::randn({100, 6}) * 2 - 1);
-  for (auto& p : model->parameters()) {
-    torch::NoGradGuard no_grad;
-    p.add_(0.1 * torch::randn_like(p));  // non-zero biases
-  }
-  const MemberMeanMlp mlp(model);
-  for (const int64_t n : {1, 5, 300}) {
-    const auto x = torch::randn({n, 6});
-    const auto a = x.clone().requires_grad_(true);
-    const auto b = x.clone().requires_grad_(true);
-    const auto reference = model->ForwardShared(a).first.mean(0);  // [n, 3]
-    const auto fused = mlp.Forward(b);                             // [n, 3]
-    ASSERT_EQ(fused.sizes(), reference.sizes());
-    EXPECT_TRUE(torch::allclose(fused, reference, 1e-5, 1e-5)) << n;
-    const auto w = torch::randn({n, 3});
-    (reference * w).sum().backward();
-    (fused * w).sum().backward();
-    EXPECT_TRUE(torch::allclose(a.grad(), b.grad(), 1e-5, 1e-5)) << n;
-    torch::NoGradGuard no_grad;
-    EXPECT_TRUE(torch::allclose(mlp.Forward(x), reference, 1e-5, 1e-5)) << n;
+  // row, a few rows, and the threaded path (many rows without autograd); in float and double
+  // (the one-row loops are compiled for both).
+  for (const auto dtype : {torch::kFloat, torch::kDouble}) {
+    torch::manual_seed(2);
+    config::EnsembleConfig c = Tiny(4, 24);
+    c.num_layers = 3;  // two hidden-to-hidden layers
+    GaussianEnsemble model(c, 6, 3);
+    model->to(dtype);
+    model->normalizer()->Fit(torch::randn({100, 6}, dtype) * 2 - 1);
+    for (auto& p : model->parameters()) {
+      torch::NoGradGuard no_grad;
+      p.add_(0.1 * torch::randn_like(p));  // non-zero biases
+    }
+    const MemberMeanMlp mlp(model);
+    for (const int64_t n : {1, 5, 300}) {
+      const auto x = torch::randn({n, 6}, dtype);
+      const auto a = x.clone().requires_grad_(true);
+      const auto b = x.clone().requires_grad_(true);
+      const auto reference = model->ForwardShared(a).first.mean(0);  // [n, 3]
+      const auto fused = mlp.Forward(b);                             // [n, 3]
+      ASSERT_EQ(fused.sizes(), reference.sizes());
+      ASSERT_EQ(fused.scalar_type(), dtype);
+      EXPECT_TRUE(torch::allclose(fused, reference, 1e-5, 1e-5)) << n << " " << dtype;
+      const auto w = torch::randn({n, 3}, dtype);
+      (reference * w).sum().backward();
+      (fused * w).sum().backward();
+      EXPECT_TRUE(torch::allclose(a.grad(), b.grad(), 1e-5, 1e-5)) << n << " " << dtype;
+      torch::NoGradGuard no_grad;
+      EXPECT_TRUE(torch::allclose(mlp.Forward(x), reference, 1e-5, 1e-5)) << n << " " << dtype;
+    }
   }
 }
 

@@ -21,11 +21,12 @@ class MemberMeanMlp {
 
   int64_t members() const { return E_; }
 
-  /// The one-row path with matrix-vector products: x [in] -> [out]; appends the pre-activations
-  /// of every hidden layer to `pre` when given. (A batched matrix product on one row repacks every
-  /// member's weight matrix on each call: 3x slower here.)
+  /// The one-row path with matrix-vector products in plain vectorised loops (float or double on
+  /// CPU): x [in] -> [out]; appends each hidden layer's pre-activations and their sigmoids to
+  /// `pre` when given. (A batched matrix product on one row repacks every member's weight matrix
+  /// on each call: 3x slower here.)
   torch::Tensor ForwardRow(const torch::Tensor& x, std::vector<torch::Tensor>* pre) const;
-  /// The matrices BackwardRow needs: first layer, each hidden layer's member matrices, mean head.
+  /// The matrices BackwardRow needs, per member: first layer, hidden layers, its rows of the head.
   std::vector<torch::Tensor> BackwardWeights() const;
   /// The input gradient of sum(grad_out * ForwardRow(x)), from ForwardRow's pre-activations and
   /// BackwardWeights(): grad_out [out] -> [in].
@@ -39,18 +40,16 @@ class MemberMeanMlp {
 
   mutable GaussianEnsemble model_;  // its threaded forward() for many rows without autograd
   int64_t E_ = 0, in_ = 0, out_ = 0;
-  // First layer with the input normalisation folded in, members side by side.
-  torch::Tensor first_w_;    // [in, E * h1]
-  torch::Tensor first_w_t_;  // [E * h1, in]
-  torch::Tensor first_b_;    // [E * h1]
-  // Hidden layers 2..L: per layer [E, h_in, h_out] / [E, 1, h_out], and per member the transposed
-  // matrix [h_out, h_in] and bias [h_out] for matrix-vector products.
+  // First layer with the input normalisation folded in, members side by side, and per member.
+  torch::Tensor first_w_;                   // [in, E * h1]
+  torch::Tensor first_b_;                   // [E * h1]
+  std::vector<torch::Tensor> first_w_rows_;  // E x [in, h1]
+  // Hidden layers 2..L: per layer [E, h_in, h_out] / [E, 1, h_out], and per member its matrix.
   std::vector<torch::Tensor> hidden_w_, hidden_b_;
-  std::vector<std::vector<torch::Tensor>> hidden_w_t_, hidden_b_rows_;
+  std::vector<std::vector<torch::Tensor>> hidden_rows_;  // per layer E x [h_in, h_out]
   // Mean head averaged over members.
-  torch::Tensor head_w_;    // [E * hL, out]
-  torch::Tensor head_w_t_;  // [out, E * hL]
-  torch::Tensor head_b_;    // [out]
+  torch::Tensor head_w_;  // [E * hL, out]
+  torch::Tensor head_b_;  // [out]
 };
 
 }  // namespace mbrl::models
