@@ -216,8 +216,9 @@ int RunForward(const BenchOptions& opt) {
   CheckNames(tasks, {"cem"});
   const auto rows = ParseRows(opt.rows);
   const torch::Device device = PickDevice(opt.device);
-  std::printf("torch threads %d, OpenBLAS thread control %s\n\n", at::get_num_threads(),
-              CanControlBlasThreads() ? "yes" : "no");
+  std::printf("torch threads %d, OpenBLAS thread control %s, OpenBLAS kernels %s\n\n",
+              at::get_num_threads(), CanControlBlasThreads() ? "yes" : "no",
+              BlasCoreName().empty() ? "(not OpenBLAS)" : BlasCoreName().c_str());
   std::printf("| task | rows per member | ms per forward | GFLOP/s | %% of large GEMM |\n");
   std::printf("|---|---:|---:|---:|---:|\n");
   for (const auto& t : tasks) {

@@ -38,4 +38,12 @@ ScopedBlasThreads::~ScopedBlasThreads() {
   if (f.set && previous_ > 0 && f.get() != previous_) f.set(previous_);
 }
 
+std::string BlasCoreName() {
+  using CoreName = char* (*)();
+  const auto name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  if (!name) return "";
+  const char* n = name();
+  return n ? std::string(n) : std::string();
+}
+
 }  // namespace mbrl

@@ -1,5 +1,7 @@
 #pragma once
-// Run-time control of the BLAS library's own thread pool (OpenBLAS, found with dlsym).
+// Run-time control of the BLAS library (OpenBLAS, found with dlsym): its own thread pool, and
+// which of its kernels it runs.
+#include <string>
 
 namespace mbrl {
 
@@ -21,5 +23,9 @@ class ScopedBlasThreads {
 
 /// Whether the BLAS thread count can be controlled (OpenBLAS is loaded).
 bool CanControlBlasThreads();
+
+/// The kernel set OpenBLAS runs ("Haswell", "Zen", "SkylakeX", ...: its pick for this CPU, or
+/// the OPENBLAS_CORETYPE environment variable's), or "" when OpenBLAS is not loaded.
+std::string BlasCoreName();
 
 }  // namespace mbrl
