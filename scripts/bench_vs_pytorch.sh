@@ -81,7 +81,7 @@ for round in $(seq 1 "$rounds"); do
 done
 cp "$results" "$out/vs_pytorch.jsonl"
 "$py" - "$results" "$threads" "$steps" "$rounds" "$n_init" <<'PY' | tee "$out/vs_pytorch.md"
-import json, sys
+import json, os, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 threads, steps, rounds, n_init = sys.argv[2:6]
 labels = list(dict.fromkeys(r["planner"] for r in rows))
@@ -108,5 +108,16 @@ for l in labels:
             b = best("before", l, key)
             line += f" {b:.3f} | {p / b:.2f}x |"
         print(line + f" {o:.3f} | {p / o:.2f}x |")
-print("\nratio = PyTorch time / our time (above 1: ours is faster).")
+    # The paper's Table 1 measure: the average planning time per step of an episode, here
+    # 200 steps (cartpole): one t = 0 step and 199 later ones.
+    ep = {side: (best(side, l, "first_ms") + 199 * best(side, l, "later_mean_ms")) / 200
+          for side in ("pytorch", "ours") + (("before",) if has_before else ())}
+    line = f"| {l} | per step, 200-step episode | {ep['pytorch']:.3f} |"
+    if has_before:
+        line += f" {ep['before']:.3f} | {ep['pytorch'] / ep['before']:.2f}x |"
+    print(line + f" {ep['ours']:.3f} | {ep['pytorch'] / ep['ours']:.2f}x |")
+print("\nratio = PyTorch time / our time (above 1: ours is faster). Per step over a 200-step "
+      "episode = (t = 0 + 199 x later mean) / 200, the paper's Table 1 measure.")
+if os.environ.get("OPENBLAS_CORETYPE"):
+    print(f"Both sides ran with OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}.")
 PY
