@@ -170,8 +170,11 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     ms.push_back(watch.Seconds() * 1000.0);
     if (t > 0 || steps == 1) {
       for (const auto& [name, value] : plan.stats) {
+        // Time splits, and how much the line search worked (trials against accepted steps).
         const bool is_ms = name.size() > 3 && name.compare(name.size() - 3, 3, "_ms") == 0;
-        if (is_ms) stat_sums[name] += value;
+        if (is_ms || name == "line_search_trials" || name == "steps_accepted") {
+          stat_sums[name] += value;
+        }
       }
     }
     planner->SetPrevious(plan.actions);

@@ -67,15 +67,18 @@ TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
   EXPECT_THROW(BenchResultFromJson("{\"task\": 1}"), Error);
 }
 
-TEST(PlannerBench, AveragesThePlannersTimeSplitsOverLaterSteps) {
+TEST(PlannerBench, AveragesThePlannersTimeSplitsAndLineSearchCountsOverLaterSteps) {
   const auto config =
       BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem-gd", 5,
                       {"model.hidden_size=8", "rollout.particles=5", "planner.n_init=40"});
   const auto r = BenchPlanner(config, "cem-gd", 3, torch::kCPU);
   ASSERT_EQ(r.later_stats.count("cem_ms"), 1u);
   ASSERT_EQ(r.later_stats.count("refine_ms"), 1u);
-  EXPECT_EQ(r.later_stats.size(), 2u);  // only the *_ms stats
+  // The *_ms stats and the line search's trials and accepted steps (G = 10 per later step).
+  EXPECT_EQ(r.later_stats.size(), 4u);
   EXPECT_GT(r.later_stats.at("refine_ms"), 0);
+  EXPECT_LE(r.later_stats.at("steps_accepted"), 10);
+  EXPECT_GE(r.later_stats.at("line_search_trials"), r.later_stats.at("steps_accepted"));
   // Both splits happen inside the timed step.
   EXPECT_LT(r.later_stats.at("cem_ms") + r.later_stats.at("refine_ms"), r.later_mean_ms * 1.01);
   const auto back = BenchResultFromJson(BenchResultToJson(r));
