@@ -59,47 +59,30 @@ MBRL_INLINE void SiluBackward(const T* __restrict g, const T* __restrict z, cons
   for (int64_t j = 0; j < n; ++j) gz[j] = g[j] * s[j] * (1 + z[j] * (1 - s[j]));
 }
 
-MBRL_VECTOR_CLONES void AddRowsF(const float* w, const float* x, int64_t n_in, int64_t n_out,
+// One clone set per element type (overloads, so that the templates' callers pick by type).
+MBRL_VECTOR_CLONES void AddRowsT(const float* w, const float* x, int64_t n_in, int64_t n_out,
                                  float* y) {
   AddRows(w, x, n_in, n_out, y);
 }
-MBRL_VECTOR_CLONES void AddRowsD(const double* w, const double* x, int64_t n_in, int64_t n_out,
+MBRL_VECTOR_CLONES void AddRowsT(const double* w, const double* x, int64_t n_in, int64_t n_out,
                                  double* y) {
   AddRows(w, x, n_in, n_out, y);
 }
-MBRL_VECTOR_CLONES void AddDotsF(const float* w, const float* v, int64_t n_in, int64_t n_out,
+MBRL_VECTOR_CLONES void AddDotsT(const float* w, const float* v, int64_t n_in, int64_t n_out,
                                  float* g) {
   AddDots(w, v, n_in, n_out, g);
 }
-MBRL_VECTOR_CLONES void AddDotsD(const double* w, const double* v, int64_t n_in, int64_t n_out,
+MBRL_VECTOR_CLONES void AddDotsT(const double* w, const double* v, int64_t n_in, int64_t n_out,
                                  double* g) {
   AddDots(w, v, n_in, n_out, g);
 }
-MBRL_VECTOR_CLONES void SiluBackwardF(const float* g, const float* z, const float* s, int64_t n,
+MBRL_VECTOR_CLONES void SiluBackwardT(const float* g, const float* z, const float* s, int64_t n,
                                       float* gz) {
   SiluBackward(g, z, s, n, gz);
 }
-MBRL_VECTOR_CLONES void SiluBackwardD(const double* g, const double* z, const double* s, int64_t n,
+MBRL_VECTOR_CLONES void SiluBackwardT(const double* g, const double* z, const double* s, int64_t n,
                                       double* gz) {
   SiluBackward(g, z, s, n, gz);
-}
-void AddRowsT(const float* w, const float* x, int64_t n_in, int64_t n_out, float* y) {
-  AddRowsF(w, x, n_in, n_out, y);
-}
-void AddRowsT(const double* w, const double* x, int64_t n_in, int64_t n_out, double* y) {
-  AddRowsD(w, x, n_in, n_out, y);
-}
-void AddDotsT(const float* w, const float* v, int64_t n_in, int64_t n_out, float* g) {
-  AddDotsF(w, v, n_in, n_out, g);
-}
-void AddDotsT(const double* w, const double* v, int64_t n_in, int64_t n_out, double* g) {
-  AddDotsD(w, v, n_in, n_out, g);
-}
-void SiluBackwardT(const float* g, const float* z, const float* s, int64_t n, float* gz) {
-  SiluBackwardF(g, z, s, n, gz);
-}
-void SiluBackwardT(const double* g, const double* z, const double* s, int64_t n, double* gz) {
-  SiluBackwardD(g, z, s, n, gz);
 }
 
 void CheckRowType(const torch::Tensor& t, const char* what) {
