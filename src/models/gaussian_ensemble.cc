@@ -52,9 +52,9 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
   // Inference on many rows (planning, >= kMinThreadedRows per member): the rows go through the
   // whole MLP in chunks whose activations stay in cache, instead of layer by layer over
   // [E, N, 200] tensors of up to hundreds of MB, and the chunks are shared by InferenceThreads()
-  // threads, each running its matrix products with single-threaded BLAS. One multi-threaded BLAS call per layer scaled
-  // worse: its threads idle during the element-wise work between products. Measured with
-  // `mbrl bench forward` (README, "Speed").
+  // threads, each running its matrix products with single-threaded BLAS. One multi-threaded BLAS
+  // call per layer scaled worse: its threads idle during the element-wise work between products.
+  // Measured with `mbrl bench forward` (README, "Speed").
   if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= kMinThreadedRows) {
     auto mean = torch::empty({ensemble_size_, N, out_dim_}, x.options());    // [E, N, out]
     auto logvar = torch::empty({ensemble_size_, N, out_dim_}, x.options());  // [E, N, out]

@@ -38,9 +38,9 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     // taking the first improving one per row accepts exactly the sequential search's step. The
     // first size goes alone: it is usually accepted (every step of CEM-GD's later MPC steps in
     // the paper's setting), and one k-row rollout costs far less than a J * k-row one. It is
-    // scored as a pass whose gradient can follow, so that when every active row accepts it,
-    // the next update's gradient reuses that forward pass. The other J - 1 sizes follow in one batch
-    // when some active row rejected the first.
+    // scored as a pass whose gradient can follow, so that when every active row accepts it, the
+    // next update's gradient reuses that forward pass. The other J - 1 sizes follow in one
+    // batch when some active row rejected the first.
     const int64_t J = config.line_search_trials;
     const auto eta = config.eta_init * torch::pow(torch::full({J}, config.rho, a.options()),
                                                   torch::arange(J, a.options()));  // [J]
