@@ -2,6 +2,10 @@
 
 #include <dlfcn.h>
 
+#include <exception>
+#include <thread>
+#include <vector>
+
 namespace mbrl {
 namespace {
 using SetThreads = void (*)(int);
@@ -36,6 +40,30 @@ ScopedBlasThreads::ScopedBlasThreads(int threads) {
 ScopedBlasThreads::~ScopedBlasThreads() {
   const auto& f = Functions();
   if (f.set && previous_ > 0 && f.get() != previous_) f.set(previous_);
+}
+
+void RunOnThreads(int threads, const std::function<void(int)>& work) {
+  if (threads <= 1) {
+    work(0);
+    return;
+  }
+  ScopedBlasThreads single(1);
+  std::vector<std::exception_ptr> errors(threads);
+  const auto run = [&](int t) {
+    try {
+      work(t);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> helpers;
+  helpers.reserve(threads - 1);
+  for (int t = 1; t < threads; ++t) helpers.emplace_back(run, t);
+  run(0);
+  for (auto& h : helpers) h.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 std::string BlasCoreName() {

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
-#include <exception>
 #include <thread>
 #include <vector>
 
@@ -76,28 +75,8 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
     };
     if (threads <= 1 || !CanControlBlasThreads()) {
       work();
-      return {mean, logvar};
-    }
-    ScopedBlasThreads single(1);
-    std::vector<std::exception_ptr> errors(threads);
-    std::vector<std::thread> helpers;
-    for (int64_t t = 1; t < threads; ++t) {
-      helpers.emplace_back([&, t] {
-        try {
-          work();
-        } catch (...) {
-          errors[t] = std::current_exception();
-        }
-      });
-    }
-    try {
-      work();
-    } catch (...) {
-      errors[0] = std::current_exception();
-    }
-    for (auto& h : helpers) h.join();
-    for (const auto& e : errors) {
-      if (e) std::rethrow_exception(e);
+    } else {
+      RunOnThreads(static_cast<int>(threads), [&](int) { work(); });
     }
     return {mean, logvar};
   }
@@ -105,6 +84,7 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
 }
 
 std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const torch::Tensor& x) {
+  CheckShape(x, {ensemble_size_, -1, in_dim_}, "GaussianEnsemble input");
   auto h = normalizer_->Normalize(x);  // [E, N, in]
   const size_t last = weights_.size() - 1;
   for (size_t l = 0; l < last; ++l) h = torch::silu(torch::baddbmm(biases_[l], h, weights_[l]));

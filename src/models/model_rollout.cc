@@ -1,7 +1,11 @@
 #include "mbrl/models/model_rollout.h"
 
+#include <atomic>
+#include <limits>
 #include <optional>
+#include <vector>
 
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
@@ -13,6 +17,22 @@ namespace {
 constexpr int64_t kRolloutBlockRows = 1 << 15;
 // Rollouts of at most this many rows x steps score all steps' rewards in one batch.
 constexpr int64_t kBatchedRewardRows = 1 << 16;
+// No-grad sampling rollouts on CPU of at most kMaxSplitRows rows split their sequences into
+// parts of at least kMinPartRows rows, rolled out side by side in threads.
+constexpr int64_t kMaxSplitRows = 8192;
+constexpr int64_t kMinPartRows = 400;
+constexpr int64_t kMaxParts = 16;
+
+// Parts of a split rollout of B sequences x P particles: a power of two, so that they share out
+// evenly over 2, 4, ... threads, and not the thread count, so that results do not depend on it.
+// 1: do not split.
+int64_t RolloutParts(int64_t B, int64_t P) {
+  const int64_t M = B * P;
+  if (M > kMaxSplitRows) return 1;
+  int64_t parts = 1;
+  while (parts * 2 <= std::min(kMaxParts, B) && M / (parts * 2) >= kMinPartRows) parts *= 2;
+  return parts;
+}
 }  // namespace
 
 Propagation ParsePropagation(const std::string& name) {
@@ -41,7 +61,8 @@ ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,
 }
 
 torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& action,
-                                 Propagation mode, const MemberMeanMlp* member_mean) {
+                                 Propagation mode, const MemberMeanMlp* member_mean,
+                                 at::Generator& gen, bool serial) {
   const int64_t M = obs.size(0);
   const int64_t E = model_->ensemble_size();
   const auto input = torch::cat({task_.PreprocessObs(obs), action}, 1);  // [M, I]
@@ -50,14 +71,15 @@ torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& 
     case Propagation::kTsInf: {
       // Row r = b * P + p belongs to member p % E: view [M / E, E, I] and put E first.
       const auto in = input.view({M / E, E, -1}).transpose(0, 1);  // [E, M / E, I]
-      auto [m, lv] = model_->forward(in);                         // [E, M / E, O]
+      auto [m, lv] = serial ? model_->ForwardRows(in) : model_->forward(in);  // [E, M / E, O]
       mean = m.transpose(0, 1).reshape({M, -1});
       logvar = lv.transpose(0, 1).reshape({M, -1});
       break;
     }
     case Propagation::kTs1: {
       // A fresh random assignment of rows to members each step.
-      const auto perm = torch::randperm(M, generator_, torch::TensorOptions().dtype(torch::kLong).device(device_));
+      const auto perm =
+          torch::randperm(M, gen, torch::TensorOptions().dtype(torch::kLong).device(device_));
       const int64_t per = (M + E - 1) / E;
       auto shuffled = input.index_select(0, perm);  // [M, I]
       if (per * E != M) {
@@ -70,7 +92,8 @@ torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& 
       break;
     }
     case Propagation::kExpectation: {
-      auto [m, lv] = model_->ForwardShared(input);  // [E, M, O]
+      const auto shared = input.unsqueeze(0).expand({E, M, input.size(1)});
+      auto [m, lv] = serial ? model_->ForwardRows(shared) : model_->forward(shared);  // [E, M, O]
       mean = m.mean(0);
       logvar = lv.mean(0);
       break;
@@ -81,7 +104,7 @@ torch::Tensor ModelRollout::Step(const torch::Tensor& obs, const torch::Tensor& 
   }
   torch::Tensor pred = mean;  // [M, O]
   if (mode != Propagation::kMean) {
-    pred = mean + torch::exp(0.5 * logvar) * torch::randn(mean.sizes(), generator_, mean.options());
+    pred = mean + torch::exp(0.5 * logvar) * torch::randn(mean.sizes(), gen, mean.options());
   }
   return task_.NextObsFromPrediction(obs, pred);
 }
@@ -112,22 +135,11 @@ torch::Tensor ModelRollout::ScoreSteps(const torch::Tensor& states,
   return rewards.sum(0);
 }
 
-torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tensor& actions,
-                                    Propagation mode, int64_t particles) {
-  CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
-  CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
+torch::Tensor ModelRollout::ParticleReturns(const torch::Tensor& obs, const torch::Tensor& actions,
+                                            Propagation mode, int64_t particles,
+                                            at::Generator& gen, bool serial, bool batch_rewards) {
   const int64_t B = actions.size(0), H = actions.size(1), P = particles;
   const int64_t M = B * P;
-  // Without autograd, large populations roll out in blocks of sequences: the per-step [M, O]
-  // temporaries then stay small (CEM-GD's t = 0 has 300k rows) and the peak memory is bounded.
-  if (!torch::GradMode::is_enabled() && M > kRolloutBlockRows && B > 1) {
-    const int64_t per_block = std::max<int64_t>(1, kRolloutBlockRows / P);
-    std::vector<torch::Tensor> parts;
-    for (int64_t b = 0; b < B; b += per_block) {
-      parts.push_back(Rollout(obs, actions.narrow(0, b, std::min(per_block, B - b)), mode, P));
-    }
-    return torch::cat(parts);
-  }
   const auto float_opts = actions.options();
   auto state = obs.to(float_opts).unsqueeze(0).expand({M, obs.size(0)});  // [M, O]
   const bool terminates = task_.CanTerminate();
@@ -140,14 +152,11 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   if (mode == Propagation::kMean) member_mean.emplace(model_);
   const MemberMeanMlp* mean_mlp = member_mean ? &*member_mean : nullptr;
   torch::Tensor returns;  // [M]
-  if (H > 0 && M * H <= kBatchedRewardRows) {
-    // Small rollouts are bound by per-op overhead (in the forward pass and in autograd's
-    // backward), so the rewards and terminations of all H steps are scored in one batch after
-    // the model steps.
+  if (H > 0 && batch_rewards) {
     std::vector<torch::Tensor> states = {state};
     states.reserve(H + 1);
     for (int64_t t = 0; t < H; ++t) {
-      states.push_back(Step(states.back(), steps[t], mode, mean_mlp));
+      states.push_back(Step(states.back(), steps[t], mode, mean_mlp, gen, serial));
     }
     returns = ScoreSteps(torch::stack(states), per_row);
   } else {
@@ -155,7 +164,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
     auto alive = torch::ones({M}, float_opts);  // [M]
     for (int64_t t = 0; t < H; ++t) {
       const auto& a = steps[t];                            // [M, A]
-      const auto next = Step(state, a, mode, mean_mlp);    // [M, O]
+      const auto next = Step(state, a, mode, mean_mlp, gen, serial);  // [M, O]
       const auto reward = task_.Reward(state, a, next);    // [M]
       if (terminates) {
         returns = returns + alive * reward;
@@ -165,6 +174,60 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
       }
       state = next;
     }
+  }
+  return returns;
+}
+
+torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tensor& actions,
+                                    Propagation mode, int64_t particles) {
+  CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
+  CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
+  const int64_t B = actions.size(0), P = particles;
+  const int64_t M = B * P;
+  // Without autograd, large populations roll out in blocks of sequences: the per-step [M, O]
+  // temporaries then stay small (CEM-GD's t = 0 has 300k rows) and the peak memory is bounded.
+  if (!torch::GradMode::is_enabled() && M > kRolloutBlockRows && B > 1) {
+    const int64_t per_block = std::max<int64_t>(1, kRolloutBlockRows / P);
+    std::vector<torch::Tensor> parts;
+    for (int64_t b = 0; b < B; b += per_block) {
+      parts.push_back(Rollout(obs, actions.narrow(0, b, std::min(per_block, B - b)), mode, P));
+    }
+    return torch::cat(parts);
+  }
+  // Small rollouts are bound by per-op overhead (in the forward pass and in autograd's backward),
+  // so the rewards and terminations of all H steps are scored in one batch after the model steps.
+  const bool batch_rewards = M * actions.size(1) <= kBatchedRewardRows;
+  torch::Tensor returns;  // [M]
+  const int64_t parts = RolloutParts(B, P);
+  if (!torch::GradMode::is_enabled() && device_.is_cpu() && parts > 1 &&
+      (mode == Propagation::kTsInf || mode == Propagation::kExpectation)) {
+    // Small sampling rollouts (CEM's populations, CEM-GD's later steps) are split by sequences
+    // into parts that each roll out the whole horizon in one thread, with single-threaded BLAS:
+    // threading inside each model step instead costs a fork and join per step and leaves the
+    // element-wise work between the steps' products to one thread. Each part draws from its own
+    // generator, seeded from this rollout's; the parts do not depend on the thread count, so
+    // neither do the returns.
+    const int threads = CanControlBlasThreads() ? InferenceThreads() : 1;
+    const auto drawn = torch::randint(std::numeric_limits<int64_t>::max(), {parts}, generator_,
+                                      torch::TensorOptions().dtype(torch::kLong));
+    const int64_t* drawn_ptr = drawn.data_ptr<int64_t>();
+    const std::vector<int64_t> seeds(drawn_ptr, drawn_ptr + parts);
+    returns = torch::empty({M}, actions.options());
+    const int64_t per_part = (B + parts - 1) / parts;
+    std::atomic<int64_t> next{0};
+    RunOnThreads(static_cast<int>(std::min<int64_t>(threads, parts)), [&](int) {
+      torch::NoGradGuard no_grad;  // grad mode is per thread
+      for (int64_t k = next++; k < parts; k = next++) {
+        const int64_t b0 = k * per_part, nb = std::min(per_part, B - b0);
+        if (nb <= 0) continue;
+        auto gen = MakeGenerator(device_, static_cast<uint64_t>(seeds[k]));
+        const auto part = actions.narrow(0, b0, nb);
+        returns.narrow(0, b0 * P, nb * P)
+            .copy_(ParticleReturns(obs, part, mode, P, gen, /*serial=*/true, batch_rewards));
+      }
+    });
+  } else {
+    returns = ParticleReturns(obs, actions, mode, P, generator_, /*serial=*/false, batch_rewards);
   }
   returns = returns.view({B, P}).mean(1);  // [B]
   return torch::where(torch::isfinite(returns), returns, torch::full_like(returns, -1e10));

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <stdexcept>
+
+#include "mbrl/core/blas_threads.h"
+
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
@@ -45,6 +50,25 @@ TEST(Progress, DurationsAreHumanReadable) {
   EXPECT_EQ(FormatDuration(185), "3m05s");
   EXPECT_EQ(FormatDuration(3720), "1h02m");
   EXPECT_EQ(FormatDuration(-1), "?");
+}
+
+TEST(RunOnThreads, RunsEveryIndexOnceAndRethrowsAHelpersException) {
+  std::atomic<int> calls{0}, index_sum{0};
+  RunOnThreads(3, [&](int t) {
+    ++calls;
+    index_sum += t;
+  });
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(index_sum.load(), 0 + 1 + 2);
+  // An exception in a helper thread reaches the caller after all threads have ended.
+  std::atomic<int> ended{0};
+  EXPECT_THROW(RunOnThreads(2,
+                            [&](int t) {
+                              ++ended;
+                              if (t == 1) throw std::runtime_error("helper failed");
+                            }),
+               std::runtime_error);
+  EXPECT_EQ(ended.load(), 2);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "mbrl/core/error.h"
 #include "mbrl/env/cartpole_down.h"
 #include "mbrl/env/cartpole_swingup.h"
@@ -94,6 +97,76 @@ TEST(ModelRollout, LargePopulationsRollOutInBlocksWithTheSameReturns) {
   const auto blocked = rollout.Evaluate(torch::zeros({4}), actions);
   ASSERT_EQ(blocked.sizes(), whole.sizes());
   EXPECT_TRUE(torch::allclose(blocked, whole, 1e-5, 1e-5));
+}
+
+// Without autograd on CPU, sampling rollouts of 800 to 8192 rows are split by sequences into
+// parts with their own random streams, rolled out side by side in threads.
+constexpr int64_t kSplitSequences = 256;  // x 4 particles = 1024 rows: 2 parts
+
+TEST(ModelRollout, SplitSamplingRolloutsKeepEachSequencesReturnInPlace) {
+  // With the log-variance bounded near -40 the sampling noise is ~1e-9, so a sequence's TS-inf
+  // return is the same whether it is rolled out alone (one part) or in a split population: any
+  // mix-up of parts, rows or members between the two shows as a different return.
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  {
+    torch::NoGradGuard no_grad;
+    model->named_parameters()["max_logvar"].fill_(-40);
+    model->named_parameters()["min_logvar"].fill_(-40);
+  }
+  for (const std::string mode : {"tsinf", "expectation"}) {
+    config::RolloutConfig rc;
+    rc.propagation = mode;
+    rc.particles = 4;
+    ModelRollout rollout(model, task, rc, torch::kCPU, 1);
+    torch::NoGradGuard no_grad;
+    torch::manual_seed(5);
+    const auto obs = torch::tensor({0.1f, 0.2f, 0.0f, -0.1f});
+    const auto actions = torch::rand({kSplitSequences, 5, 1}) * 6 - 3;
+    const auto split = rollout.Evaluate(obs, actions);
+    ASSERT_EQ(split.sizes(), (std::vector<int64_t>{kSplitSequences})) << mode;
+    for (const int64_t b : {int64_t{0}, int64_t{1}, kSplitSequences / 2, kSplitSequences - 1}) {
+      const double alone = rollout.Evaluate(obs, actions.narrow(0, b, 1)).item<double>();
+      EXPECT_NEAR(split[b].item<double>(), alone, 1e-4) << mode << " sequence " << b;
+    }
+    // The sequences differ, so a copy of one part's returns into another's rows would show.
+    EXPECT_GT((split.narrow(0, 0, 8) - split.narrow(0, kSplitSequences / 2, 8)).abs().max()
+                  .item<double>(), 1e-3) << mode;
+  }
+}
+
+TEST(ModelRollout, SplitSamplingRolloutsAreReproducibleWhateverTheThreadCount) {
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  config::RolloutConfig rc;
+  rc.propagation = "tsinf";
+  rc.particles = 4;
+  torch::manual_seed(6);
+  const auto actions = torch::rand({kSplitSequences, 5, 1}) * 6 - 3;
+  torch::NoGradGuard no_grad;
+  const auto run = [&] {
+    ModelRollout rollout(model, task, rc, torch::kCPU, 3);
+    return rollout.Evaluate(torch::zeros({4}), actions);
+  };
+  const auto first = run();
+  EXPECT_TRUE(torch::equal(first, run()));
+  // One thread (OMP_NUM_THREADS limits the rollout's threads): the same parts in turn.
+  const int torch_threads = at::get_num_threads();
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  const std::string saved = omp ? omp : "";
+  setenv("OMP_NUM_THREADS", "1", 1);
+  at::set_num_threads(1);
+  const auto one_thread = run();
+  if (omp) {
+    setenv("OMP_NUM_THREADS", saved.c_str(), 1);
+  } else {
+    unsetenv("OMP_NUM_THREADS");
+  }
+  at::set_num_threads(torch_threads);
+  EXPECT_TRUE(torch::allclose(one_thread, first, 1e-5, 1e-5));
+  // Sampling is on: another seed gives other returns.
+  ModelRollout other(model, task, rc, torch::kCPU, 4);
+  EXPECT_FALSE(torch::allclose(other.Evaluate(torch::zeros({4}), actions), first, 1e-5, 1e-5));
 }
 
 TEST(ModelRollout, TsInfRejectsParticlesNotAMultipleOfMembers) {

@@ -1,6 +1,7 @@
 #pragma once
 // Run-time control of the BLAS library (OpenBLAS, found with dlsym): its own thread pool, and
 // which of its kernels it runs.
+#include <functional>
 #include <string>
 
 namespace mbrl {
@@ -23,6 +24,12 @@ class ScopedBlasThreads {
 
 /// Whether the BLAS thread count can be controlled (OpenBLAS is loaded).
 bool CanControlBlasThreads();
+
+/// Runs work(0) in the calling thread and work(1) ... work(threads - 1) in new threads, with
+/// single-threaded BLAS (ScopedBlasThreads(1)) while they run, and returns when all have ended.
+/// The first exception any of them threw is rethrown. `work` must set per-thread state itself
+/// (torch's grad mode, for one, is per thread).
+void RunOnThreads(int threads, const std::function<void(int)>& work);
 
 /// The kernel set OpenBLAS runs ("Haswell", "Zen", "SkylakeX", ...: its pick for this CPU, or
 /// the OPENBLAS_CORETYPE environment variable's), or "" when OpenBLAS is not loaded.

@@ -26,6 +26,9 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
   /// The same input for every member: x [N, in] -> ([E, N, out], [E, N, out]).
   std::pair<torch::Tensor, torch::Tensor> ForwardShared(const torch::Tensor& x);
+  /// forward() computed in the calling thread only, layer by layer over all rows (for callers
+  /// that run several inferences side by side in their own threads).
+  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x);
 
   int64_t ensemble_size() const { return ensemble_size_; }
   int64_t in_dim() const { return in_dim_; }
@@ -39,9 +42,6 @@ class GaussianEnsembleImpl : public torch::nn::Module {
   const std::vector<torch::Tensor>& layer_biases() const { return biases_; }
 
  private:
-  // The MLP on x [E, n, in], in the calling thread.
-  std::pair<torch::Tensor, torch::Tensor> ForwardRows(const torch::Tensor& x);
-
   int64_t ensemble_size_, in_dim_, out_dim_;
   std::vector<torch::Tensor> weights_;  // [E, in_l, out_l] per layer
   std::vector<torch::Tensor> biases_;   // [E, 1, out_l] per layer

@@ -48,13 +48,21 @@ class ModelRollout : public TrajectoryObjective {
   // Returns [B] of rolling out actions [B, H, A] with `mode` and `particles` per sequence.
   torch::Tensor Rollout(const torch::Tensor& obs, const torch::Tensor& actions, Propagation mode,
                         int64_t particles);
+  // The returns of every particle [B * particles] (row b * particles + p), before averaging,
+  // drawing from `gen`. `serial`: the model runs in the calling thread only. `batch_rewards`:
+  // all steps' rewards are scored in one batch after the model steps (more memory, fewer ops),
+  // else step by step.
+  torch::Tensor ParticleReturns(const torch::Tensor& obs, const torch::Tensor& actions,
+                                Propagation mode, int64_t particles, at::Generator& gen,
+                                bool serial, bool batch_rewards);
   // The summed rewards [M] of rollout states [H + 1, M, O] under actions [M, H, A]; steps after
   // a terminating one do not count.
   torch::Tensor ScoreSteps(const torch::Tensor& states, const torch::Tensor& actions) const;
-  // One model step: obs [M, O], action [M, A] -> next obs [M, O]. `member_mean` is the prepared
-  // ensemble mean, required for Propagation::kMean.
+  // One model step: obs [M, O], action [M, A] -> next obs [M, O], sampling from `gen`.
+  // `member_mean` is the prepared ensemble mean, required for Propagation::kMean; `serial` as in
+  // ParticleReturns.
   torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action, Propagation mode,
-                     const MemberMeanMlp* member_mean);
+                     const MemberMeanMlp* member_mean, at::Generator& gen, bool serial);
 
   GaussianEnsemble model_;
   const env::Task& task_;
