@@ -99,7 +99,7 @@ TEST(ModelRollout, LargePopulationsRollOutInBlocksWithTheSameReturns) {
   EXPECT_TRUE(torch::allclose(blocked, whole, 1e-5, 1e-5));
 }
 
-// Without autograd on CPU, sampling rollouts of 800 to 8192 rows are split by sequences into
+// Without autograd on CPU, sampling rollouts of 200 to 8192 rows are split by sequences into
 // parts with their own random streams, rolled out side by side in threads.
 constexpr int64_t kSplitSequences = 256;  // x 4 particles = 1024 rows: 2 parts
 
