@@ -1,6 +1,7 @@
 #include "mbrl/algorithms/planner_bench.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "mbrl/config/loader.h"
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/memory.h"
 #include "mbrl/core/seeding.h"
@@ -238,6 +240,28 @@ ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t ro
   }
   macs += static_cast<double>(prev) * 2 * out;
   r.gflops = 2.0 * macs * E * rows_per_member / (r.ms_per_call * 1e6);
+  // As a split sampling rollout runs it: the rows in parts, each through ForwardRows in one
+  // thread with single-threaded BLAS.
+  const int64_t P = config.rollout.particles;
+  const int64_t parts = models::SplitRolloutParts(E * rows_per_member / P, P);
+  if (device.is_cpu() && parts > 1) {
+    const int64_t per = (rows_per_member + parts - 1) / parts;
+    const int threads = CanControlBlasThreads() ? models::InferenceThreads() : 1;
+    r.parts = parts;
+    r.parts_ms_per_call = TimePerCall(
+        [&] {
+          std::atomic<int64_t> next{0};
+          RunOnThreads(static_cast<int>(std::min<int64_t>(threads, parts)), [&](int) {
+            torch::NoGradGuard no_grad_here;  // grad mode is per thread
+            for (int64_t k = next++; k < parts; k = next++) {
+              const int64_t start = k * per, len = std::min(per, rows_per_member - start);
+              if (len > 0) model->ForwardRows(x.narrow(1, start, len));
+            }
+          });
+        },
+        device, min_seconds);
+    r.parts_gflops = 2.0 * macs * E * rows_per_member / (r.parts_ms_per_call * 1e6);
+  }
   return r;
 }
 

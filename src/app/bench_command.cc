@@ -44,7 +44,7 @@ struct BenchOptions {
   std::string cell_json;  // internal: run one cell in this process and write its result here
   bool quiet = false;
   // bench forward
-  std::string rows = "1600,60000";
+  std::string rows = "40,200,1600,6553";
   int64_t gemm_n = 2048;
 };
 
@@ -219,18 +219,28 @@ int RunForward(const BenchOptions& opt) {
   std::printf("torch threads %d, OpenBLAS thread control %s, OpenBLAS kernels %s\n\n",
               at::get_num_threads(), CanControlBlasThreads() ? "yes" : "no",
               BlasCoreName().empty() ? "(not OpenBLAS)" : BlasCoreName().c_str());
-  std::printf("| task | rows per member | ms per forward | GFLOP/s | %% of large GEMM |\n");
-  std::printf("|---|---:|---:|---:|---:|\n");
+  std::printf(
+      "| task | rows per member | ms per forward | GFLOP/s | %% of large GEMM | rollout parts | "
+      "ms in parts | GFLOP/s in parts | %% of large GEMM | large GEMM (GFLOP/s) |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& t : tasks) {
     const auto config = config::LoadConfig({TaskConfigPath(opt, t), "", opt.overrides});
     for (const int64_t r : rows) {
       // Measured beside the GEMM each time, so the ratio is from one moment of the machine.
       const double gemm = algorithms::BenchLargeGemm(opt.gemm_n, device);
       const auto f = algorithms::BenchEnsembleForward(config, r, device);
-      std::printf("| %s | %lld | %.3f | %.1f | %.0f%% (GEMM %lldx%lld: %.1f GFLOP/s) |\n",
-                  t.c_str(), static_cast<long long>(r), f.ms_per_call, f.gflops,
-                  100.0 * f.gflops / gemm, static_cast<long long>(opt.gemm_n),
-                  static_cast<long long>(opt.gemm_n), gemm);
+      std::string parts = "| 1 | — | — | — ";
+      if (f.parts > 1) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "| %lld | %.3f | %.1f | %.0f%% ",
+                      static_cast<long long>(f.parts), f.parts_ms_per_call, f.parts_gflops,
+                      100.0 * f.parts_gflops / gemm);
+        parts = buf;
+      }
+      std::printf("| %s | %lld | %.3f | %.1f | %.0f%% %s| %.1f (%lldx%lld) |\n", t.c_str(),
+                  static_cast<long long>(r), f.ms_per_call, f.gflops, 100.0 * f.gflops / gemm,
+                  parts.c_str(), gemm, static_cast<long long>(opt.gemm_n),
+                  static_cast<long long>(opt.gemm_n));
       std::fflush(stdout);
     }
   }
@@ -269,8 +279,9 @@ std::function<int()> AddBenchCommand(CLI::App& app) {
       "forward", "GFLOP/s of the ensemble forward pass used in planning, against a large GEMM");
   forward->add_option("--tasks", opt->tasks, "Comma-separated tasks")->capture_default_str();
   forward->add_option("--rows", opt->rows,
-                      "Rows per member per call (1600: CEM 400 x 20 particles / 5 members; "
-                      "60000: CEM-GD's 15000 at t = 0)")
+                      "Rows per member per call (x 5 members = sequences x 20 particles; 40: CEM "
+                      "50; 200: CEM-GD at t > 0; 1600: PETS CEM 400; 6553: one block of CEM-GD's "
+                      "t = 0, which rolls out in blocks of 32768 rows)")
       ->capture_default_str();
   forward->add_option("--gemm", opt->gemm_n, "Size n of the reference n x n GEMM")
       ->capture_default_str();

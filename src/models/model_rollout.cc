@@ -26,18 +26,15 @@ constexpr int64_t kBatchedRewardRows = 1 << 16;
 constexpr int64_t kMaxSplitRows = kRolloutBlockRows;
 constexpr int64_t kMinPartRows = 100;
 constexpr int64_t kMaxPartRows = 512;
+}  // namespace
 
-// Parts of a split rollout of B sequences x P particles: a power of two, so that they share out
-// evenly over 2, 4, ... threads, and not the thread count, so that results do not depend on it.
-// 1: do not split.
-int64_t RolloutParts(int64_t B, int64_t P) {
+int64_t SplitRolloutParts(int64_t B, int64_t P) {
   const int64_t M = B * P;
   if (M > kMaxSplitRows || M < 2 * kMinPartRows || B < 2) return 1;
   int64_t parts = 2;
   while (M > parts * kMaxPartRows && parts * 2 <= B) parts *= 2;
   return parts;
 }
-}  // namespace
 
 Propagation ParsePropagation(const std::string& name) {
   if (name == "ts1") return Propagation::kTs1;
@@ -202,7 +199,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   // so the rewards and terminations of all H steps are scored in one batch after the model steps.
   const bool batch_rewards = M * actions.size(1) <= kBatchedRewardRows;
   torch::Tensor returns;  // [M]
-  const int64_t parts = RolloutParts(B, P);
+  const int64_t parts = SplitRolloutParts(B, P);
   if (!torch::GradMode::is_enabled() && device_.is_cpu() && parts > 1 &&
       (mode == Propagation::kTsInf || mode == Propagation::kExpectation)) {
     // Small sampling rollouts (CEM's populations, CEM-GD's later steps) are split by sequences

@@ -36,6 +36,22 @@ TEST(PlannerBench, PaperNumbersAndLabelSettings) {
   EXPECT_THROW(BenchCellConfig(cfg, "cem7", 45, {}), ConfigError);
 }
 
+TEST(PlannerBench, ForwardBenchTimesTheSplitPartsWhereARolloutWouldSplit) {
+  auto config = BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem50", 5, {});
+  config.model.hidden_size = 16;
+  // 40 rows per member x 5 members = 10 sequences x 20 particles: split in 2 parts.
+  const auto split = BenchEnsembleForward(config, 40, torch::kCPU, 0.01);
+  EXPECT_EQ(split.parts, 2);
+  EXPECT_GT(split.gflops, 0);
+  EXPECT_GT(split.parts_gflops, 0);
+  EXPECT_GT(split.parts_ms_per_call, 0);
+  // 10 rows per member: 50 rows, too few to split.
+  const auto whole = BenchEnsembleForward(config, 10, torch::kCPU, 0.01);
+  EXPECT_EQ(whole.parts, 0);
+  EXPECT_EQ(whole.parts_gflops, 0);
+  EXPECT_GT(whole.gflops, 0);
+}
+
 TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
   const auto config = BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem50", 5,
                                       {"model.hidden_size=8", "rollout.particles=5"});

@@ -103,6 +103,17 @@ TEST(ModelRollout, LargePopulationsRollOutInBlocksWithTheSameReturns) {
 // parts with their own random streams, rolled out side by side in threads.
 constexpr int64_t kSplitSequences = 256;  // x 4 particles = 1024 rows: 2 parts
 
+TEST(ModelRollout, SplitPartsArePowersOfTwoOfAtMost512RowsWithinOneBlock) {
+  EXPECT_EQ(SplitRolloutParts(5, 20), 1);      // 100 rows: too few
+  EXPECT_EQ(SplitRolloutParts(10, 20), 2);     // CEM 50: 200 rows
+  EXPECT_EQ(SplitRolloutParts(50, 20), 2);     // CEM-GD at t > 0: 1000 rows
+  EXPECT_EQ(SplitRolloutParts(100, 20), 4);    // CEM 500: 2000 rows
+  EXPECT_EQ(SplitRolloutParts(1638, 20), 64);  // one block of CEM-GD's t = 0
+  EXPECT_EQ(SplitRolloutParts(15000, 20), 1);  // more than a block: blocks first
+  EXPECT_EQ(SplitRolloutParts(3, 400), 2);     // as many parts as sequences at most
+  EXPECT_EQ(SplitRolloutParts(1, 400), 1);
+}
+
 TEST(ModelRollout, SplitSamplingRolloutsKeepEachSequencesReturnInPlace) {
   // With the log-variance bounded near -40 the sampling noise is ~1e-9, so a sequence's TS-inf
   // return is the same whether it is rolled out alone (one part) or in a split population: any

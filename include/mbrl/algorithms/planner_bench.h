@@ -64,6 +64,11 @@ struct ForwardBenchResult {
   int64_t rows_per_member = 0;  ///< rows each member sees in one call ([E, rows, in])
   double ms_per_call = 0;
   double gflops = 0;            ///< 2 * E * rows * sum(in_l * out_l) per call, per second
+  /// The same rows as a split sampling rollout runs them (CPU, models::SplitRolloutParts with
+  /// the config's particles > 1): in `parts` parts side by side in threads. 0 when not split.
+  int64_t parts = 0;
+  double parts_ms_per_call = 0;
+  double parts_gflops = 0;
 };
 
 /// Times `model config`'s ensemble forward (random weights, no autograd) on [E, rows, in] inputs

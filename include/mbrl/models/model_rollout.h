@@ -20,6 +20,12 @@ enum class Propagation {
   kMean,         ///< the members' averaged mean, no sampling (deterministic; gradient planners)
 };
 
+/// Parts that a no-grad TS-inf or expectation rollout on CPU of B sequences x P particles is
+/// split into, by sequences, each rolled out over the whole horizon in one thread: a power of
+/// two (so that they share out evenly over 2, 4, ... threads), and not the thread count (so that
+/// the returns do not depend on it). 1: not split.
+int64_t SplitRolloutParts(int64_t B, int64_t P);
+
 /// Parses "ts1" | "tsinf" | "expectation" | "mean".
 Propagation ParsePropagation(const std::string& name);
 
