@@ -1,7 +1,6 @@
 #include "mbrl/algorithms/planner_bench.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -246,17 +245,13 @@ ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t ro
   const int64_t parts = models::SplitRolloutParts(E * rows_per_member / P, P);
   if (device.is_cpu() && parts > 1) {
     const int64_t per = (rows_per_member + parts - 1) / parts;
-    const int threads = CanControlBlasThreads() ? models::InferenceThreads() : 1;
     r.parts = parts;
     r.parts_ms_per_call = TimePerCall(
         [&] {
-          std::atomic<int64_t> next{0};
-          RunOnThreads(static_cast<int>(std::min<int64_t>(threads, parts)), [&](int) {
+          RunTasksOnThreads(parts, models::InferenceThreads(), [&](int64_t k) {
             torch::NoGradGuard no_grad_here;  // grad mode is per thread
-            for (int64_t k = next++; k < parts; k = next++) {
-              const int64_t start = k * per, len = std::min(per, rows_per_member - start);
-              if (len > 0) model->ForwardRows(x.narrow(1, start, len));
-            }
+            const int64_t start = k * per, len = std::min(per, rows_per_member - start);
+            if (len > 0) model->ForwardRows(x.narrow(1, start, len));
           });
         },
         device, min_seconds);

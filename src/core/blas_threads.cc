@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <atomic>
 #include <exception>
 #include <thread>
 #include <vector>
@@ -42,25 +44,29 @@ ScopedBlasThreads::~ScopedBlasThreads() {
   if (f.set && previous_ > 0 && f.get() != previous_) f.set(previous_);
 }
 
-void RunOnThreads(int threads, const std::function<void(int)>& work) {
-  if (threads <= 1) {
-    work(0);
-    return;
-  }
-  ScopedBlasThreads single(1);
-  std::vector<std::exception_ptr> errors(threads);
-  const auto run = [&](int t) {
-    try {
-      work(t);
-    } catch (...) {
-      errors[t] = std::current_exception();
+void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int64_t)>& task) {
+  std::vector<std::exception_ptr> errors(std::max<int64_t>(tasks, 0));
+  std::atomic<int64_t> next{0};
+  const auto drain = [&] {
+    for (int64_t k = next++; k < tasks; k = next++) {
+      try {
+        task(k);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
     }
   };
-  std::vector<std::thread> helpers;
-  helpers.reserve(threads - 1);
-  for (int t = 1; t < threads; ++t) helpers.emplace_back(run, t);
-  run(0);
-  for (auto& h : helpers) h.join();
+  const int64_t n = CanControlBlasThreads() ? std::min<int64_t>(threads, tasks) : 1;
+  if (n <= 1) {
+    drain();
+  } else {
+    ScopedBlasThreads single(1);
+    std::vector<std::thread> helpers;
+    helpers.reserve(n - 1);
+    for (int64_t t = 1; t < n; ++t) helpers.emplace_back(drain);
+    drain();
+    for (auto& h : helpers) h.join();
+  }
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }

@@ -1,6 +1,5 @@
 #include "mbrl/models/gaussian_ensemble.h"
 
-#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <thread>
@@ -63,21 +62,13 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
     chunks = (chunks + threads - 1) / threads * threads;
     const int64_t rows = (N + chunks - 1) / chunks;
     chunks = (N + rows - 1) / rows;
-    std::atomic<int64_t> next{0};
-    const auto work = [&] {
+    RunTasksOnThreads(chunks, static_cast<int>(threads), [&](int64_t c) {
       torch::NoGradGuard no_grad;  // grad mode is per thread
-      for (int64_t c = next++; c < chunks; c = next++) {
-        const int64_t start = c * rows, len = std::min(rows, N - start);
-        const auto [m, lv] = ForwardRows(x.narrow(1, start, len));
-        mean.narrow(1, start, len).copy_(m);
-        logvar.narrow(1, start, len).copy_(lv);
-      }
-    };
-    if (threads <= 1 || !CanControlBlasThreads()) {
-      work();
-    } else {
-      RunOnThreads(static_cast<int>(threads), [&](int) { work(); });
-    }
+      const int64_t start = c * rows, len = std::min(rows, N - start);
+      const auto [m, lv] = ForwardRows(x.narrow(1, start, len));
+      mean.narrow(1, start, len).copy_(m);
+      logvar.narrow(1, start, len).copy_(lv);
+    });
     return {mean, logvar};
   }
   return ForwardRows(x);

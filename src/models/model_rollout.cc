@@ -1,6 +1,5 @@
 #include "mbrl/models/model_rollout.h"
 
-#include <atomic>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -208,24 +207,20 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
     // element-wise work between the steps' products to one thread. Each part draws from its own
     // generator, seeded from this rollout's; the parts do not depend on the thread count, so
     // neither do the returns.
-    const int threads = CanControlBlasThreads() ? InferenceThreads() : 1;
     const auto drawn = torch::randint(std::numeric_limits<int64_t>::max(), {parts}, generator_,
                                       torch::TensorOptions().dtype(torch::kLong));
     const int64_t* drawn_ptr = drawn.data_ptr<int64_t>();
     const std::vector<int64_t> seeds(drawn_ptr, drawn_ptr + parts);
     returns = torch::empty({M}, actions.options());
     const int64_t per_part = (B + parts - 1) / parts;
-    std::atomic<int64_t> next{0};
-    RunOnThreads(static_cast<int>(std::min<int64_t>(threads, parts)), [&](int) {
+    RunTasksOnThreads(parts, InferenceThreads(), [&](int64_t k) {
       torch::NoGradGuard no_grad;  // grad mode is per thread
-      for (int64_t k = next++; k < parts; k = next++) {
-        const int64_t b0 = k * per_part, nb = std::min(per_part, B - b0);
-        if (nb <= 0) continue;
-        auto gen = MakeGenerator(device_, static_cast<uint64_t>(seeds[k]));
-        const auto part = actions.narrow(0, b0, nb);
-        returns.narrow(0, b0 * P, nb * P)
-            .copy_(ParticleReturns(obs, part, mode, P, gen, /*serial=*/true, batch_rewards));
-      }
+      const int64_t b0 = k * per_part, nb = std::min(per_part, B - b0);
+      if (nb <= 0) return;
+      auto gen = MakeGenerator(device_, static_cast<uint64_t>(seeds[k]));
+      const auto part = actions.narrow(0, b0, nb);
+      returns.narrow(0, b0 * P, nb * P)
+          .copy_(ParticleReturns(obs, part, mode, P, gen, /*serial=*/true, batch_rewards));
     });
   } else {
     returns = ParticleReturns(obs, actions, mode, P, generator_, /*serial=*/false, batch_rewards);

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <vector>
 
 #include "mbrl/core/blas_threads.h"
 
@@ -52,23 +53,29 @@ TEST(Progress, DurationsAreHumanReadable) {
   EXPECT_EQ(FormatDuration(-1), "?");
 }
 
-TEST(RunOnThreads, RunsEveryIndexOnceAndRethrowsAHelpersException) {
-  std::atomic<int> calls{0}, index_sum{0};
-  RunOnThreads(3, [&](int t) {
-    ++calls;
-    index_sum += t;
-  });
-  EXPECT_EQ(calls.load(), 3);
-  EXPECT_EQ(index_sum.load(), 0 + 1 + 2);
-  // An exception in a helper thread reaches the caller after all threads have ended.
-  std::atomic<int> ended{0};
-  EXPECT_THROW(RunOnThreads(2,
-                            [&](int t) {
-                              ++ended;
-                              if (t == 1) throw std::runtime_error("helper failed");
-                            }),
-               std::runtime_error);
-  EXPECT_EQ(ended.load(), 2);
+TEST(RunTasksOnThreads, RunsEveryTaskOnceAndRethrowsTheFirstTasksException) {
+  std::vector<std::atomic<int>> runs(7);
+  RunTasksOnThreads(7, 3, [&](int64_t k) { ++runs[k]; });
+  for (const auto& r : runs) EXPECT_EQ(r.load(), 1);
+  // More threads than tasks, and one thread: the same.
+  std::vector<std::atomic<int>> few(2), alone(5);
+  RunTasksOnThreads(2, 8, [&](int64_t k) { ++few[k]; });
+  RunTasksOnThreads(5, 1, [&](int64_t k) { ++alone[k]; });
+  for (const auto& r : few) EXPECT_EQ(r.load(), 1);
+  for (const auto& r : alone) EXPECT_EQ(r.load(), 1);
+  // Exceptions reach the caller after every task has run: the lowest-numbered task's.
+  std::atomic<int> ran{0};
+  try {
+    RunTasksOnThreads(6, 2, [&](int64_t k) {
+      ++ran;
+      if (k == 1) throw std::runtime_error("task 1 failed");
+      if (k == 4) throw std::logic_error("task 4 failed");
+    });
+    ADD_FAILURE() << "no exception rethrown";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "task 1 failed");
+  }
+  EXPECT_EQ(ran.load(), 6);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Run-time control of the BLAS library (OpenBLAS, found with dlsym): its own thread pool, and
 // which of its kernels it runs.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -25,11 +26,13 @@ class ScopedBlasThreads {
 /// Whether the BLAS thread count can be controlled (OpenBLAS is loaded).
 bool CanControlBlasThreads();
 
-/// Runs work(0) in the calling thread and work(1) ... work(threads - 1) in new threads, with
-/// single-threaded BLAS (ScopedBlasThreads(1)) while they run, and returns when all have ended.
-/// The first exception any of them threw is rethrown. `work` must set per-thread state itself
-/// (torch's grad mode, for one, is per thread).
-void RunOnThreads(int threads, const std::function<void(int)>& work);
+/// Runs task(0), ..., task(tasks - 1), each once, shared over min(threads, tasks) threads (the
+/// calling thread and new ones, each taking the next task not yet taken) with single-threaded
+/// BLAS (ScopedBlasThreads(1)) while they run. With threads <= 1, or where the BLAS thread count
+/// cannot be controlled (not OpenBLAS), the tasks run in turn in the calling thread. Returns when
+/// all have run; if any threw, rethrows the exception of the lowest-numbered one. `task` must set
+/// per-thread state itself (torch's grad mode, for one, is per thread).
+void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int64_t)>& task);
 
 /// The kernel set OpenBLAS runs ("Haswell", "Zen", "SkylakeX", ...: its pick for this CPU, or
 /// the OPENBLAS_CORETYPE environment variable's), or "" when OpenBLAS is not loaded.
