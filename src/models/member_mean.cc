@@ -221,22 +221,17 @@ torch::Tensor MemberMeanMlp::BackwardRow(const torch::Tensor& grad_out,
       SiluBackwardT(g.template data_ptr<scalar_t>(), z.template data_ptr<scalar_t>(),
                     sig.template data_ptr<scalar_t>(), z.numel(), gz.template data_ptr<scalar_t>());
       const int64_t n_in = weights[l].size(0);  // member 0's matrix of this layer
-      if (l == 0) {
-        gx = torch::zeros({n_in}, g_out.options());
-        for (int64_t e = 0; e < members; ++e) {
-          AddDotsT(weights[e * K].template data_ptr<scalar_t>(),
-                   gz.template data_ptr<scalar_t>() + e * n_out, n_in, n_out,
-                   gx.template data_ptr<scalar_t>());
-        }
-      } else {
-        g = torch::zeros({members * n_in}, g_out.options());
-        for (int64_t e = 0; e < members; ++e) {
-          AddDotsT(weights[e * K + l].template data_ptr<scalar_t>(),
-                   gz.template data_ptr<scalar_t>() + e * n_out, n_in, n_out,
-                   g.template data_ptr<scalar_t>() + e * n_in);
-        }
+      // As in ForwardRow: the first layer's input is shared by the members (stride 0, their
+      // gradients add up); later layers' members sit side by side.
+      const int64_t stride = l == 0 ? 0 : n_in;
+      g = torch::zeros({l == 0 ? n_in : members * n_in}, g_out.options());
+      for (int64_t e = 0; e < members; ++e) {
+        AddDotsT(weights[e * K + l].template data_ptr<scalar_t>(),
+                 gz.template data_ptr<scalar_t>() + e * n_out, n_in, n_out,
+                 g.template data_ptr<scalar_t>() + e * stride);
       }
     }
+    gx = g;
   });
   return gx;  // [in]
 }
