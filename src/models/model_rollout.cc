@@ -209,8 +209,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
     // neither do the returns.
     const auto drawn = torch::randint(std::numeric_limits<int64_t>::max(), {parts}, generator_,
                                       torch::TensorOptions().dtype(torch::kLong));
-    const int64_t* drawn_ptr = drawn.data_ptr<int64_t>();
-    const std::vector<int64_t> seeds(drawn_ptr, drawn_ptr + parts);
+    const int64_t* seeds = drawn.data_ptr<int64_t>();  // [parts], contiguous
     returns = torch::empty({M}, actions.options());
     const int64_t per_part = (B + parts - 1) / parts;
     RunTasksOnThreads(parts, InferenceThreads(), [&](int64_t k) {
