@@ -9,24 +9,18 @@
 #include <sstream>
 
 #include "mbrl/agent/mpc_agent.h"
+#include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/logging.h"
-#include "mbrl/core/seeding.h"
 #include "mbrl/core/timer.h"
 #include "mbrl/data/replay_buffer.h"
-#include "mbrl/env/registry.h"
 #include "mbrl/models/gaussian_ensemble.h"
-#include "mbrl/models/model_rollout.h"
 #include "mbrl/models/model_trainer.h"
-#include "mbrl/planning/registry.h"
 
 namespace mbrl::algorithms {
 namespace {
-
-// Random-stream identifiers: each component derives its own seed from the run seed.
-enum Stream : uint64_t { kEnvStream, kActionStream, kInitStream, kTrainStream, kRolloutStream, kPlanStream };
 
 std::string MetricsRow(const EpisodeMetrics& m, const std::vector<std::string>& stat_names) {
   char buf[512];
@@ -81,30 +75,21 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     if (hooks.on_phase) hooks.on_phase(p);
   };
 
-  const uint64_t seed = static_cast<uint64_t>(config.seed);
-  SeedTorchGlobal(DeriveSeed(seed, kInitStream));
-  auto env = env::MakeEnv(config.task);
-  auto task = env::MakeTask(config.task);
-  const int obs_dim = env->ObsDim(), act_dim = env->ActionDim();
-  const int length = config.env.episode_length > 0 ? config.env.episode_length : env->EpisodeLength();
+  Stack stack = BuildStack(config, device);
+  env::Env& env = *stack.env;
+  const env::Task& task = *stack.task;
+  agent::MpcAgent& agent = *stack.agent;
+  const int obs_dim = env.ObsDim(), act_dim = env.ActionDim();
+  const int length = stack.episode_length;
   log->info("run {}: task {} (obs {}, action {}, {} steps per episode), planner {}, device {}",
-            run_dir, config.task, obs_dim, act_dim, length, config.planner.type, device.str());
-
-  models::GaussianEnsemble model(config.model, task->ModelObsDim() + act_dim, obs_dim);
-  model->to(device);
-  models::ModelTrainer trainer(model, config.trainer, DeriveSeed(seed, kTrainStream), log);
-  models::ModelRollout rollout(model, *task, config.rollout, device, DeriveSeed(seed, kRolloutStream));
-  const auto low_v = env->ActionLow(), high_v = env->ActionHigh();
-  planning::PlanSpace space{
-      torch::tensor(std::vector<float>(low_v.begin(), low_v.end())).to(device),
-      torch::tensor(std::vector<float>(high_v.begin(), high_v.end())).to(device),
-      config.agent.horizon};
-  agent::MpcAgent agent(planning::MakePlanner(config.planner, space, device, DeriveSeed(seed, kPlanStream)),
-                        rollout, config.agent.replan_freq, device);
+            run_dir, config.task, obs_dim, act_dim, length, config.planner.type(), device.str());
+  models::ModelTrainer trainer(stack.model, config.trainer,
+                               StreamSeed(config.seed, SeedStream::kTrain), log);
+  const auto low_v = env.ActionLow(), high_v = env.ActionHigh();
 
   data::ReplayBuffer buffer(obs_dim, act_dim);
-  std::mt19937_64 env_rng(DeriveSeed(seed, kEnvStream));
-  std::mt19937_64 action_rng(DeriveSeed(seed, kActionStream));
+  std::mt19937_64 env_rng(StreamSeed(config.seed, SeedStream::kEnv));
+  std::mt19937_64 action_rng(StreamSeed(config.seed, SeedStream::kAction));
   std::vector<EpisodeMetrics> all;
   std::set<std::string> stat_names;
   Stopwatch run_timer;
@@ -117,7 +102,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     if (!m.random) {
       phase("training model");
       Stopwatch train_timer;
-      const auto [inputs, targets] = TrainingData(buffer, *task);
+      const auto [inputs, targets] = TrainingData(buffer, task);
       last_train = trainer.Train(inputs.to(device), targets.to(device));
       m.train_s = train_timer.Seconds();
       m.model_epochs = last_train.epochs;
@@ -126,7 +111,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     m.holdout_loss = last_train.holdout_mse;
 
     phase(m.random ? "random actions" : "planning");
-    auto obs = env->Reset(env_rng);
+    auto obs = env.Reset(env_rng);
     agent.Reset();
     double plan_ms_total = 0;
     int plans = 0;
@@ -144,7 +129,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
           for (const auto& [name, value] : agent.last_plan().stats) m.plan_stats[name] += value;
         }
       }
-      const auto step = env->Step(action);
+      const auto step = env.Step(action);
       buffer.Add(obs, action, step.reward, step.obs, step.terminated);
       m.episode_return += step.reward;
       ++m.steps;
@@ -171,7 +156,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     for (const auto& row : all) csv += MetricsRow(row, names) + "\n";
     WriteTextAtomically(run_dir + "/metrics.csv", csv);
     if (config.pets.save_buffer) buffer.Save(run_dir + "/replay_buffer.bin");
-    if (config.pets.save_model) models::SaveEnsemble(model, run_dir + "/model.pt");
+    if (config.pets.save_model) models::SaveEnsemble(stack.model, run_dir + "/model.pt");
     log->info("episode {}/{}: {} steps, return {:.3f}, {}, plan {:.1f} ms/step, model train nll "
               "{:.4f}, holdout mse {:.6f}, wall {:.1f} s",
               ep, config.pets.episodes, m.steps, m.episode_return, m.random ? "random" : "mpc",

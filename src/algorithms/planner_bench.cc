@@ -1,44 +1,19 @@
 #include "mbrl/algorithms/planner_bench.h"
 
 #include <algorithm>
-#include <cmath>
+#include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 
+#include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/memory.h"
-#include "mbrl/core/seeding.h"
 #include "mbrl/core/timer.h"
-#include "mbrl/env/registry.h"
-#include "mbrl/models/gaussian_ensemble.h"
-#include "mbrl/models/model_rollout.h"
-#include "mbrl/planning/registry.h"
 
 namespace mbrl::algorithms {
 namespace {
-
-struct LabelSettings {
-  std::string planner;                 // registry name
-  std::vector<std::string> overrides;  // planner.* settings
-};
-
-// The paper's planner settings per label (paper.md): CEM with N = n samples x m iterations.
-const std::map<std::string, LabelSettings>& PaperSettings() {
-  static const std::map<std::string, LabelSettings> kSettings = {
-      {"cem50", {"cem", {"planner.population=10", "planner.iterations=5", "planner.min_variance=0"}}},
-      {"cem500", {"cem", {"planner.population=100", "planner.iterations=5", "planner.min_variance=0"}}},
-      {"cem5000", {"cem", {"planner.population=100", "planner.iterations=50", "planner.min_variance=0"}}},
-      {"cem-gd",
-       {"cem-gd",
-        {"planner.n_init=15000", "planner.n_r=50", "planner.top_k=1", "planner.grad_steps=10",
-         "planner.eta_init=0.01", "planner.rho=0.67", "planner.line_search_trials=8"}}},
-  };
-  return kSettings;
-}
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -52,48 +27,44 @@ void Sync(const torch::Device& device) {
   if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).item<float>();
 }
 
-std::string Fixed(double v, int digits) {
-  if (std::isnan(v)) return "";
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(digits);
-  out << v;
-  return out.str();
-}
-
 }  // namespace
-
-std::optional<PaperNumbers> PaperPlannerNumbers(const std::string& task, const std::string& label) {
-  // Columns: cartpole, half-cheetah, humanoid, pusher (paper.md, Tables 1 and 2).
-  static const std::vector<std::string> kTasks = {"cartpole_swingup", "half_cheetah",
-                                                  "humanoid_standup", "pusher"};
-  static const std::map<std::string, std::vector<PaperNumbers>> kNumbers = {
-      {"cem50", {{0.36, 7.2}, {0.36, 8.1}, {0.39, 9.9}, {0.36, 8.3}}},
-      {"cem500", {{0.39, 12.9}, {0.39, 14.3}, {0.41, 17.3}, {0.38, 14.4}}},
-      {"cem5000", {{3.35, 12.9}, {3.38, 14.3}, {3.44, 17.3}, {3.33, 14.4}}},
-      {"cem-gd", {{2.18, 11.4}, {2.63, 12.2}, {2.59, 14.3}, {2.58, 12.4}}},
-  };
-  const auto row = kNumbers.find(label);
-  const auto col = std::find(kTasks.begin(), kTasks.end(), task);
-  if (row == kNumbers.end() || col == kTasks.end()) return std::nullopt;
-  return row->second[static_cast<size_t>(col - kTasks.begin())];
-}
 
 const std::vector<std::string>& PaperPlannerLabels() {
   static const std::vector<std::string> kLabels = {"cem50", "cem500", "cem5000", "cem-gd"};
   return kLabels;
 }
 
-config::Config BenchCellConfig(const std::string& task_config, const std::string& label,
-                               int horizon, const std::vector<std::string>& overrides) {
-  config::LoadOptions options{task_config, label, {}};
-  const auto paper = PaperSettings().find(label);
-  if (paper != PaperSettings().end()) {
-    options.planner = paper->second.planner;
-    options.overrides = paper->second.overrides;
+std::string TaskConfigPath(const std::string& config_dir, const std::string& task) {
+  const std::string path = config_dir + "/" + task + ".yaml";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw ConfigError("--config-dir: no config for task '" + task + "' (expected " + path + ")");
   }
-  options.overrides.push_back("agent.horizon=" + std::to_string(horizon));
-  options.overrides.insert(options.overrides.end(), overrides.begin(), overrides.end());
+  return path;
+}
+
+std::string BenchLabelDir(const std::string& config_dir) { return config_dir + "/bench/labels"; }
+
+std::vector<std::string> BenchLabels(const std::string& config_dir) {
+  std::vector<std::string> labels;
+  for (std::string f : config::PlannerFilesIn(BenchLabelDir(config_dir))) {
+    std::replace(f.begin(), f.end(), '_', '-');  // cem_gd.yaml is the label cem-gd
+    labels.push_back(f);
+  }
+  return labels;
+}
+
+bool IsBenchLabel(const std::string& config_dir, const std::string& label) {
+  const auto labels = BenchLabels(config_dir);
+  return std::find(labels.begin(), labels.end(), label) != labels.end();
+}
+
+config::Config BenchCellConfig(const std::string& config_dir, const std::string& task,
+                               const std::string& label, int horizon,
+                               const std::vector<std::string>& overrides) {
+  config::LoadOptions options{TaskConfigPath(config_dir, task), label, overrides};
+  if (IsBenchLabel(config_dir, label)) options.planner_dir = BenchLabelDir(config_dir);
+  options.overrides.insert(options.overrides.begin(), "agent.horizon=" + std::to_string(horizon));
   return config::LoadConfig(options);
 }
 
@@ -101,24 +72,15 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
                                 const torch::Device& device,
                                 const std::function<void(int, int)>& on_step) {
   if (steps < 1) throw ConfigError("--steps: expected an integer >= 1, got " + std::to_string(steps));
-  const uint64_t seed = static_cast<uint64_t>(config.seed);
-  SeedTorchGlobal(seed);
-  auto env = env::MakeEnv(config.task);
-  auto task = env::MakeTask(config.task);
   // Random initial weights: timing and memory do not depend on what the model learned.
-  models::GaussianEnsemble model(config.model, task->ModelObsDim() + env->ActionDim(),
-                                 env->ObsDim());
-  model->to(device);
-  model->eval();
-  models::ModelRollout rollout(model, *task, config.rollout, device, DeriveSeed(seed, 1));
-  const auto low = env->ActionLow(), high = env->ActionHigh();
-  planning::PlanSpace space{
-      torch::tensor(std::vector<float>(low.begin(), low.end())).to(device),
-      torch::tensor(std::vector<float>(high.begin(), high.end())).to(device),
-      config.agent.horizon};
-  auto planner = planning::MakePlanner(config.planner, space, device, DeriveSeed(seed, 2));
-  std::mt19937_64 env_rng(DeriveSeed(seed, 3));
-  auto obs = env->Reset(env_rng);
+  Stack stack = BuildStack(config, device);
+  stack.model->eval();
+  env::Env& env = *stack.env;
+  models::ModelRollout& rollout = *stack.rollout;
+  planning::Planner& planner = stack.planner();
+  const planning::PlanSpace& space = stack.space;
+  std::mt19937_64 env_rng(StreamSeed(config.seed, SeedStream::kEnv));
+  auto obs = env.Reset(env_rng);
   const auto to_tensor = [&](const std::vector<double>& o) {
     return torch::tensor(std::vector<float>(o.begin(), o.end())).to(device);
   };
@@ -127,11 +89,11 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   PlannerBenchResult r;
   r.task = config.task;
   r.label = label;
-  r.planner = config.planner.type;
+  r.planner = config.planner.type();
   r.device = device.str();
   r.horizon = config.agent.horizon;
   r.steps = steps;
-  r.episode_length = config.env.episode_length > 0 ? config.env.episode_length : env->EpisodeLength();
+  r.episode_length = stack.episode_length;
 
   // Warm-up: lazy initialisation (thread pools, kernels) on one sequence, then one full t = 0
   // plan, whose peak memory increase is the table's number.
@@ -149,8 +111,8 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     cuda_before = CudaAllocatedBytes(cuda_index);
     ResetCudaPeak(cuda_index);
   }
-  planner->Reset();
-  planner->Plan(to_tensor(obs), rollout);
+  planner.Reset();
+  planner.Plan(to_tensor(obs), rollout);
   sync();
   if (device.is_cuda() && HaveCudaMemoryStats()) {
     r.memory_probe = "cuda";
@@ -161,12 +123,12 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   }
 
   // Timed: an episode's first `steps` MPC steps from real states.
-  planner->Reset();
+  planner.Reset();
   std::vector<double> ms;
   std::map<std::string, double> stat_sums;
   for (int t = 0; t < steps; ++t) {
     Stopwatch watch;
-    const auto plan = planner->Plan(to_tensor(obs), rollout);
+    const auto plan = planner.Plan(to_tensor(obs), rollout);
     sync();
     ms.push_back(watch.Seconds() * 1000.0);
     if (t > 0 || steps == 1) {
@@ -178,11 +140,11 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
         }
       }
     }
-    planner->SetPrevious(plan.actions);
+    planner.SetPrevious(plan.actions);
     const auto first = plan.actions[0].to(torch::kCPU, torch::kDouble).contiguous();
-    const auto step = env->Step(std::vector<double>(first.data_ptr<double>(),
+    const auto step = env.Step(std::vector<double>(first.data_ptr<double>(),
                                                     first.data_ptr<double>() + first.numel()));
-    obs = step.terminated ? env->Reset(env_rng) : step.obs;
+    obs = step.terminated ? env.Reset(env_rng) : step.obs;
     if (on_step) on_step(t + 1, steps);
   }
   r.first_ms = ms.front();
@@ -219,12 +181,10 @@ double TimePerCall(const std::function<void()>& call, const torch::Device& devic
 ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t rows_per_member,
                                         const torch::Device& device, double min_seconds) {
   torch::NoGradGuard no_grad;
-  auto env = env::MakeEnv(config.task);
-  auto task = env::MakeTask(config.task);
-  const int64_t in = task->ModelObsDim() + env->ActionDim(), out = env->ObsDim();
-  models::GaussianEnsemble model(config.model, in, out);
-  model->to(device);
+  Stack stack = BuildStack(config, device);
+  auto& model = stack.model;
   model->eval();
+  const int64_t in = stack.task->ModelObsDim() + stack.env->ActionDim(), out = stack.env->ObsDim();
   const int64_t E = model->ensemble_size();
   const auto x = torch::randn({E, rows_per_member, in}, torch::TensorOptions().device(device));
   ForwardBenchResult r;
@@ -267,99 +227,6 @@ double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds
   auto c = torch::empty({n, n}, opts);
   const double ms = TimePerCall([&] { torch::mm_out(c, a, b); }, device, min_seconds);
   return 2.0 * static_cast<double>(n) * n * n / (ms * 1e6);
-}
-
-namespace {
-// The paper's numbers apply to its horizon only.
-std::optional<PaperNumbers> PaperFor(const PlannerBenchResult& r) {
-  if (r.horizon != 45) return std::nullopt;
-  return PaperPlannerNumbers(r.task, r.label);
-}
-}  // namespace
-
-std::string BenchCsv(const std::vector<PlannerBenchResult>& results) {
-  std::string out =
-      "task,planner,type,device,horizon,steps,first_ms,mean_ms,median_ms,later_mean_ms,"
-      "episode_length,episode_mean_s,peak_mb,memory_probe,paper_time_s,paper_memory_mb,"
-      "later_stats\n";
-  for (const auto& r : results) {
-    const auto paper = PaperFor(r);
-    out += r.task + "," + r.label + "," + r.planner + "," + r.device + "," +
-           std::to_string(r.horizon) + "," + std::to_string(r.steps) + "," + Fixed(r.first_ms, 1) +
-           "," + Fixed(r.mean_ms, 1) + "," + Fixed(r.median_ms, 1) + "," +
-           Fixed(r.later_mean_ms, 1) + "," + std::to_string(r.episode_length) + "," +
-           Fixed(r.episode_mean_ms / 1000.0, 3) + "," + Fixed(r.peak_mb, 1) + "," +
-           r.memory_probe + "," + (paper ? Fixed(paper->time_s, 2) : "") + "," +
-           (paper ? Fixed(paper->memory_mb, 1) : "") + ",";
-    std::string stats;
-    for (const auto& [name, value] : r.later_stats) {
-      stats += (stats.empty() ? "" : ";") + name + "=" + Fixed(value, 1);
-    }
-    out += stats + "\n";
-  }
-  return out;
-}
-
-std::string BenchMarkdown(const std::vector<PlannerBenchResult>& results) {
-  std::string out =
-      "| task | planner | t=0 step (s) | later steps, mean (s) | median (s) | per step over an "
-      "episode (s) | paper time (s) | peak memory (MB) | paper memory (MB) |\n"
-      "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& r : results) {
-    const auto paper = PaperFor(r);
-    out += "| " + r.task + " | " + r.label + " | " + Fixed(r.first_ms / 1000, 3) + " | " +
-           Fixed(r.later_mean_ms / 1000, 3) + " | " + Fixed(r.median_ms / 1000, 3) + " | " +
-           Fixed(r.episode_mean_ms / 1000, 3) + " | " + (paper ? Fixed(paper->time_s, 2) : "") +
-           " | " + Fixed(r.peak_mb, 1) + " | " + (paper ? Fixed(paper->memory_mb, 1) : "") +
-           " |\n";
-  }
-  return out;
-}
-
-std::string BenchResultToJson(const PlannerBenchResult& r) {
-  nlohmann::json j = {{"task", r.task},
-                      {"label", r.label},
-                      {"planner", r.planner},
-                      {"device", r.device},
-                      {"horizon", r.horizon},
-                      {"steps", r.steps},
-                      {"first_ms", r.first_ms},
-                      {"mean_ms", r.mean_ms},
-                      {"median_ms", r.median_ms},
-                      {"later_mean_ms", r.later_mean_ms},
-                      {"episode_length", r.episode_length},
-                      {"episode_mean_ms", r.episode_mean_ms},
-                      {"peak_mb", r.peak_mb},
-                      {"memory_probe", r.memory_probe},
-                      {"later_stats", r.later_stats}};
-  return j.dump();
-}
-
-PlannerBenchResult BenchResultFromJson(const std::string& text) {
-  try {
-    const auto j = nlohmann::json::parse(text);
-    PlannerBenchResult r;
-    r.task = j.at("task");
-    r.label = j.at("label");
-    r.planner = j.at("planner");
-    r.device = j.at("device");
-    r.horizon = j.at("horizon");
-    r.steps = j.at("steps");
-    r.first_ms = j.at("first_ms");
-    r.mean_ms = j.at("mean_ms");
-    r.median_ms = j.at("median_ms");
-    r.later_mean_ms = j.at("later_mean_ms");
-    r.episode_length = j.at("episode_length");
-    r.episode_mean_ms = j.at("episode_mean_ms");
-    r.peak_mb = j.at("peak_mb");
-    r.memory_probe = j.at("memory_probe");
-    if (j.contains("later_stats")) {
-      r.later_stats = j.at("later_stats").get<std::map<std::string, double>>();
-    }
-    return r;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("bench cell result is not valid JSON: ") + e.what());
-  }
 }
 
 }  // namespace mbrl::algorithms

@@ -3,9 +3,9 @@
 #include <random>
 
 #include "mbrl/agent/mpc_agent.h"
+#include "mbrl/algorithms/stack.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/env/toy_barrier.h"
-#include "mbrl/planning/registry.h"
 
 namespace mbrl::algorithms {
 namespace {
@@ -19,19 +19,22 @@ std::vector<std::array<double, 2>> ToPoints(const torch::Tensor& positions) {  /
 
 ToyTrial RunToyTrial(int n_init, const ToyStudyOptions& options, uint64_t trial_seed) {
   using env::ToyBarrier;
-  env::ToyBarrierEnv env;
-  env::ToyBarrierObjective objective;
-  config::PlannerConfig pc;
-  pc.type = "cem-gd";
-  pc.cem_gd.n_init = n_init;
-  pc.cem_gd.n_r = options.n_r;
-  pc.cem_gd.cem_iterations = options.cem_iterations;
-  pc.cem_gd.line_search = options.line_search;
-  planning::PlanSpace space{torch::full({2}, -ToyBarrier::kBound), torch::full({2}, ToyBarrier::kBound),
-                            options.horizon};
-  agent::MpcAgent agent(planning::MakePlanner(pc, space, torch::kCPU, trial_seed), objective, 1,
-                        torch::kCPU);
-  std::mt19937_64 rng(trial_seed);
+  config::CemGdConfig cem_gd;
+  cem_gd.n_init = n_init;
+  cem_gd.n_r = options.n_r;
+  cem_gd.cem_iterations = options.cem_iterations;
+  cem_gd.line_search = options.line_search;
+  config::Config config;
+  config.task = "toy_barrier";
+  config.seed = static_cast<int64_t>(trial_seed);
+  config.planner.settings = cem_gd;
+  config.agent.horizon = options.horizon;
+  config.agent.replan_freq = 1;
+  env::ToyBarrierObjective objective;  // the true dynamics
+  Stack stack = BuildStack(config, torch::kCPU, objective);
+  env::Env& env = *stack.env;
+  agent::MpcAgent& agent = *stack.agent;
+  std::mt19937_64 rng(StreamSeed(config.seed, SeedStream::kEnv));
   auto obs = env.Reset(rng);
   agent.Reset();
   ToyTrial trial;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "mbrl/algorithms/bench_report.h"
 #include "mbrl/algorithms/planner_bench.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
@@ -25,7 +26,6 @@
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
 #include "mbrl/env/registry.h"
-#include "mbrl/planning/registry.h"
 
 extern char** environ;
 
@@ -59,15 +59,16 @@ std::vector<std::string> SplitList(const std::string& text, const std::string& f
   return items;
 }
 
-void CheckNames(const std::vector<std::string>& tasks, const std::vector<std::string>& planners) {
+void CheckNames(const BenchOptions& opt, const std::vector<std::string>& tasks,
+                const std::vector<std::string>& planners) {
   const auto task_names = env::TaskNames();
   for (const auto& t : tasks) {
     if (std::find(task_names.begin(), task_names.end(), t) == task_names.end()) {
       throw ConfigError("--tasks: unknown task '" + t + "' (valid: " + Join(task_names) + ")");
     }
   }
-  std::vector<std::string> labels = algorithms::PaperPlannerLabels();
-  for (const auto& p : planning::PlannerNames()) {
+  std::vector<std::string> labels = algorithms::BenchLabels(opt.config_dir);
+  for (const auto& p : config::PlannerNames()) {
     if (std::find(labels.begin(), labels.end(), p) == labels.end()) labels.push_back(p);
   }
   for (const auto& p : planners) {
@@ -75,14 +76,6 @@ void CheckNames(const std::vector<std::string>& tasks, const std::vector<std::st
       throw ConfigError("--planners: unknown planner label '" + p + "' (valid: " + Join(labels) + ")");
     }
   }
-}
-
-std::string TaskConfigPath(const BenchOptions& opt, const std::string& task) {
-  const std::string path = opt.config_dir + "/" + task + ".yaml";
-  if (!std::filesystem::exists(path)) {
-    throw ConfigError("--config-dir: no config for task '" + task + "' (expected " + path + ")");
-  }
-  return path;
 }
 
 torch::Device PickDevice(const std::string& name) {
@@ -95,9 +88,9 @@ torch::Device PickDevice(const std::string& name) {
 int RunCell(const BenchOptions& opt) {
   const auto tasks = SplitList(opt.tasks, "--tasks");
   const auto planners = SplitList(opt.planners, "--planners");
-  CheckNames(tasks, planners);
+  CheckNames(opt, tasks, planners);
   const auto config =
-      algorithms::BenchCellConfig(TaskConfigPath(opt, tasks[0]), planners[0], opt.horizon, opt.overrides);
+      algorithms::BenchCellConfig(opt.config_dir, tasks[0], planners[0], opt.horizon, opt.overrides);
   Progress progress(stderr, !opt.quiet);
   const auto result = algorithms::BenchPlanner(
       config, planners[0], opt.steps, PickDevice(opt.device), [&](int done, int total) {
@@ -133,12 +126,12 @@ int RunPlanners(const BenchOptions& opt) {
   if (!opt.cell_json.empty()) return RunCell(opt);
   const auto tasks = SplitList(opt.tasks, "--tasks");
   const auto planners = SplitList(opt.planners, "--planners");
-  CheckNames(tasks, planners);
+  CheckNames(opt, tasks, planners);
   if (opt.steps < 1) throw ConfigError("--steps: expected an integer >= 1");
   // Validate every cell's config before spending minutes on the first one.
   for (const auto& t : tasks) {
     for (const auto& p : planners) {
-      algorithms::BenchCellConfig(TaskConfigPath(opt, t), p, opt.horizon, opt.overrides);
+      algorithms::BenchCellConfig(opt.config_dir, t, p, opt.horizon, opt.overrides);
     }
   }
   const torch::Device device = PickDevice(opt.device);
@@ -213,7 +206,7 @@ std::vector<int64_t> ParseRows(const std::string& text) {
 
 int RunForward(const BenchOptions& opt) {
   const auto tasks = SplitList(opt.tasks, "--tasks");
-  CheckNames(tasks, {"cem"});
+  CheckNames(opt, tasks, {"cem"});
   const auto rows = ParseRows(opt.rows);
   const torch::Device device = PickDevice(opt.device);
   std::printf("torch threads %d, OpenBLAS thread control %s, OpenBLAS kernels %s\n\n",
@@ -224,7 +217,7 @@ int RunForward(const BenchOptions& opt) {
       "ms in parts | GFLOP/s in parts | %% of large GEMM | large GEMM (GFLOP/s) |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& t : tasks) {
-    const auto config = config::LoadConfig({TaskConfigPath(opt, t), "", opt.overrides});
+    const auto config = config::LoadConfig({algorithms::TaskConfigPath(opt.config_dir, t), "", opt.overrides});
     for (const int64_t r : rows) {
       // Measured beside the GEMM each time, so the ratio is from one moment of the machine.
       const double gemm = algorithms::BenchLargeGemm(opt.gemm_n, device);
@@ -259,8 +252,9 @@ std::function<int()> AddBenchCommand(CLI::App& app) {
                   "CEM-GD paper's numbers beside ours (CSV and Markdown into --out)");
   planners->add_option("--tasks", opt->tasks, "Comma-separated tasks")->capture_default_str();
   planners->add_option("--planners", opt->planners,
-                       "Comma-separated labels: cem50, cem500, cem5000, cem-gd (paper settings) "
-                       "or any planner name (its configs/planner file)")
+                       "Comma-separated labels: a file of <config-dir>/bench/labels (cem50, cem500, "
+                       "cem5000, cem-gd: the paper's settings) or any planner name (its "
+                       "configs/planner file)")
       ->capture_default_str();
   planners->add_option("--steps", opt->steps, "Timed MPC steps per cell (the first is t = 0)")
       ->capture_default_str();

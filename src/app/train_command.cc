@@ -58,7 +58,7 @@ int RunTrain(const TrainOptions& opt) {
   config.device = device.device.is_cuda() ? "cuda" : "cpu";
 
   const std::string out = opt.out.empty()
-                              ? "runs/" + config.task + "/" + config.planner.type + "/" + Timestamp()
+                              ? "runs/" + config.task + "/" + config.planner.type() + "/" + Timestamp()
                               : opt.out;
   std::error_code ec;
   if (std::filesystem::exists(out + "/metrics.csv", ec)) {

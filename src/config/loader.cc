@@ -318,7 +318,8 @@ Config LoadConfig(const LoadOptions& options) {
   }
 
   if (!options.planner.empty()) {
-    const std::string dir = PlannerDirFor(options.config_path);
+    const std::string dir =
+        options.planner_dir.empty() ? PlannerDirFor(options.config_path) : options.planner_dir;
     // Planner names use '-', their files '_' (cem-gd -> cem_gd.yaml); either spelling works.
     std::string file_stem = options.planner;
     std::replace(file_stem.begin(), file_stem.end(), '-', '_');
@@ -333,7 +334,7 @@ Config LoadConfig(const LoadOptions& options) {
       sources.RecordTree(planner, "planner", file);
       sources.Set("planner", file);
     } else {
-      const auto& types = PlannerTypes();
+      const auto& types = PlannerNames();
       if (std::find(types.begin(), types.end(), type_name) == types.end()) {
         std::vector<std::string> valid = types;
         for (std::string f : PlannerFilesIn(dir)) {

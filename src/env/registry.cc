@@ -1,5 +1,7 @@
 #include "mbrl/env/registry.h"
 
+#include <algorithm>
+
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/env/cartpole_down.h"
@@ -11,31 +13,45 @@
 
 namespace mbrl::env {
 namespace {
-[[noreturn]] void UnknownTask(const std::string& name) {
-  throw ConfigError("task: unknown task '" + name + "' (valid: " + Join(TaskNames()) + ")");
+
+template <class E, class T>
+TaskEntry Entry(const char* name) {
+  return {name, [] { return std::make_unique<E>(); }, [] { return std::make_unique<T>(); }};
 }
+
+const TaskEntry& Find(const std::string& name) {
+  const auto& tasks = Tasks();
+  const auto it =
+      std::find_if(tasks.begin(), tasks.end(), [&](const TaskEntry& e) { return e.name == name; });
+  if (it == tasks.end()) {
+    throw ConfigError("task: unknown task '" + name + "' (valid: " + Join(TaskNames()) + ")");
+  }
+  return *it;
+}
+
 }  // namespace
 
-std::vector<std::string> TaskNames() { return {"cartpole_down", "cartpole_swingup", "half_cheetah", "humanoid_standup", "pusher", "toy_barrier"}; }
-
-std::unique_ptr<Env> MakeEnv(const std::string& name) {
-  if (name == "cartpole_down") return std::make_unique<CartpoleDownEnv>();
-  if (name == "cartpole_swingup") return std::make_unique<CartpoleSwingupEnv>();
-  if (name == "half_cheetah") return std::make_unique<HalfCheetahEnv>();
-  if (name == "humanoid_standup") return std::make_unique<HumanoidStandupEnv>();
-  if (name == "pusher") return std::make_unique<PusherEnv>();
-  if (name == "toy_barrier") return std::make_unique<ToyBarrierEnv>();
-  UnknownTask(name);
+const std::vector<TaskEntry>& Tasks() {
+  // The one table of tasks, sorted by name.
+  static const std::vector<TaskEntry> kTasks = {
+      Entry<CartpoleDownEnv, CartpoleDownTask>("cartpole_down"),
+      Entry<CartpoleSwingupEnv, CartpoleSwingupTask>("cartpole_swingup"),
+      Entry<HalfCheetahEnv, HalfCheetahTask>("half_cheetah"),
+      Entry<HumanoidStandupEnv, HumanoidStandupTask>("humanoid_standup"),
+      Entry<PusherEnv, PusherTask>("pusher"),
+      Entry<ToyBarrierEnv, ToyBarrierTask>("toy_barrier"),
+  };
+  return kTasks;
 }
 
-std::unique_ptr<Task> MakeTask(const std::string& name) {
-  if (name == "cartpole_down") return std::make_unique<CartpoleDownTask>();
-  if (name == "cartpole_swingup") return std::make_unique<CartpoleSwingupTask>();
-  if (name == "half_cheetah") return std::make_unique<HalfCheetahTask>();
-  if (name == "humanoid_standup") return std::make_unique<HumanoidStandupTask>();
-  if (name == "pusher") return std::make_unique<PusherTask>();
-  if (name == "toy_barrier") return std::make_unique<ToyBarrierTask>();
-  UnknownTask(name);
+std::vector<std::string> TaskNames() {
+  std::vector<std::string> names;
+  for (const auto& e : Tasks()) names.push_back(e.name);
+  return names;
 }
+
+std::unique_ptr<Env> MakeEnv(const std::string& name) { return Find(name).make_env(); }
+
+std::unique_ptr<Task> MakeTask(const std::string& name) { return Find(name).make_task(); }
 
 }  // namespace mbrl::env

@@ -52,7 +52,7 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
   // [E, N, 200] tensors of up to hundreds of MB, and the chunks are shared by InferenceThreads()
   // threads, each running its matrix products with single-threaded BLAS. One multi-threaded BLAS
   // call per layer scaled worse: its threads idle during the element-wise work between products.
-  // Measured with `mbrl bench forward` (README, "Speed").
+  // Measured with `mbrl bench forward` (docs/performance.md).
   if (!torch::GradMode::is_enabled() && x.device().is_cpu() && N >= kMinThreadedRows) {
     auto mean = torch::empty({ensemble_size_, N, out_dim_}, x.options());    // [E, N, out]
     auto logvar = torch::empty({ensemble_size_, N, out_dim_}, x.options());  // [E, N, out]

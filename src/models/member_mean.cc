@@ -9,9 +9,8 @@ namespace mbrl::models {
 namespace {
 
 // Plain loops for one row's matrix-vector products, compiled for AVX-512, AVX2 and the baseline
-// and picked at load time. With torch ops per member and layer (addmv, cat, silu) ForwardRow took
-// 52 us and BackwardRow 69 us per step of the 5 x 200 ensemble; these loops run the ten 200 x 200
-// products in 22-27 us (OpenBLAS's sgemv: 26-30 us), and the whole steps now take 35 and 31 us.
+// and picked at load time; faster than torch ops per member and layer, and than OpenBLAS's sgemv
+// (docs/performance.md, "One-sequence mean rollouts").
 #if defined(__GNUC__) && defined(__x86_64__)
 #define MBRL_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #define MBRL_INLINE inline __attribute__((always_inline))

@@ -6,6 +6,7 @@
 
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
 #include "mbrl/models/member_mean.h"
@@ -18,10 +19,8 @@ constexpr int64_t kRolloutBlockRows = 1 << 15;
 constexpr int64_t kBatchedRewardRows = 1 << 16;
 // No-grad sampling rollouts on CPU of 2 * kMinPartRows to kMaxSplitRows rows (a block) split
 // their sequences into parts of at most kMaxPartRows rows (when there are enough sequences),
-// rolled out side by side in threads. Measured on 2 cores: CEM-GD's later steps (1000 rows) ran
-// faster in 2 parts of 500 rows than in 8 of 125; CEM 50 (200 rows) faster in 2 parts of 100
-// than with threading inside each model step; CEM-GD's t = 0 (blocks of 32768 rows) as fast in
-// parts of 512 rows as with threaded model steps, at a third of the peak memory or less.
+// rolled out side by side in threads. Why these sizes: docs/performance.md, "Split sampling
+// rollouts".
 constexpr int64_t kMaxSplitRows = kRolloutBlockRows;
 constexpr int64_t kMinPartRows = 100;
 constexpr int64_t kMaxPartRows = 512;
@@ -36,12 +35,15 @@ int64_t SplitRolloutParts(int64_t B, int64_t P) {
 }
 
 Propagation ParsePropagation(const std::string& name) {
-  if (name == "ts1") return Propagation::kTs1;
-  if (name == "tsinf") return Propagation::kTsInf;
-  if (name == "expectation") return Propagation::kExpectation;
-  if (name == "mean") return Propagation::kMean;
+  // In the order of config::PropagationModes(), whose names the config accepts.
+  static const Propagation kModes[] = {Propagation::kTsInf, Propagation::kTs1,
+                                       Propagation::kExpectation, Propagation::kMean};
+  const auto& names = config::PropagationModes();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return kModes[i];
+  }
   throw ConfigError("rollout.propagation: unknown mode '" + name +
-                    "', expected one of: ts1, tsinf, expectation, mean");
+                    "', expected one of: " + Join(names));
 }
 
 ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,

@@ -1,10 +1,9 @@
 // ModelRollout's deterministic pass with a hand-written gradient for one sequence on CPU.
 //
 // Autograd records about ten nodes per model step for the task's preprocess and next-observation
-// functions and the model; at one row the backward pass of a 45-step cartpole rollout took 5.4 of
-// its 9.4 ms, of which the model's own chain rule was 2.8 ms and the rest autograd's bookkeeping.
-// Here the forward pass runs without autograd, keeping the states and the model's
-// pre-activations; the gradient then needs
+// functions and the model; at one row its bookkeeping costs more than the model's own chain rule
+// (docs/performance.md, "One-sequence mean rollouts"). Here the forward pass runs without
+// autograd, keeping the states and the model's pre-activations; the gradient then needs
 // - the task's Jacobians at every step, from three small autograd graphs over all H steps at
 //   once (PreprocessObs, NextObsFromPrediction, and the rewards), and
 // - one reverse sweep over the steps: the model's chain rule (MemberMeanMlp::BackwardRow) and

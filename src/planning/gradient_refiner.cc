@@ -1,6 +1,7 @@
 #include "mbrl/planning/gradient_refiner.h"
 
 #include "mbrl/core/shape.h"
+#include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {
 
@@ -9,7 +10,7 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
                                 const torch::Tensor& low, const torch::Tensor& high) {
   CheckShape(actions, {-1, -1, low.size(0)}, "RefineWithLineSearch actions");
   const int64_t k = actions.size(0);
-  const auto clamp = [&](const torch::Tensor& x) { return torch::max(torch::min(x, high), low); };
+  const auto clamp = [&](const torch::Tensor& x) { return ClampToBounds(x, low, high); };
   // The deterministic return of x [k, H, A]. With `keep`, the pass is kept in `pending` so that
   // the next update's gradient at x needs no second forward pass.
   DeterministicPass pending;

@@ -26,7 +26,12 @@ torch::Tensor Planner::CenterPlan() const {
 }
 
 torch::Tensor Planner::Clamp(const torch::Tensor& x) const {
-  return torch::max(torch::min(x, space_.high), space_.low);
+  return ClampToBounds(x, space_.low, space_.high);
+}
+
+torch::Tensor ClampToBounds(const torch::Tensor& x, const torch::Tensor& low,
+                            const torch::Tensor& high) {
+  return torch::max(torch::min(x, high), low);
 }
 
 }  // namespace mbrl::planning

@@ -1,72 +1,67 @@
 #include "mbrl/planning/registry.h"
 
-#include <functional>
-#include <map>
+#include <type_traits>
 
-#include "mbrl/core/error.h"
-#include "mbrl/core/strings.h"
 #include "mbrl/planning/cem.h"
 #include "mbrl/planning/cem_gd.h"
 #include "mbrl/planning/dcem.h"
 #include "mbrl/planning/grad.h"
+#include "mbrl/planning/grad_mpc.h"
 #include "mbrl/planning/icem.h"
 #include "mbrl/planning/mppi.h"
+#include "mbrl/planning/random_shooting.h"
 
 namespace mbrl::planning {
 namespace {
-using Factory = std::function<std::unique_ptr<Planner>(const config::PlannerConfig&, PlanSpace,
-                                                       const torch::Device&, uint64_t)>;
 
-const std::map<std::string, Factory>& Factories() {
-  static const std::map<std::string, Factory> kFactories = {
-      {"cem",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<CemPlanner>(c.cem, std::move(s), d, seed);
-       }},
-      {"cem-gd",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<CemGdPlanner>(c.cem_gd, std::move(s), d, seed);
-       }},
-      {"grad",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<GradPlanner>(c.grad, std::move(s), d, seed);
-       }},
-      {"grad-mpc",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<GradMpcPlanner>(c.grad_mpc, std::move(s), d, seed);
-       }},
-      {"dcem",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<DcemPlanner>(c.dcem, std::move(s), d, seed);
-       }},
-      {"icem",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<IcemPlanner>(c.icem, std::move(s), d, seed);
-       }},
-      {"mppi",
-       [](const config::PlannerConfig& c, PlanSpace s, const torch::Device& d, uint64_t seed) {
-         return std::make_unique<MppiPlanner>(c.mppi, std::move(s), d, seed);
-       }},
-  };
-  return kFactories;
-}
+template <class SettingsT, class PlannerT>
+struct Row {
+  using Settings = SettingsT;
+  using Planner = PlannerT;
+};
+template <class... Rows>
+struct Table {
+  static constexpr size_t kSize = sizeof...(Rows);
+};
+
+// The one table of planners: each settings struct (config/planners.h, whose kName is the
+// planner's name) beside the class built from it with (settings, space, device, seed).
+// clang-format off: one row per line
+using Planners = Table<Row<config::CemConfig, CemPlanner>,
+                       Row<config::CemGdConfig, CemGdPlanner>,
+                       Row<config::DcemConfig, DcemPlanner>,
+                       Row<config::GradConfig, GradPlanner>,
+                       Row<config::GradMpcConfig, GradMpcPlanner>,
+                       Row<config::IcemConfig, IcemPlanner>,
+                       Row<config::MppiConfig, MppiPlanner>,
+                       Row<config::RandomShootingConfig, RandomShootingPlanner>>;
+// clang-format on
+
+// The row of settings S (a compile error names the missing row).
+template <class S, class T>
+struct RowOf;
+template <class S>
+struct RowOf<S, Table<>> {
+  static_assert(sizeof(S) == 0, "a config::PlannerSettings alternative has no row in Planners");
+};
+template <class S, class R, class... Rs>
+struct RowOf<S, Table<R, Rs...>>
+    : std::conditional_t<std::is_same_v<S, typename R::Settings>, R, RowOf<S, Table<Rs...>>> {};
+
+static_assert(Planners::kSize == std::variant_size_v<config::PlannerSettings>,
+              "every config::PlannerSettings alternative needs exactly one row in Planners");
+
 }  // namespace
-
-std::vector<std::string> PlannerNames() {
-  std::vector<std::string> names;
-  for (const auto& kv : Factories()) names.push_back(kv.first);
-  return names;
-}
 
 std::unique_ptr<Planner> MakePlanner(const config::PlannerConfig& config, PlanSpace space,
                                      const torch::Device& device, uint64_t seed) {
-  const auto& factories = Factories();
-  const auto it = factories.find(config.type);
-  if (it == factories.end()) {
-    throw ConfigError("planner.type: unknown planner '" + config.type +
-                      "' (valid: " + Join(PlannerNames()) + ")");
-  }
-  return it->second(config, std::move(space), device, seed);
+  return std::visit(
+      [&](const auto& settings) -> std::unique_ptr<Planner> {
+        using S = std::decay_t<decltype(settings)>;
+        using P = typename RowOf<S, Planners>::Planner;
+        return std::make_unique<P>(settings, std::move(space), device, seed);
+      },
+      config.settings);
 }
 
 }  // namespace mbrl::planning

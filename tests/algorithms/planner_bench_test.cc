@@ -1,5 +1,7 @@
 #include "mbrl/algorithms/planner_bench.h"
 
+#include "mbrl/algorithms/bench_report.h"
+
 #include <gtest/gtest.h>
 
 #include "mbrl/core/error.h"
@@ -19,25 +21,26 @@ TEST(PlannerBench, PaperNumbersAndLabelSettings) {
   EXPECT_FALSE(PaperPlannerNumbers("cartpole_swingup", "icem").has_value());
   EXPECT_FALSE(PaperPlannerNumbers("toy_barrier", "cem50").has_value());
 
-  const auto cfg = SourcePath("configs/cartpole_swingup.yaml");
-  const auto c50 = BenchCellConfig(cfg, "cem50", 45, {});
-  EXPECT_EQ(c50.planner.type, "cem");
-  EXPECT_EQ(c50.planner.cem.population * c50.planner.cem.iterations, 50);
-  const auto c5000 = BenchCellConfig(cfg, "cem5000", 45, {});
-  EXPECT_EQ(c5000.planner.cem.population, 100);
-  EXPECT_EQ(c5000.planner.cem.iterations, 50);
-  EXPECT_EQ(c5000.planner.cem.min_variance, 0);  // the fixed amount of work of the paper
+  const auto cfg = SourcePath("configs");
+  const std::string task = "cartpole_swingup";
+  const auto c50 = BenchCellConfig(cfg, task, "cem50", 45, {});
+  EXPECT_EQ(c50.planner.type(), "cem");
+  EXPECT_EQ(c50.planner.Get<config::CemConfig>().population * c50.planner.Get<config::CemConfig>().iterations, 50);
+  const auto c5000 = BenchCellConfig(cfg, task, "cem5000", 45, {});
+  EXPECT_EQ(c5000.planner.Get<config::CemConfig>().population, 100);
+  EXPECT_EQ(c5000.planner.Get<config::CemConfig>().iterations, 50);
+  EXPECT_EQ(c5000.planner.Get<config::CemConfig>().min_variance, 0);  // the fixed amount of work of the paper
   EXPECT_EQ(c5000.agent.horizon, 45);
-  const auto gd_cfg = BenchCellConfig(cfg, "cem-gd", 45, {});
-  EXPECT_EQ(gd_cfg.planner.cem_gd.n_init, 15000);
-  EXPECT_EQ(gd_cfg.planner.cem_gd.n_r, 50);
-  EXPECT_EQ(gd_cfg.planner.cem_gd.line_search.line_search_trials, 8);
-  EXPECT_EQ(BenchCellConfig(cfg, "mppi", 30, {}).planner.type, "mppi");
-  EXPECT_THROW(BenchCellConfig(cfg, "cem7", 45, {}), ConfigError);
+  const auto gd_cfg = BenchCellConfig(cfg, task, "cem-gd", 45, {});
+  EXPECT_EQ(gd_cfg.planner.Get<config::CemGdConfig>().n_init, 15000);
+  EXPECT_EQ(gd_cfg.planner.Get<config::CemGdConfig>().n_r, 50);
+  EXPECT_EQ(gd_cfg.planner.Get<config::CemGdConfig>().line_search.line_search_trials, 8);
+  EXPECT_EQ(BenchCellConfig(cfg, task, "mppi", 30, {}).planner.type(), "mppi");
+  EXPECT_THROW(BenchCellConfig(cfg, task, "cem7", 45, {}), ConfigError);
 }
 
 TEST(PlannerBench, ForwardBenchTimesTheSplitPartsWhereARolloutWouldSplit) {
-  auto config = BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem50", 5, {});
+  auto config = BenchCellConfig(SourcePath("configs"), "cartpole_swingup", "cem50", 5, {});
   config.model.hidden_size = 16;
   // 40 rows per member x 5 members = 10 sequences x 20 particles: split in 2 parts.
   const auto split = BenchEnsembleForward(config, 40, torch::kCPU, 0.01);
@@ -53,7 +56,7 @@ TEST(PlannerBench, ForwardBenchTimesTheSplitPartsWhereARolloutWouldSplit) {
 }
 
 TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
-  const auto config = BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem50", 5,
+  const auto config = BenchCellConfig(SourcePath("configs"), "cartpole_swingup", "cem50", 5,
                                       {"model.hidden_size=8", "rollout.particles=5"});
   int reported = 0;
   const auto r = BenchPlanner(config, "cem50", 3, torch::kCPU, [&](int done, int total) {
@@ -85,7 +88,7 @@ TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
 
 TEST(PlannerBench, AveragesThePlannersTimeSplitsAndLineSearchCountsOverLaterSteps) {
   const auto config =
-      BenchCellConfig(SourcePath("configs/cartpole_swingup.yaml"), "cem-gd", 5,
+      BenchCellConfig(SourcePath("configs"), "cartpole_swingup", "cem-gd", 5,
                       {"model.hidden_size=8", "rollout.particles=5", "planner.n_init=40"});
   const auto r = BenchPlanner(config, "cem-gd", 3, torch::kCPU);
   ASSERT_EQ(r.later_stats.count("cem_ms"), 1u);

@@ -49,18 +49,20 @@ double ToyEpisodeReturn(const config::PlannerConfig& pc, uint64_t seed) {
 }
 
 TEST(ToyStudy, CemGdWithFiftySamplesMatchesCemWithFiveThousand) {
+  config::CemGdConfig gd;
+  gd.n_init = 500;
+  gd.n_r = 50;
+  gd.cem_iterations = 5;
+  gd.line_search = ToyStudyOptions::ToyLineSearch();
   config::PlannerConfig cem_gd;
-  cem_gd.type = "cem-gd";
-  cem_gd.cem_gd.n_init = 500;
-  cem_gd.cem_gd.n_r = 50;
-  cem_gd.cem_gd.cem_iterations = 5;
-  cem_gd.cem_gd.line_search = ToyStudyOptions::ToyLineSearch();
+  cem_gd.settings = gd;
+  config::CemConfig c;
+  c.population = 100;  // 100 x 50 = 5000 samples per step
+  c.iterations = 50;
+  c.return_mode = "best";
+  c.min_variance = 0;
   config::PlannerConfig cem;
-  cem.type = "cem";
-  cem.cem.population = 100;  // 100 x 50 = 5000 samples per step
-  cem.cem.iterations = 50;
-  cem.cem.return_mode = "best";
-  cem.cem.min_variance = 0;
+  cem.settings = c;
   const double r_cem_gd = ToyEpisodeReturn(cem_gd, 1);
   const double r_cem = ToyEpisodeReturn(cem, 1);
   EXPECT_GE(r_cem_gd, r_cem - 1e-6) << "CEM-GD " << r_cem_gd << ", CEM(5000) " << r_cem;

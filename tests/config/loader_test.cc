@@ -33,7 +33,7 @@ std::string LoadError(const LoadOptions& options) {
 TEST(ConfigLoader, BuiltInDefaultsAreCartpoleSwingupWithCem) {
   const Config c = LoadConfig({});
   EXPECT_EQ(c.task, "cartpole_swingup");
-  EXPECT_EQ(c.planner.type, "cem");
+  EXPECT_EQ(c.planner.type(), "cem");
   EXPECT_EQ(c.model.ensemble_size, 5);
   EXPECT_EQ(c.model.hidden_size, 200);
   EXPECT_EQ(c.rollout.particles, 20);
@@ -41,14 +41,14 @@ TEST(ConfigLoader, BuiltInDefaultsAreCartpoleSwingupWithCem) {
 
 TEST(ConfigLoader, ShippedConfigLoadsWithPlannerFile) {
   const Config c = LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), "cem", {}});
-  EXPECT_EQ(c.planner.cem.population, 400);
+  EXPECT_EQ(c.planner.Get<CemConfig>().population, 400);
   EXPECT_EQ(c.agent.horizon, 25);
 }
 
 TEST(ConfigLoader, OverridesSetNestedAndTopLevelFields) {
   const Config c = LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), "",
                                {"planner.population=200", "seed=3", "rollout.propagation=ts1"}});
-  EXPECT_EQ(c.planner.cem.population, 200);
+  EXPECT_EQ(c.planner.Get<CemConfig>().population, 200);
   EXPECT_EQ(c.seed, 3);
   EXPECT_EQ(c.rollout.propagation, "ts1");
 }
@@ -120,7 +120,7 @@ TEST(ConfigLoader, UnknownPlannerListsValidOnes) {
 TEST(ConfigLoader, ResolvedYamlRoundTrips) {
   Config c = LoadConfig({"", "", {"planner.population=123", "trainer.learning_rate=0.0003"}});
   const Config back = ParseConfigText(ConfigToYaml(c), "resolved");
-  EXPECT_EQ(back.planner.cem.population, 123);
+  EXPECT_EQ(back.planner.Get<CemConfig>().population, 123);
   EXPECT_DOUBLE_EQ(back.trainer.learning_rate, 0.0003);
   EXPECT_EQ(ConfigToYaml(back), ConfigToYaml(c));
 }

@@ -69,10 +69,8 @@ TEST(Planner, ShiftPlanMovesOneStepAndRepeatsTheLastAction) {
 }
 
 TEST(PlannerRegistry, UnknownNameListsTheValidOnes) {
-  config::PlannerConfig c;
-  c.type = "nope";
   try {
-    MakePlanner(c, Space(2, 1, 1.0), torch::kCPU, 0);
+    MakePlanner(config::PlannerConfig::Named("nope"), Space(2, 1, 1.0), torch::kCPU, 0);
     FAIL() << "expected an error";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("valid: cem"), std::string::npos) << e.what();
@@ -80,7 +78,15 @@ TEST(PlannerRegistry, UnknownNameListsTheValidOnes) {
 }
 
 TEST(PlannerRegistry, EveryConfigTypeIsRegistered) {
-  EXPECT_EQ(PlannerNames(), config::PlannerTypes());
+  // The names are the settings structs' kName; each one builds a planner of its own type.
+  EXPECT_EQ(config::PlannerNames(), std::vector<std::string>({"cem", "cem-gd", "dcem", "grad",
+                                                              "grad-mpc", "icem", "mppi",
+                                                              "random"}));
+  for (const auto& name : config::PlannerNames()) {
+    const auto c = config::PlannerConfig::Named(name);
+    EXPECT_EQ(c.type(), name);
+    EXPECT_NE(MakePlanner(c, Space(2, 1, 1.0), torch::kCPU, 0), nullptr) << name;
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "mbrl/planning/cem.h"
 #include "mbrl/planning/cem_gd.h"
 #include "mbrl/planning/grad.h"
+#include "mbrl/planning/grad_mpc.h"
 #include "mbrl/planning/gradient_refiner.h"
 #include "mbrl/planning/registry.h"
 #include "planning/test_objectives.h"
@@ -175,29 +176,37 @@ TEST(LineSearch, ProjectionKeepsEveryActionWithinBounds) {
 TEST(Planners, EveryPlannerKeepsItsPlanWithinBoundsOnRandomObjectives) {
   // 100 random concave objectives per planner, optimum often outside the bounds, random bound
   // width; small sizes so the whole loop stays fast.
-  for (const auto& name : PlannerNames()) {
+  for (const auto& name : config::PlannerNames()) {
     for (int seed = 0; seed < 100; ++seed) {
       torch::manual_seed(seed);
       const double bound = 0.2 + 2.0 * torch::rand({1}).item<double>();
       Quadratic objective(torch::randn({4, 2}) * 3);
-      config::PlannerConfig c;
-      c.type = name;
-      c.cem.population = 30;
-      c.cem.iterations = 3;
-      c.cem_gd.n_init = 60;
-      c.cem_gd.line_search.grad_steps = 3;
-      c.grad.line_search.grad_steps = 3;
-      c.grad_mpc.candidates = 10;
-      c.grad_mpc.iterations = 5;
-      c.grad_mpc.learning_rate = 0.5;
-      c.dcem.samples = 20;
-      c.dcem.elites = 5;
-      c.dcem.iterations = 3;
-      c.icem.population = 30;
-      c.icem.min_population = 10;
-      c.icem.elites = 5;
-      c.mppi.population = 20;
-      c.mppi.iterations = 3;
+      config::PlannerConfig c = config::PlannerConfig::Named(name);
+      using namespace config;  // NOLINT: the settings structs
+      if (auto* s = std::get_if<CemConfig>(&c.settings)) {
+        s->population = 30;
+        s->iterations = 3;
+      } else if (auto* s = std::get_if<CemGdConfig>(&c.settings)) {
+        s->n_init = 60;
+        s->line_search.grad_steps = 3;
+      } else if (auto* s = std::get_if<GradConfig>(&c.settings)) {
+        s->line_search.grad_steps = 3;
+      } else if (auto* s = std::get_if<GradMpcConfig>(&c.settings)) {
+        s->candidates = 10;
+        s->iterations = 5;
+        s->learning_rate = 0.5;
+      } else if (auto* s = std::get_if<DcemConfig>(&c.settings)) {
+        s->samples = 20;
+        s->elites = 5;
+        s->iterations = 3;
+      } else if (auto* s = std::get_if<IcemConfig>(&c.settings)) {
+        s->population = 30;
+        s->min_population = 10;
+        s->elites = 5;
+      } else if (auto* s = std::get_if<MppiConfig>(&c.settings)) {
+        s->population = 20;
+        s->iterations = 3;
+      }
       auto planner = MakePlanner(c, Space(4, 2, bound), torch::kCPU, seed);
       for (int step = 0; step < 2; ++step) {  // the second plan warm-starts from the first
         const auto result = planner->Plan(torch::zeros({1}), objective);

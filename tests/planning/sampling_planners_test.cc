@@ -1,4 +1,4 @@
-// DCEM, iCEM and MPPI, and the noise and update functions they are built from.
+// DCEM, iCEM, MPPI and random shooting, and the noise and update functions they are built from.
 #include <gtest/gtest.h>
 
 #include "mbrl/core/error.h"
@@ -7,6 +7,7 @@
 #include "mbrl/planning/dcem.h"
 #include "mbrl/planning/icem.h"
 #include "mbrl/planning/mppi.h"
+#include "mbrl/planning/random_shooting.h"
 #include "planning/test_objectives.h"
 
 namespace mbrl::planning {
@@ -180,6 +181,32 @@ TEST(SamplingPlanners, SameSeedGivesTheSamePlan) {
     EXPECT_TRUE(torch::equal(a->Plan(torch::zeros({1}), objective).actions,
                              b->Plan(torch::zeros({1}), objective).actions)) << which;
   }
+}
+
+
+TEST(RandomShooting, ReturnsTheBestScoredSequenceAndKeepsAWarmStartNoSampleBeats) {
+  // A constant optimum survives the warm-start shift, so with warm_start the plan is exactly it.
+  const auto target = torch::full({4, 2}, 0.5f);  // [H, A]
+  config::RandomShootingConfig c;
+  c.population = 200;
+  RandomShootingPlanner warm(c, Space(4, 2, 1.0), torch::kCPU, 0);
+  Quadratic objective(target);
+  warm.SetPrevious(target);
+  const auto kept = warm.Plan(torch::zeros({1}), objective);
+  EXPECT_TRUE(torch::equal(kept.actions, target));
+  EXPECT_DOUBLE_EQ(kept.expected_return, 0.0);
+
+  c.warm_start = false;
+  RandomShootingPlanner cold(c, Space(4, 2, 1.0), torch::kCPU, 0);
+  cold.SetPrevious(target);
+  const auto drawn = cold.Plan(torch::zeros({1}), objective);
+  EXPECT_FALSE(torch::equal(drawn.actions, target));
+  EXPECT_LE(drawn.actions.abs().max().item<double>(), 1.0);
+  // The returned sequence is the one whose return it reports, the best of the batch.
+  const double ret = objective.Evaluate(torch::zeros({1}), drawn.actions.unsqueeze(0)).item<double>();
+  EXPECT_NEAR(drawn.expected_return, ret, 1e-5);
+  EXPECT_EQ(objective.batch_sizes.back(), 1);
+  EXPECT_EQ(objective.batch_sizes[objective.batch_sizes.size() - 2], 200);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include <functional>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,25 +12,25 @@
 
 namespace mbrl::algorithms {
 
-/// The paper's numbers for one task and planner label.
-struct PaperNumbers {
-  double time_s;     ///< Table 1: average planning time per step (s)
-  double memory_mb;  ///< Table 2: peak memory (MB)
-};
-
-/// Table 1 and 2 of the CEM-GD paper for labels cem50, cem500, cem5000, cem-gd on
-/// cartpole_swingup, half_cheetah, humanoid_standup, pusher; nullopt for anything else.
-std::optional<PaperNumbers> PaperPlannerNumbers(const std::string& task, const std::string& label);
-
-/// The planner labels with paper settings: cem50 (10 samples x 5 iterations), cem500 (100 x 5),
-/// cem5000 (100 x 50), cem-gd (n_init 15000, n_r 50, k 1, G 10, J 8). Any registered planner
-/// name is also a label (its configs/planner file).
+/// The default labels, those of the paper's tables: cem50, cem500, cem5000, cem-gd.
 const std::vector<std::string>& PaperPlannerLabels();
 
-/// The `mbrl train`-style load options of one bench cell: `task_config` (a YAML file) with the
-/// planner of `label` and its settings, horizon `horizon`, then `overrides`.
-config::Config BenchCellConfig(const std::string& task_config, const std::string& label,
-                               int horizon, const std::vector<std::string>& overrides);
+/// `config_dir`/<task>.yaml; throws ConfigError naming --config-dir when it is missing.
+std::string TaskConfigPath(const std::string& config_dir, const std::string& task);
+/// Where the bench labels' planner sections are: `config_dir`/bench/labels (cem50.yaml: the
+/// paper's CEM 50 = 10 samples x 5 iterations, ...; cem_gd.yaml is the label cem-gd).
+std::string BenchLabelDir(const std::string& config_dir);
+/// The labels that have a file in BenchLabelDir, sorted.
+std::vector<std::string> BenchLabels(const std::string& config_dir);
+/// Whether `label` has a file in BenchLabelDir (else it names a planner of configs/planner).
+bool IsBenchLabel(const std::string& config_dir, const std::string& label);
+
+/// The config of one bench cell: `config_dir`/<task>.yaml with the planner section of `label`
+/// (its bench label file, else configs/planner/<label>.yaml), horizon `horizon`, then
+/// `overrides`.
+config::Config BenchCellConfig(const std::string& config_dir, const std::string& task,
+                               const std::string& label, int horizon,
+                               const std::vector<std::string>& overrides);
 
 /// One cell of the table.
 struct PlannerBenchResult {
@@ -77,12 +76,5 @@ ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t ro
                                         const torch::Device& device, double min_seconds = 1.0);
 /// GFLOP/s of torch::mm on two [n, n] float matrices (the practical limit of this machine).
 double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds = 1.0);
-
-/// CSV (header + one row per result, with the paper's columns) and a Markdown table.
-std::string BenchCsv(const std::vector<PlannerBenchResult>& results);
-std::string BenchMarkdown(const std::vector<PlannerBenchResult>& results);
-/// One result as a JSON object and back (cells run in child processes).
-std::string BenchResultToJson(const PlannerBenchResult& result);
-PlannerBenchResult BenchResultFromJson(const std::string& text);
 
 }  // namespace mbrl::algorithms

@@ -13,6 +13,9 @@ struct LoadOptions {
   std::string config_path;             ///< YAML file; empty = built-in defaults
   std::string planner;                 ///< planner name for configs/planner/<name>.yaml; empty = keep
   std::vector<std::string> overrides;  ///< "path.to.key=value", applied last in order
+  /// Where `<planner>.yaml` files are; empty = the configs/planner folder beside config_path
+  /// (else ./configs/planner).
+  std::string planner_dir;
 };
 
 /// Loads, merges and validates. Throws ConfigError with one line naming the file or flag, the

@@ -1,5 +1,6 @@
 #pragma once
-// The one place that maps task names to environments and task functions.
+// The one table of tasks (env/registry.cc): each task's name, environment and torch functions.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,15 @@
 
 namespace mbrl::env {
 
+/// One task: its name (`task:` in a config, configs/<name>.yaml) and its two factories.
+struct TaskEntry {
+  std::string name;
+  std::function<std::unique_ptr<Env>()> make_env;    ///< the real environment
+  std::function<std::unique_ptr<Task>()> make_task;  ///< its batched torch functions
+};
+
+/// Every task, sorted by name.
+const std::vector<TaskEntry>& Tasks();
 /// Names of every task, sorted.
 std::vector<std::string> TaskNames();
 /// A new environment for `name`. Throws ConfigError listing the valid names for an unknown one.

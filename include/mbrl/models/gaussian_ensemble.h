@@ -15,11 +15,9 @@ namespace mbrl::models {
 class GaussianEnsembleImpl : public torch::nn::Module {
  public:
   /// forward() without autograd, on CPU, runs calls with at least this many rows per member in
-  /// threaded chunks. A 45-step TS-inf rollout of 40 rows per member (CEM, 10 samples x 20
-  /// particles) took 31 ms with one multi-threaded BLAS call per layer and 25 ms threaded; one of
-  /// 200 rows per member (CEM-GD's 50 samples at t > 0) 90-110 ms and 68-75 ms. Such sampling
-  /// rollouts are now split by sequences instead (ModelRollout, SplitRolloutParts); this path
-  /// serves TS1, batched mean propagation and the trainer's holdout evaluation.
+  /// threaded chunks (docs/performance.md, "Threaded chunked inference"). Sampling rollouts are
+  /// split by sequences instead (ModelRollout, SplitRolloutParts); this path serves TS1, batched
+  /// mean propagation and the trainer's holdout evaluation.
   static constexpr int64_t kMinThreadedRows = 32;
 
   GaussianEnsembleImpl(const config::EnsembleConfig& config, int64_t in_dim, int64_t out_dim);

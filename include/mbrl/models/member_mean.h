@@ -24,7 +24,7 @@ class MemberMeanMlp {
   /// The one-row path with matrix-vector products in plain vectorised loops (float or double on
   /// CPU): x [in] -> [out]; appends each hidden layer's pre-activations and their sigmoids to
   /// `pre` when given. (A batched matrix product on one row repacks every member's weight matrix
-  /// on each call: 3x slower here.)
+  /// on each call, which costs more than the products.)
   torch::Tensor ForwardRow(const torch::Tensor& x, std::vector<torch::Tensor>* pre) const;
   /// The matrices BackwardRow needs, per member: first layer, hidden layers, its rows of the head.
   std::vector<torch::Tensor> BackwardWeights() const;

@@ -54,6 +54,10 @@ class Planner {
   torch::Tensor previous_;  // [H, A] or undefined
 };
 
+/// Clamps x [..., A] to low [A] and high [A].
+torch::Tensor ClampToBounds(const torch::Tensor& x, const torch::Tensor& low,
+                            const torch::Tensor& high);
+
 /// Shifts plan [H, A] (or a batch of plans [..., H, A]) one step earlier and repeats its last
 /// action: [a1, ..., a_{H-1}, a_{H-1}].
 torch::Tensor ShiftPlan(const torch::Tensor& plan);

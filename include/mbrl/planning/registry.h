@@ -1,17 +1,14 @@
 #pragma once
-// The one registry of planners: adding a planner is one line in registry.cc plus its files.
+// The one registry of planners (planning/registry.cc): each planner's settings struct beside its
+// class. The names come from the settings (config::PlannerNames()).
 #include <memory>
-#include <string>
-#include <vector>
 
 #include "mbrl/config/config.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {
 
-/// Names accepted by MakePlanner, sorted.
-std::vector<std::string> PlannerNames();
-/// Builds the planner named by `config.type`. Throws ConfigError listing the valid names.
+/// Builds the planner whose settings `config` holds.
 std::unique_ptr<Planner> MakePlanner(const config::PlannerConfig& config, PlanSpace space,
                                      const torch::Device& device, uint64_t seed);
 

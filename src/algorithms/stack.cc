@@ -1,0 +1,58 @@
+#include "mbrl/algorithms/stack.h"
+
+#include "mbrl/core/seeding.h"
+#include "mbrl/env/registry.h"
+#include "mbrl/planning/registry.h"
+
+namespace mbrl::algorithms {
+namespace {
+
+// Env, task, bounds and episode length; the objective and agent are added by the callers.
+Stack BuildEnvPart(const config::Config& config, const torch::Device& device) {
+  Stack s;
+  s.env = env::MakeEnv(config.task);
+  s.task = env::MakeTask(config.task);
+  s.episode_length =
+      config.env.episode_length > 0 ? config.env.episode_length : s.env->EpisodeLength();
+  const auto low = s.env->ActionLow(), high = s.env->ActionHigh();
+  s.space = planning::PlanSpace{
+      torch::tensor(std::vector<float>(low.begin(), low.end())).to(device),    // [A]
+      torch::tensor(std::vector<float>(high.begin(), high.end())).to(device),  // [A]
+      config.agent.horizon};
+  return s;
+}
+
+void AddAgent(Stack& s, const config::Config& config, const torch::Device& device,
+              TrajectoryObjective& objective) {
+  s.agent = std::make_unique<agent::MpcAgent>(
+      planning::MakePlanner(config.planner, s.space, device,
+                            StreamSeed(config.seed, SeedStream::kPlan)),
+      objective, config.agent.replan_freq, device);
+}
+
+}  // namespace
+
+uint64_t StreamSeed(int64_t seed, SeedStream stream) {
+  return DeriveSeed(static_cast<uint64_t>(seed), static_cast<uint64_t>(stream));
+}
+
+Stack BuildStack(const config::Config& config, const torch::Device& device) {
+  SeedTorchGlobal(StreamSeed(config.seed, SeedStream::kInit));
+  Stack s = BuildEnvPart(config, device);
+  s.model = models::GaussianEnsemble(config.model, s.task->ModelObsDim() + s.env->ActionDim(),
+                                     s.env->ObsDim());
+  s.model->to(device);
+  s.rollout = std::make_unique<models::ModelRollout>(s.model, *s.task, config.rollout, device,
+                                                     StreamSeed(config.seed, SeedStream::kRollout));
+  AddAgent(s, config, device, *s.rollout);
+  return s;
+}
+
+Stack BuildStack(const config::Config& config, const torch::Device& device,
+                 TrajectoryObjective& objective) {
+  Stack s = BuildEnvPart(config, device);
+  AddAgent(s, config, device, objective);
+  return s;
+}
+
+}  // namespace mbrl::algorithms
