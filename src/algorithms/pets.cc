@@ -1,7 +1,5 @@
 #include "mbrl/algorithms/pets.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -14,6 +12,7 @@
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/logging.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/models/gaussian_ensemble.h"
@@ -81,8 +80,10 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   agent::MpcAgent& agent = *stack.agent;
   const int obs_dim = env.ObsDim(), act_dim = env.ActionDim();
   const int length = stack.episode_length;
-  log->info("run {}: task {} (obs {}, action {}, {} steps per episode), planner {}, device {}",
-            run_dir, config.task, obs_dim, act_dim, length, config.planner.type(), device.str());
+  log->Info(Format("run %s: task %s (obs %d, action %d, %d steps per episode), planner %s, "
+                   "device %s",
+                   run_dir.c_str(), config.task.c_str(), obs_dim, act_dim, length,
+                   config.planner.type().c_str(), device.str().c_str()));
   models::ModelTrainer trainer(stack.model, config.trainer,
                                StreamSeed(config.seed, SeedStream::kTrain), log);
   const auto low_v = env.ActionLow(), high_v = env.ActionHigh();
@@ -157,14 +158,15 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     WriteTextAtomically(run_dir + "/metrics.csv", csv);
     if (config.pets.save_buffer) buffer.Save(run_dir + "/replay_buffer.bin");
     if (config.pets.save_model) models::SaveEnsemble(stack.model, run_dir + "/model.pt");
-    log->info("episode {}/{}: {} steps, return {:.3f}, {}, plan {:.1f} ms/step, model train nll "
-              "{:.4f}, holdout mse {:.6f}, wall {:.1f} s",
-              ep, config.pets.episodes, m.steps, m.episode_return, m.random ? "random" : "mpc",
-              m.plan_ms, m.train_loss, m.holdout_loss, m.wall_s);
+    log->Info(Format("episode %d/%d: %d steps, return %.3f, %s, plan %.1f ms/step, model train "
+                     "nll %.4f, holdout mse %.6f, wall %.1f s",
+                     ep, config.pets.episodes, m.steps, m.episode_return,
+                     m.random ? "random" : "mpc", m.plan_ms, m.train_loss, m.holdout_loss,
+                     m.wall_s));
     if (hooks.on_episode) hooks.on_episode(m);
     if (m.interrupted) {
-      log->warn("run interrupted during episode {} after {} steps; data saved in {}", ep, m.steps,
-                run_dir);
+      log->Warn(Format("run interrupted during episode %d after %d steps; data saved in %s", ep,
+                       m.steps, run_dir.c_str()));
       break;
     }
   }

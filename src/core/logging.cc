@@ -1,14 +1,41 @@
+// The one file that includes spdlog; CMakeLists.txt compiles it without LibTorch's include
+// directories (see core/logging.h).
 #include "mbrl/core/logging.h"
 
 #include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <vector>
 
 #include "mbrl/core/error.h"
 
 namespace mbrl {
+namespace {
 
-std::shared_ptr<spdlog::logger> MakeRunLogger(const std::string& path, bool echo_warnings) {
+class SpdLogger : public Logger {
+ public:
+  explicit SpdLogger(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}
+  void Log(LogLevel level, const std::string& line) override {
+    switch (level) {
+      case LogLevel::kDebug: logger_->debug(line); break;
+      case LogLevel::kInfo: logger_->info(line); break;
+      case LogLevel::kWarn: logger_->warn(line); break;
+    }
+  }
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+class DiscardingLogger : public Logger {
+ public:
+  void Log(LogLevel, const std::string&) override {}
+};
+
+}  // namespace
+
+std::shared_ptr<Logger> MakeRunLogger(const std::string& path, bool echo_warnings) {
   std::vector<spdlog::sink_ptr> sinks;
   try {
     sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false));
@@ -24,12 +51,9 @@ std::shared_ptr<spdlog::logger> MakeRunLogger(const std::string& path, bool echo
   logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
   logger->set_level(spdlog::level::info);
   logger->flush_on(spdlog::level::info);
-  return logger;
+  return std::make_shared<SpdLogger>(std::move(logger));
 }
 
-std::shared_ptr<spdlog::logger> NullLogger() {
-  return std::make_shared<spdlog::logger>("null",
-                                          std::make_shared<spdlog::sinks::null_sink_mt>());
-}
+std::shared_ptr<Logger> NullLogger() { return std::make_shared<DiscardingLogger>(); }
 
 }  // namespace mbrl

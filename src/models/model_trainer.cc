@@ -1,6 +1,5 @@
 #include "mbrl/models/model_trainer.h"
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +7,7 @@
 #include "mbrl/core/logging.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
+#include "mbrl/core/strings.h"
 
 namespace mbrl::models {
 
@@ -19,7 +19,7 @@ torch::Tensor GaussianNll(const torch::Tensor& mean, const torch::Tensor& logvar
 }
 
 ModelTrainer::ModelTrainer(GaussianEnsemble model, const config::TrainerConfig& config,
-                           uint64_t seed, std::shared_ptr<spdlog::logger> logger)
+                           uint64_t seed, std::shared_ptr<Logger> logger)
     : model_(std::move(model)),
       config_(config),
       generator_(MakeGenerator(torch::Device(torch::kCPU), seed)),
@@ -107,8 +107,8 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
     stats.train_loss = loss_sum / std::max(batches, 1);
     stats.epochs = epoch + 1;
     const double mse = EvaluateMse(x_eval, y_eval).mean().item<double>();
-    logger_->debug("model epoch {}: train nll {:.5f}, eval mse {:.6f}", epoch + 1,
-                   stats.train_loss, mse);
+    logger_->Debug(Format("model epoch %d: train nll %.5f, eval mse %.6f", epoch + 1,
+                          stats.train_loss, mse));
     if (mse < best * (1.0 - 1e-4)) {
       best = mse;
       since_best = 0;
@@ -125,10 +125,11 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
     for (size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);
   }
   stats.holdout_mse = best;
-  logger_->info("model trained: {} epochs, {} train / {} holdout transitions, train nll {:.4f}, "
-                "best {} mse {:.6f}",
-                stats.epochs, n_train, n_holdout, stats.train_loss,
-                n_holdout > 0 ? "holdout" : "train", best);
+  logger_->Info(Format("model trained: %d epochs, %lld train / %lld holdout transitions, train "
+                       "nll %.4f, best %s mse %.6f",
+                       stats.epochs, static_cast<long long>(n_train),
+                       static_cast<long long>(n_holdout), stats.train_loss,
+                       n_holdout > 0 ? "holdout" : "train", best));
   return stats;
 }
 

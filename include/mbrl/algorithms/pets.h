@@ -10,10 +10,6 @@
 
 #include "mbrl/config/config.h"
 
-namespace spdlog {
-class logger;
-}
-
 namespace mbrl::algorithms {
 
 /// One row of metrics.csv.

@@ -5,11 +5,8 @@
 #include <memory>
 
 #include "mbrl/config/config.h"
+#include "mbrl/core/logging.h"
 #include "mbrl/models/gaussian_ensemble.h"
-
-namespace spdlog {
-class logger;
-}
 
 namespace mbrl::models {
 
@@ -26,7 +23,7 @@ struct TrainStats {
 class ModelTrainer {
  public:
   ModelTrainer(GaussianEnsemble model, const config::TrainerConfig& config, uint64_t seed,
-               std::shared_ptr<spdlog::logger> logger = nullptr);
+               std::shared_ptr<Logger> logger = nullptr);
   /// inputs [N, in] (unnormalised), targets [N, out]. Refits the normaliser on the training split,
   /// trains until holdout MSE stops improving for `patience` epochs or `max_epochs`, and keeps the
   /// best weights seen.
@@ -40,7 +37,7 @@ class ModelTrainer {
   config::TrainerConfig config_;
   at::Generator generator_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
-  std::shared_ptr<spdlog::logger> logger_;
+  std::shared_ptr<Logger> logger_;
 };
 
 /// Gaussian NLL averaged over batch and dims, summed over members:
