@@ -10,6 +10,13 @@ namespace mbrl::config {
 
 /// Where a run's configuration comes from.
 struct LoadOptions {
+  LoadOptions() = default;
+  LoadOptions(std::string config_path_, std::string planner_ = "",
+              std::vector<std::string> overrides_ = {})
+      : config_path(std::move(config_path_)),
+        planner(std::move(planner_)),
+        overrides(std::move(overrides_)) {}
+
   std::string config_path;             ///< YAML file; empty = built-in defaults
   std::string planner;                 ///< planner name for configs/planner/<name>.yaml; empty = keep
   std::vector<std::string> overrides;  ///< "path.to.key=value", applied last in order
