@@ -10,6 +10,7 @@
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/memory.h"
+#include "mbrl/core/op_counter.h"
 #include "mbrl/core/timer.h"
 
 namespace mbrl::algorithms {
@@ -146,6 +147,15 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
                                                     first.data_ptr<double>() + first.numel()));
     obs = step.terminated ? env.Reset(env_rng) : step.obs;
     if (on_step) on_step(t + 1, steps);
+  }
+  // One more later step, untimed, with its operators and host synchronisations counted.
+  {
+    const auto obs_t = to_tensor(obs);
+    OpCounter counter;
+    planner.Plan(obs_t, rollout);
+    r.ops_per_step = static_cast<double>(counter.ops());
+    r.syncs_per_step = static_cast<double>(counter.syncs());
+    for (const auto& [name, n] : counter.SyncsByName()) r.sync_ops[name] = static_cast<double>(n);
   }
   r.first_ms = ms.front();
   double sum = 0;

@@ -105,5 +105,21 @@ TEST(PlannerBench, AveragesThePlannersTimeSplitsAndLineSearchCountsOverLaterStep
   EXPECT_NE(BenchCsv(std::vector<PlannerBenchResult>{r}).find(";refine_ms="), std::string::npos);
 }
 
+TEST(PlannerBench, CountsTheOperatorsAndHostSyncsOfALaterStep) {
+  const auto config = BenchCellConfig(SourcePath("configs"), "cartpole_swingup", "cem50", 5,
+                                      {"model.hidden_size=8", "rollout.particles=5"});
+  const auto r = BenchPlanner(config, "cem50", 2, torch::kCPU);
+  // 5 iterations x 5 model steps of several operators each.
+  EXPECT_GT(r.ops_per_step, 5 * 5 * 3);
+  double by_name = 0;
+  for (const auto& [name, n] : r.sync_ops) by_name += n;
+  EXPECT_DOUBLE_EQ(by_name, r.syncs_per_step);
+  const auto back = BenchResultFromJson(BenchResultToJson(r));
+  EXPECT_DOUBLE_EQ(back.ops_per_step, r.ops_per_step);
+  EXPECT_DOUBLE_EQ(back.syncs_per_step, r.syncs_per_step);
+  EXPECT_NE(BenchCsv(std::vector<PlannerBenchResult>{r}).find(",ops_per_step,syncs_per_step,"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace mbrl::algorithms

@@ -45,6 +45,12 @@ struct PlannerBenchResult {
   double episode_mean_ms = 0;   ///< (first + (L - 1) * later_mean) / L: per step over an episode
   double peak_mb = 0;           ///< peak memory increase of a t = 0 planning step (MB)
   std::string memory_probe;     ///< "rss" (process peak RSS) or "cuda" (max_memory_allocated)
+  /// ATen operators dispatched in one later step (counted in an untimed step after the timed
+  /// ones; on a GPU, about the kernel launches) and, of those, host synchronisations (reading a
+  /// value, data-dependent shapes: mbrl::IsHostSyncOp), with the synchronising ops by name.
+  double ops_per_step = 0;
+  double syncs_per_step = 0;
+  std::map<std::string, double> sync_ops;
   /// The planner's own time splits (its stats named *_ms, e.g. CEM-GD's cem_ms and refine_ms),
   /// averaged over steps t > 0 (over all steps when steps == 1).
   std::map<std::string, double> later_stats;

@@ -1,0 +1,34 @@
+#pragma once
+// Counting the ATen operators a piece of code dispatches, on any thread, through LibTorch's
+// RecordFunction callbacks: a CPU-measurable proxy for kernel launches on a GPU, and for the host
+// synchronisations (reading a tensor's value, data-dependent shapes) that stop a device from
+// running ahead or a CUDA graph from being captured.
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace mbrl {
+
+/// Counts operators while it lives (one at a time). Not for timed code: every operator pays for
+/// the callback while a counter exists.
+class OpCounter {
+ public:
+  OpCounter();
+  ~OpCounter();
+  OpCounter(const OpCounter&) = delete;
+  OpCounter& operator=(const OpCounter&) = delete;
+
+  /// ATen operators dispatched since construction or Reset(), nested ones included.
+  int64_t ops() const;
+  /// Of those, the ones that make the host wait for the device's result: aten::_local_scalar_dense
+  /// (item(), bool and number conversions), nonzero, masked_select, equal, unique.
+  int64_t syncs() const;
+  /// The synchronising operators seen, by name, with their counts.
+  std::map<std::string, int64_t> SyncsByName() const;
+  void Reset();
+};
+
+/// Whether an operator named `name` (e.g. "aten::nonzero") makes the host wait for its result.
+bool IsHostSyncOp(const std::string& name);
+
+}  // namespace mbrl

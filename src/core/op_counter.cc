@@ -1,0 +1,73 @@
+#include "mbrl/core/op_counter.h"
+
+#include <ATen/record_function.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+
+#include "mbrl/core/error.h"
+
+namespace mbrl {
+namespace {
+
+std::atomic<int64_t> g_ops{0};
+std::atomic<int64_t> g_syncs{0};
+std::mutex g_names_mutex;
+std::map<std::string, int64_t> g_sync_names;
+std::atomic<bool> g_active{false};
+at::CallbackHandle g_handle = 0;
+
+std::unique_ptr<at::ObserverContext> OnOpStart(const at::RecordFunction& fn) {
+  g_ops.fetch_add(1, std::memory_order_relaxed);
+  const char* name = fn.name();
+  if (name != nullptr && IsHostSyncOp(name)) {
+    g_syncs.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(g_names_mutex);
+    ++g_sync_names[name];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool IsHostSyncOp(const std::string& name) {
+  static const char* const kSyncOps[] = {
+      "aten::_local_scalar_dense", "aten::nonzero",  "aten::nonzero_static", "aten::masked_select",
+      "aten::equal",               "aten::_unique",  "aten::_unique2",       "aten::unique_dim",
+      "aten::unique_consecutive",
+  };
+  for (const char* op : kSyncOps) {
+    if (name == op) return true;
+  }
+  return false;
+}
+
+OpCounter::OpCounter() {
+  if (g_active.exchange(true)) throw Error("OpCounter: only one counter may exist at a time");
+  Reset();
+  g_handle = at::addGlobalCallback(
+      at::RecordFunctionCallback(&OnOpStart).scopes({at::RecordScope::FUNCTION}));
+}
+
+OpCounter::~OpCounter() {
+  at::removeCallback(g_handle);
+  g_active.store(false);
+}
+
+int64_t OpCounter::ops() const { return g_ops.load(); }
+int64_t OpCounter::syncs() const { return g_syncs.load(); }
+
+std::map<std::string, int64_t> OpCounter::SyncsByName() const {
+  std::lock_guard<std::mutex> lock(g_names_mutex);
+  return g_sync_names;
+}
+
+void OpCounter::Reset() {
+  g_ops.store(0);
+  g_syncs.store(0);
+  std::lock_guard<std::mutex> lock(g_names_mutex);
+  g_sync_names.clear();
+}
+
+}  // namespace mbrl
