@@ -4,19 +4,50 @@
 #   scripts/setup.sh            install what is missing, configure, build
 #   scripts/setup.sh --deps     install what is missing, nothing else
 #   scripts/setup.sh --bench    also install the optional benchmark tools (python3-torch)
+#   scripts/setup.sh --download-debs DIR
+#                               download (not install) the .deb files of every non-LibTorch
+#                               dependency and their libraries into DIR, for a GPU machine without
+#                               a package registry: scripts/gpu_check.sh --debs DIR builds from them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deps_only=0
 bench=0
-for arg in "$@"; do
-  case "$arg" in
-    --deps) deps_only=1 ;;
-    --bench) bench=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
-    *) echo "setup.sh: unknown option '$arg' (expected --deps, --bench)" >&2; exit 2 ;;
+debs_dir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --deps) deps_only=1; shift ;;
+    --bench) bench=1; shift ;;
+    --download-debs)
+      [ $# -ge 2 ] || { echo "setup.sh: --download-debs needs a directory" >&2; exit 2; }
+      debs_dir="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$1' (expected --deps, --bench, --download-debs DIR)" >&2
+       exit 2 ;;
   esac
 done
+
+if [ -n "$debs_dir" ]; then
+  # What the build needs besides LibTorch (the GPU machine's PyTorch brings its own), with the
+  # libraries they load; MuJoCo's CMake config also asks for OpenGL's headers and libraries.
+  wanted=(libmujoco-dev libqhull-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+          nlohmann-json3-dev libgtest-dev libgmock-dev
+          libgl-dev libglx-dev libopengl-dev libgl1 libglx0 libopengl0 libglvnd0)
+  # Left to the host: the C and C++ runtimes, and the Mesa drivers and LLVM that a GL context
+  # would load (nothing here creates one).
+  host='^(libc6|libc6-dev|libgcc-s1|libstdc\+\+6|gcc-[0-9]+-base|libgl1-mesa-dri|libglx-mesa0|libllvm[0-9]+|libz3-4|libdrm.*|libicu[0-9]+|libxml2|libsensors.*|libelf1|libedit2|libpciaccess0|libtinfo6|zlib1g|liblzma5|libzstd1|libffi8|libexpat1|libbsd0|libmd0|catch2)$'
+  command -v apt-get >/dev/null || { echo "setup.sh: --download-debs needs apt (Debian bookworm)" >&2; exit 2; }
+  mkdir -p "$debs_dir"
+  mapfile -t all < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+      --no-breaks --no-replaces --no-enhances "${wanted[@]}" | grep '^[a-z0-9]' | sort -u |
+      grep -Ev "$host")
+  echo "setup: downloading ${#all[@]} packages into $debs_dir"
+  (cd "$debs_dir" && apt-get download -qq "${all[@]}")
+  printf '%s\n' "${all[@]}" > "$debs_dir/packages.txt"
+  echo "setup: $(ls "$debs_dir"/*.deb | wc -l) .deb files in $debs_dir (list: $debs_dir/packages.txt)"
+  echo "setup: on the GPU machine: scripts/gpu_check.sh --debs $debs_dir"
+  exit 0
+fi
 
 packages=(
   cmake g++ make ccache

@@ -74,7 +74,7 @@ class Rollout:
         E = self.model.ensemble
         M = B * P
         state = obs.unsqueeze(0).expand(M, -1)
-        returns = torch.zeros(M)
+        returns = torch.zeros(M, device=obs.device)
         for t in range(H):
             a = actions[:, t].repeat_interleave(P, 0)
             inp = torch.cat([preprocess(state), a], 1)
@@ -101,7 +101,7 @@ def cem(rollout, obs, mean, var, low, high, population, iterations, elite_ratio=
     for _ in range(iterations):
         cap = torch.minimum(((mean - low) / 2) ** 2, ((high - mean) / 2) ** 2)
         v = torch.minimum(cap, var)
-        z = torch.randn(population, *mean.shape)
+        z = torch.randn(population, *mean.shape, device=mean.device)
         for _ in range(8):
             out = z.abs() > 2
             if not out.any():
@@ -122,7 +122,7 @@ def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials
     k = a.shape[0]
     with torch.no_grad():
         ret = rollout.evaluate(obs, a, deterministic=True)
-    active = torch.ones(k, dtype=torch.bool)
+    active = torch.ones(k, dtype=torch.bool, device=a.device)
     for _ in range(steps):
         if not active.any():
             break
@@ -130,7 +130,7 @@ def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials
         r = rollout.evaluate(obs, leaf, deterministic=True)
         (grad,) = torch.autograd.grad(r.sum(), leaf)
         with torch.no_grad():
-            eta = torch.full((k,), eta_init)
+            eta = torch.full((k,), eta_init, device=a.device)
             searching = active.clone()
             for _ in range(trials):
                 if not searching.any():
@@ -189,23 +189,35 @@ def main():
     parser.add_argument("--particles", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-init", type=int, default=15000, help="CEM-GD samples at t = 0")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     args = parser.parse_args()
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        parser.error("--device cuda: this PyTorch has no CUDA device")
+
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
     torch.manual_seed(args.seed)
-    model = Ensemble(5 + 1, 4)
+    model = Ensemble(5 + 1, 4).to(device)
     model.eval()
     rollout = Rollout(model, args.particles)
-    low, high = torch.tensor([-1.0]), torch.tensor([1.0])
-    obs = torch.tensor([0.0, 3.14159, 0.0, 0.0])  # the swingup start: pole down
+    low, high = torch.tensor([-1.0], device=device), torch.tensor([1.0], device=device)
+    obs = torch.tensor([0.0, 3.14159, 0.0, 0.0], device=device)  # the swingup start: pole down
     planner = Planner(args.planner, rollout, args.horizon, low, high, args.n_init)
     planner.plan(obs)  # warm-up: one untimed t = 0 plan, as `mbrl bench planners`
+    sync()
     planner.previous = None
     ms = []
     for _ in range(args.steps):
         start = time.perf_counter()
         planner.plan(obs)
+        sync()
         ms.append((time.perf_counter() - start) * 1000)
     later = ms[1:] or ms
-    print(json.dumps({"planner": args.planner, "threads": torch.get_num_threads(),
+    print(json.dumps({"planner": args.planner, "device": str(device),
+                      "threads": torch.get_num_threads(),
                       "first_ms": ms[0], "later_mean_ms": sum(later) / len(later),
                       "mean_ms": sum(ms) / len(ms), "median_ms": statistics.median(ms)}))
 

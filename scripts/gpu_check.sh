@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# One command for a GPU machine: builds mbrl against the CUDA LibTorch of the machine's PyTorch,
+# runs the whole test suite and the `cuda` tests, times the planners on CUDA next to the PyTorch
+# reference on CUDA, and writes results/bench/planners_cuda.{csv,md} and
+# results/bench/gpu_check.md (a summary). Everything goes to results/bench/gpu_check.log as well.
+#   scripts/gpu_check.sh [--debs DIR] [--python PY] [--steps N] [--tasks a,b] [--build-dir DIR]
+#                        [--skip-tests]
+# --debs DIR: the .deb files of scripts/setup.sh --download-debs DIR (made on a Debian bookworm
+#   machine), for a GPU machine without MuJoCo, yaml-cpp, spdlog, CLI11, nlohmann-json and
+#   GoogleTest: they are unpacked with `dpkg -x` into DIR/root (never into /) and the build uses
+#   that prefix. Without --debs the libraries must be installed.
+# --python PY: the interpreter whose PyTorch provides LibTorch (default: python3 on the PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+debs=""
+py="$(command -v python3 || true)"
+steps=5
+tasks="cartpole_swingup,half_cheetah,humanoid_standup,pusher"
+build_dir="build-cuda"
+skip_tests=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --debs) debs="$2"; shift 2 ;;
+    --python) py="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    --tasks) tasks="$2"; shift 2 ;;
+    --build-dir) build_dir="$2"; shift 2 ;;
+    --skip-tests) skip_tests=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "gpu_check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+mkdir -p results/bench
+log=results/bench/gpu_check.log
+summary=results/bench/gpu_check.md
+exec > >(tee "$log") 2>&1
+start=$(date +%s)
+stamp() { echo "[gpu_check $(( $(date +%s) - start )) s] $*"; }
+
+[ -n "$py" ] || { echo "gpu_check.sh: no python3 found; give --python PY" >&2; exit 2; }
+if ! "$py" -c "import torch" 2>/dev/null; then
+  echo "gpu_check.sh: $py cannot import torch (give --python with a PyTorch install)" >&2; exit 2
+fi
+"$py" -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda,
+  'available', torch.cuda.is_available(),
+  torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
+
+cmake_args=(-DCMAKE_BUILD_TYPE=Release -DMBRL_TORCH_FROM_PYTHON="$py")
+command -v ninja >/dev/null && cmake_args+=(-G Ninja)
+if [ -n "$debs" ]; then
+  [ -d "$debs" ] || { echo "gpu_check.sh: --debs $debs: no such directory" >&2; exit 2; }
+  prefix="$(cd "$debs" && pwd)/root"
+  if [ ! -f "$prefix/.unpacked" ]; then
+    stamp "unpacking $(ls "$debs"/*.deb | wc -l) packages into $prefix"
+    rm -rf "$prefix" && mkdir -p "$prefix"
+    for deb in "$debs"/*.deb; do dpkg -x "$deb" "$prefix"; done
+    # CMake configs that name system paths literally (MuJoCo's names /usr/include/libqhull_r/)
+    # point into the prefix instead.
+    grep -rlI --include='*.cmake' '/usr/' "$prefix/usr/lib" "$prefix/usr/share" 2>/dev/null |
+      while read -r f; do sed -i "s#\([\" ;(]\)/usr/#\1$prefix/usr/#g" "$f"; done
+    touch "$prefix/.unpacked"
+  fi
+  multiarch="$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)"
+  cmake_args+=("-DCMAKE_PREFIX_PATH=$prefix/usr;$prefix/usr/lib/$multiarch/cmake;$prefix/usr/share/cmake"
+               "-DCMAKE_INCLUDE_PATH=$prefix/usr/include"
+               "-DCMAKE_LIBRARY_PATH=$prefix/usr/lib/$multiarch")
+  export LD_LIBRARY_PATH="$prefix/usr/lib/$multiarch:$prefix/usr/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
+stamp "configure and build ($build_dir)"
+cmake -S . -B "$build_dir" "${cmake_args[@]}"
+cmake --build "$build_dir" -j"$(nproc)"
+echo "$build_dir/mbrl built"
+
+tests_line="not run (--skip-tests)"
+cuda_line="not run (--skip-tests)"
+if [ "$skip_tests" = 0 ]; then
+  stamp "test suite (CPU side of this LibTorch)"
+  if (cd "$build_dir" && ctest -j"$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))" -LE cuda \
+        --output-on-failure --timeout 600); then tests_line="passed"; else tests_line="FAILED"; fi
+  stamp "cuda tests"
+  if (cd "$build_dir" && ctest -L cuda --output-on-failure --timeout 600); then
+    cuda_line="passed"; else cuda_line="FAILED"; fi
+fi
+
+ref_rows=""
+if "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"; then
+  stamp "bench planners on CUDA"
+  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
+    --out results/bench || true
+  stamp "PyTorch reference on CUDA (eager), cartpole-sized, horizon 45"
+  for label in cem50 cem500 cem5000 cem-gd; do
+    line="$("$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" \
+              --device cuda 2>&1 | tail -1)" || line="failed"
+    echo "$label: $line"
+    ref_rows+="| $label | \`$line\` |"$'\n'
+  done
+else
+  stamp "no CUDA device: the CUDA bench and the PyTorch reference are skipped"
+fi
+
+stamp "done"
+{
+  echo "# gpu_check: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null)"
+  echo
+  echo "- device: $("$py" -c "import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')")"
+  echo "- torch: $("$py" -c "import torch; print(torch.__version__, 'CUDA', torch.version.cuda)")"
+  echo "- libraries: ${debs:+unpacked from $debs}${debs:-installed}"
+  echo "- test suite (ctest -LE cuda): $tests_line"
+  echo "- cuda tests (ctest -L cuda): $cuda_line"
+  echo "- took $(( $(date +%s) - start )) s; log: $log"
+  echo
+  echo "## mbrl bench planners --device cuda --steps $steps"
+  echo
+  cat results/bench/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
+  echo
+  echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda), eager"
+  echo
+  echo "| label | result |"
+  echo "|---|---|"
+  printf '%s' "$ref_rows"
+} > "$summary"
+cat "$summary"
