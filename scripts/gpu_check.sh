@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command for a GPU machine: builds mbrl against the CUDA LibTorch of the machine's PyTorch,
-# runs the whole test suite and the `cuda` tests, times the planners on CUDA next to the PyTorch
-# reference on CUDA, and writes results/bench/planners_cuda.{csv,md} and
-# results/bench/gpu_check.md (a summary). Everything goes to results/bench/gpu_check.log as well.
+# runs the whole test suite and the `cuda` tests, times the planners and the ensemble forward on
+# CUDA next to the PyTorch reference on CUDA, and writes results/bench/planners_cuda.{csv,md},
+# results/bench/forward_cuda.md and results/bench/gpu_check.md (a summary); the whole output goes
+# to results/bench/gpu_check.log as well.
 #   scripts/gpu_check.sh [--debs DIR] [--python PY] [--steps N] [--tasks a,b] [--build-dir DIR]
 #                        [--skip-tests]
 # --debs DIR: the .deb files of scripts/setup.sh --download-debs DIR (made on a Debian bookworm
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --tasks) tasks="$2"; shift 2 ;;
     --build-dir) build_dir="$2"; shift 2 ;;
     --skip-tests) skip_tests=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "gpu_check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -88,6 +89,10 @@ if "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
   stamp "bench planners on CUDA"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --out results/bench || true
+  stamp "ensemble forward on CUDA"
+  "$build_dir/mbrl" bench forward --device cuda --tasks cartpole_swingup --gemm 8192 \
+    > results/bench/forward_cuda.md 2>&1 || true
+  cat results/bench/forward_cuda.md
   stamp "PyTorch reference on CUDA (eager), cartpole-sized, horizon 45"
   for label in cem50 cem500 cem5000 cem-gd; do
     line="$("$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" \
@@ -113,6 +118,10 @@ stamp "done"
   echo "## mbrl bench planners --device cuda --steps $steps"
   echo
   cat results/bench/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
+  echo
+  echo "## mbrl bench forward --device cuda --tasks cartpole_swingup --gemm 8192"
+  echo
+  cat results/bench/forward_cuda.md 2>/dev/null || echo "(not run)"
   echo
   echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda), eager"
   echo

@@ -204,11 +204,35 @@ std::vector<int64_t> ParseRows(const std::string& text) {
   return rows;
 }
 
+// On a GPU: ms per forward (launch-bound for small row counts) and TFLOP/s against a large
+// torch::mm on the same device; the CPU's BLAS threads and rollout parts do not apply there.
+int RunForwardCuda(const BenchOptions& opt, const std::vector<std::string>& tasks,
+                   const std::vector<int64_t>& rows, const torch::Device& device) {
+  std::printf("device %s\n\n", device.str().c_str());
+  std::printf("| task | rows per member | ms per forward | TFLOP/s | %% of large mm | large mm "
+              "(TFLOP/s) |\n|---|---:|---:|---:|---:|---:|\n");
+  for (const auto& t : tasks) {
+    const auto config =
+        config::LoadConfig({algorithms::TaskConfigPath(opt.config_dir, t), "", opt.overrides});
+    for (const int64_t r : rows) {
+      const double mm = algorithms::BenchLargeGemm(opt.gemm_n, device) / 1000.0;
+      const auto f = algorithms::BenchEnsembleForward(config, r, device);
+      std::printf("| %s | %lld | %.3f | %.3f | %.1f%% | %.1f (%lldx%lld) |\n", t.c_str(),
+                  static_cast<long long>(r), f.ms_per_call, f.gflops / 1000.0,
+                  100.0 * f.gflops / 1000.0 / mm, mm, static_cast<long long>(opt.gemm_n),
+                  static_cast<long long>(opt.gemm_n));
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
+
 int RunForward(const BenchOptions& opt) {
   const auto tasks = SplitList(opt.tasks, "--tasks");
   CheckNames(opt, tasks, {"cem"});
   const auto rows = ParseRows(opt.rows);
   const torch::Device device = PickDevice(opt.device);
+  if (device.is_cuda()) return RunForwardCuda(opt, tasks, rows, device);
   std::printf("torch threads %d, OpenBLAS thread control %s, OpenBLAS kernels %s\n\n",
               at::get_num_threads(), CanControlBlasThreads() ? "yes" : "no",
               BlasCoreName().empty() ? "(not OpenBLAS)" : BlasCoreName().c_str());
@@ -217,7 +241,8 @@ int RunForward(const BenchOptions& opt) {
       "ms in parts | GFLOP/s in parts | %% of large GEMM | large GEMM (GFLOP/s) |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& t : tasks) {
-    const auto config = config::LoadConfig({algorithms::TaskConfigPath(opt.config_dir, t), "", opt.overrides});
+    const auto config =
+        config::LoadConfig({algorithms::TaskConfigPath(opt.config_dir, t), "", opt.overrides});
     for (const int64_t r : rows) {
       // Measured beside the GEMM each time, so the ratio is from one moment of the machine.
       const double gemm = algorithms::BenchLargeGemm(opt.gemm_n, device);

@@ -4,12 +4,27 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <string>
 
+#include <unistd.h>
+
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/memory.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
+  // An OpenBLAS older than this CPU runs its generic kernels, several times slower: start again
+  // with the kernel set the CPU supports (OPENBLAS_CORETYPE is read when OpenBLAS loads).
+  const std::string better_core = mbrl::BetterBlasCore();
+  if (!better_core.empty()) {
+    std::fprintf(stderr,
+                 "note: OpenBLAS does not recognise this CPU and chose its generic %s kernels; "
+                 "running with OPENBLAS_CORETYPE=%s (set OPENBLAS_CORETYPE to choose yourself)\n",
+                 mbrl::BlasCoreName().c_str(), better_core.c_str());
+    setenv("OPENBLAS_CORETYPE", better_core.c_str(), 1);
+    execv("/proc/self/exe", argv);  // returns only on failure: then go on as we are
+  }
   mbrl::KeepFreedMemoryForReuse();
   CLI::App app{"mbrl: PETS-style model-based reinforcement learning (LibTorch + MuJoCo)"};
   app.require_subcommand(1);

@@ -1,5 +1,7 @@
 #include "mbrl/core/blas_threads.h"
 
+#include <cstdlib>
+
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -78,6 +80,27 @@ std::string BlasCoreName() {
   if (!name) return "";
   const char* n = name();
   return n ? std::string(n) : std::string();
+}
+
+std::string BetterBlasCore() {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return "";
+  const std::string core = BlasCoreName();
+  // OpenBLAS's kernel sets for CPUs without AVX2.
+  static const char* const kGeneric[] = {"Katmai",  "Coppermine", "Northwood", "Prescott",
+                                         "Banias",  "Core2",      "Penryn",    "Dunnington",
+                                         "Nehalem", "Atom",       "Sandybridge"};
+  bool generic = false;
+  for (const char* g : kGeneric) generic = generic || core == g;
+  if (!generic) return "";
+#if defined(__GNUC__) && defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
+    return "SkylakeX";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return "";
 }
 
 }  // namespace mbrl

@@ -38,4 +38,10 @@ void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int6
 /// the OPENBLAS_CORETYPE environment variable's), or "" when OpenBLAS is not loaded.
 std::string BlasCoreName();
 
+/// A faster OpenBLAS kernel set for this CPU when OpenBLAS fell back to a generic one (an OpenBLAS
+/// older than the CPU does not recognise it and picks e.g. "Prescott"): "SkylakeX" where the CPU
+/// has AVX-512, "Haswell" where it has AVX2 and FMA. "" when OpenBLAS's pick is fine, when the
+/// OPENBLAS_CORETYPE environment variable already chose, or when OpenBLAS is not loaded.
+std::string BetterBlasCore();
+
 }  // namespace mbrl
