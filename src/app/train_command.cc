@@ -49,8 +49,13 @@ int RunTrain(const TrainOptions& opt) {
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
   const auto tasks = env::TaskNames();
   if (std::find(tasks.begin(), tasks.end(), config.task) == tasks.end()) {
-    throw ConfigError(source + ": task: unknown task '" + config.task + "' (valid: " + Join(tasks) +
-                      ")");
+    // The last --set of the task names it; else the config file (or the defaults) did.
+    std::string task_source = source;
+    for (const auto& o : opt.overrides) {
+      if (o.rfind("task=", 0) == 0) task_source = "--set";
+    }
+    throw ConfigError(task_source + ": task: unknown task '" + config.task +
+                      "' (valid: " + Join(tasks) + ")");
   }
   if (!opt.device.empty()) config.device = opt.device;
   const DeviceChoice device = ResolveDevice(config.device, opt.device.empty() ? source + ": device" : "--device");

@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
 #include "mbrl/core/blas_threads.h"
-
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
@@ -76,6 +76,27 @@ TEST(RunTasksOnThreads, RunsEveryTaskOnceAndRethrowsTheFirstTasksException) {
     EXPECT_STREQ(e.what(), "task 1 failed");
   }
   EXPECT_EQ(ran.load(), 6);
+}
+
+TEST(BlasCore, NoAdviceWhenOpenBlasCoretypeIsSetOrTheKernelsAreNotGeneric) {
+  const char* before = std::getenv("OPENBLAS_CORETYPE");
+  const std::string saved = before ? before : "";
+  setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+  EXPECT_EQ(BetterBlasCore(), "");  // the user chose
+  if (before) {
+    setenv("OPENBLAS_CORETYPE", saved.c_str(), 1);
+  } else {
+    unsetenv("OPENBLAS_CORETYPE");
+  }
+  const std::string advice = BetterBlasCore();
+  // Advice only for one of OpenBLAS's generic kernel sets, and only a faster set.
+  if (!advice.empty()) {
+    EXPECT_TRUE(advice == "SkylakeX" || advice == "Haswell") << advice;
+    EXPECT_NE(BlasCoreName(), advice);
+  }
+  if (BlasCoreName() == "Haswell" || BlasCoreName() == "SkylakeX" || BlasCoreName().empty()) {
+    EXPECT_EQ(advice, "");
+  }
 }
 
 }  // namespace
