@@ -3,7 +3,6 @@
 #include <ATen/record_function.h>
 
 #include <atomic>
-#include <cstring>
 #include <mutex>
 
 #include "mbrl/core/error.h"

@@ -6,9 +6,9 @@
 
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
-#include "mbrl/core/strings.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/models/member_mean.h"
 
 namespace mbrl::models {
@@ -35,15 +35,12 @@ int64_t SplitRolloutParts(int64_t B, int64_t P) {
 }
 
 Propagation ParsePropagation(const std::string& name) {
-  // In the order of config::PropagationModes(), whose names the config accepts.
-  static const Propagation kModes[] = {Propagation::kTsInf, Propagation::kTs1,
-                                       Propagation::kExpectation, Propagation::kMean};
-  const auto& names = config::PropagationModes();
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return kModes[i];
-  }
+  if (name == "ts1") return Propagation::kTs1;
+  if (name == "tsinf") return Propagation::kTsInf;
+  if (name == "expectation") return Propagation::kExpectation;
+  if (name == "mean") return Propagation::kMean;
   throw ConfigError("rollout.propagation: unknown mode '" + name +
-                    "', expected one of: " + Join(names));
+                    "', expected one of: " + Join(config::PropagationModes()));
 }
 
 ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,

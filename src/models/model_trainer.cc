@@ -1,6 +1,5 @@
 #include "mbrl/models/model_trainer.h"
 
-
 #include <algorithm>
 #include <cmath>
 

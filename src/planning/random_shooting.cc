@@ -15,10 +15,10 @@ PlanResult RandomShootingPlanner::Plan(const torch::Tensor& obs, TrajectoryObjec
   auto samples = low() + torch::rand({N, H, A}, generator_, low().options()) * (high() - low());
   if (config_.warm_start && previous_.defined()) samples[N - 1] = WarmStart(previous_);
   const auto returns = objective.Evaluate(obs, samples);  // [N]
-  const auto best = returns.argmax();
+  const auto [best_return, best] = returns.max(0);
   PlanResult result;
   result.actions = samples.index_select(0, best.view({1}))[0];  // [H, A]
-  result.expected_return = returns.max().item<double>();
+  result.expected_return = best_return.item<double>();
   result.stats["samples"] = static_cast<double>(N);
   return result;
 }
