@@ -63,8 +63,17 @@ torch::Tensor CartpoleDownTask::Terminated(const torch::Tensor& next_obs) const 
 }
 
 torch::Tensor CartpoleDownTask::PreprocessObs(const torch::Tensor& obs) const {
-  const auto th = obs.narrow(1, 2, 1);
-  return torch::cat({obs.narrow(1, 0, 2), torch::sin(th), torch::cos(th), obs.narrow(1, 3, 1)}, 1);
+  const auto th = obs.narrow(-1, 2, 1);
+  return torch::cat({obs.narrow(-1, 0, 2), torch::sin(th), torch::cos(th), obs.narrow(-1, 3, 1)},
+                    -1);
+}
+
+std::optional<ObsFeatures> CartpoleDownTask::ModelInputFeatures() const {
+  using Kind = ObsFeatures::Feature::Kind;
+  return ObsFeatures{
+      2,
+      1,
+      {{Kind::kCopy, 0}, {Kind::kCopy, 1}, {Kind::kSin, 2}, {Kind::kCos, 2}, {Kind::kCopy, 3}}};
 }
 
 }  // namespace mbrl::env

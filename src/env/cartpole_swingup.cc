@@ -58,9 +58,18 @@ torch::Tensor CartpoleSwingupTask::Reward(const torch::Tensor& obs, const torch:
 }
 
 torch::Tensor CartpoleSwingupTask::PreprocessObs(const torch::Tensor& obs) const {
-  const auto theta = obs.narrow(1, 1, 1);  // [B, 1]
-  return torch::cat({torch::sin(theta), torch::cos(theta), obs.narrow(1, 0, 1), obs.narrow(1, 2, 2)},
-                    1);  // [B, 5]
+  const auto theta = obs.narrow(-1, 1, 1);  // [B, 1]
+  return torch::cat(
+      {torch::sin(theta), torch::cos(theta), obs.narrow(-1, 0, 1), obs.narrow(-1, 2, 2)},
+      -1);  // [B, 5]
+}
+
+std::optional<ObsFeatures> CartpoleSwingupTask::ModelInputFeatures() const {
+  using Kind = ObsFeatures::Feature::Kind;
+  return ObsFeatures{
+      1,
+      1,
+      {{Kind::kSin, 1}, {Kind::kCos, 1}, {Kind::kCopy, 0}, {Kind::kCopy, 2}, {Kind::kCopy, 3}}};
 }
 
 }  // namespace mbrl::env

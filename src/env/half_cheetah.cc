@@ -46,19 +46,31 @@ torch::Tensor HalfCheetahTask::Reward(const torch::Tensor& obs, const torch::Ten
 }
 
 torch::Tensor HalfCheetahTask::PreprocessObs(const torch::Tensor& obs) const {
-  const auto angle = obs.narrow(1, 2, 1);  // [B, 1] torso pitch
-  return torch::cat({obs.narrow(1, 1, 1), torch::sin(angle), torch::cos(angle), obs.narrow(1, 3, 15)},
-                    1);  // [B, 18]
+  const auto angle = obs.narrow(-1, 2, 1);  // [B, 1] torso pitch
+  return torch::cat(
+      {obs.narrow(-1, 1, 1), torch::sin(angle), torch::cos(angle), obs.narrow(-1, 3, 15)},
+      -1);  // [B, 18]
 }
 
 torch::Tensor HalfCheetahTask::TargetFromTransition(const torch::Tensor& obs,
                                                     const torch::Tensor& next_obs) const {
-  return torch::cat({next_obs.narrow(1, 0, 1), next_obs.narrow(1, 1, 17) - obs.narrow(1, 1, 17)}, 1);
+  return torch::cat(
+      {next_obs.narrow(-1, 0, 1), next_obs.narrow(-1, 1, 17) - obs.narrow(-1, 1, 17)}, -1);
 }
 
 torch::Tensor HalfCheetahTask::NextObsFromPrediction(const torch::Tensor& obs,
                                                      const torch::Tensor& pred) const {
-  return torch::cat({pred.narrow(1, 0, 1), obs.narrow(1, 1, 17) + pred.narrow(1, 1, 17)}, 1);
+  // The forward velocity (entry 0) is predicted as such, the rest as changes.
+  auto next = obs + pred;
+  next.narrow(-1, 0, 1).copy_(pred.narrow(-1, 0, 1));
+  return next;
+}
+
+std::optional<ObsFeatures> HalfCheetahTask::ModelInputFeatures() const {
+  using Kind = ObsFeatures::Feature::Kind;
+  ObsFeatures f{2, 1, {{Kind::kCopy, 1}, {Kind::kSin, 2}, {Kind::kCos, 2}}};
+  for (int i = 3; i < 18; ++i) f.features.push_back({Kind::kCopy, i});
+  return f;
 }
 
 }  // namespace mbrl::env

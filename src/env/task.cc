@@ -7,4 +7,12 @@ torch::Tensor Task::Terminated(const torch::Tensor& next_obs) const {
                       torch::TensorOptions().dtype(torch::kBool).device(next_obs.device()));
 }
 
+std::optional<ObsFeatures> Task::ModelInputFeatures() const {
+  ObsFeatures identity;
+  for (int i = 0; i < ObsDim(); ++i) {
+    identity.features.push_back({ObsFeatures::Feature::Kind::kCopy, i});
+  }
+  return identity;
+}
+
 }  // namespace mbrl::env

@@ -59,14 +59,14 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
                                                                   const torch::Tensor& actions) {
   CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
   CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
-  if (actions.size(0) != 1 || actions.size(1) == 0 || !actions.device().is_cpu() ||
-      actions.scalar_type() != torch::kFloat) {
+  if (capture_ready_ || actions.size(0) != 1 || actions.size(1) == 0 ||
+      !actions.device().is_cpu() || actions.scalar_type() != torch::kFloat) {
     return TrajectoryObjective::EvaluateDeterministicWithGradient(obs, actions);
   }
   torch::NoGradGuard no_grad;
   const int64_t H = actions.size(1), A = actions.size(2), O = task_.ObsDim();
   const int64_t I = task_.ModelObsDim();
-  auto mlp = std::make_shared<MemberMeanMlp>(model_);
+  auto mlp = std::make_shared<MemberMeanMlp>(dynamics_.model());
   const auto acts = actions[0].contiguous();  // [H, A]
   const auto steps = acts.unbind(0);          // H x [A]
   // The forward pass of Rollout(mean) for one row, keeping each step's pre-activations.
@@ -81,7 +81,7 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
     states.push_back(task_.NextObsFromPrediction(states.back(), preds.back()));
   }
   const auto all = torch::stack(states);        // [H + 1, 1, O]
-  const auto total = ScoreSteps(all, actions);  // [1]
+  const auto total = dynamics_.ScoreSteps(all, actions);  // [1]
   const bool finite = std::isfinite(total.item<float>());
   DeterministicPass pass;
   pass.returns = finite ? total : torch::full_like(total, -1e10);
@@ -96,7 +96,7 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
       torch::AutoGradMode enable(true);
       const auto s_leaf = s.detach().requires_grad_(true);
       const auto a_leaf = acts.detach().requires_grad_(true);
-      const auto r = ScoreSteps(s_leaf.view({H + 1, 1, O}), a_leaf.view({1, H, A}));
+      const auto r = dynamics_.ScoreSteps(s_leaf.view({H + 1, 1, O}), a_leaf.view({1, H, A}));
       const auto g = torch::autograd::grad({r.sum()}, {s_leaf, a_leaf}, {}, false, false, true);
       g_states = g[0].defined() ? g[0].contiguous() : torch::zeros_like(s);
       g_acts = g[1].defined() ? g[1].contiguous() : torch::zeros_like(acts);

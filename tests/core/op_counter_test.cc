@@ -35,6 +35,25 @@ TEST(OpCounter, CountsReadingAValueAndDataDependentShapesAsSyncs) {
   EXPECT_EQ(counter.syncs(), 0);
 }
 
+TEST(OpCounter, CountsTopLevelOperatorsOnlyButSyncsAtAnyDepth) {
+  const auto a = torch::ones({2, 3, 4});
+  const auto b = torch::ones({2, 4, 5});
+  OpCounter counter;
+  const auto n = torch::randn({8});      // randn calls normal_ inside
+  const auto c = torch::bmm(a, b);        // on CPU, bmm may call per-matrix kernels inside
+  const double v = c.sum().item<double>();  // item calls _local_scalar_dense inside
+  EXPECT_EQ(v, 2 * 3 * 5 * 4.0);
+  const auto names = counter.OpsByName();
+  EXPECT_EQ(names.at("aten::randn"), 1);
+  EXPECT_EQ(names.count("aten::normal_"), 0u);
+  EXPECT_EQ(names.at("aten::item"), 1);
+  EXPECT_EQ(names.count("aten::_local_scalar_dense"), 0u);
+  EXPECT_EQ(counter.ops(), 4);  // randn, bmm, sum, item
+  EXPECT_EQ(counter.syncs(), 1);
+  EXPECT_EQ(counter.SyncsByName().at("aten::_local_scalar_dense"), 1);
+  (void)n;
+}
+
 TEST(OpCounter, CountsOperatorsOnOtherThreads) {
   OpCounter counter;
   std::thread worker([] { (torch::ones({2}) * 3).sum().item<float>(); });

@@ -18,11 +18,14 @@ class OpCounter {
   OpCounter(const OpCounter&) = delete;
   OpCounter& operator=(const OpCounter&) = delete;
 
-  /// ATen operators dispatched since construction or Reset(), nested ones included.
+  /// ATen operators dispatched since construction or Reset(), not counting the ones an operator
+  /// calls inside itself (a device runs most top-level operators as one kernel).
   int64_t ops() const;
   /// Of those, the ones that make the host wait for the device's result: aten::_local_scalar_dense
   /// (item(), bool and number conversions), nonzero, masked_select, equal, unique.
   int64_t syncs() const;
+  /// Every operator seen, by name, with its count.
+  std::map<std::string, int64_t> OpsByName() const;
   /// The synchronising operators seen, by name, with their counts.
   std::map<std::string, int64_t> SyncsByName() const;
   void Reset();

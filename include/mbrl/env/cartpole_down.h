@@ -54,6 +54,7 @@ class CartpoleDownTask : public Task {
   torch::Tensor Terminated(const torch::Tensor& next_obs) const override;
   bool CanTerminate() const override { return true; }
   torch::Tensor PreprocessObs(const torch::Tensor& obs) const override;
+  std::optional<ObsFeatures> ModelInputFeatures() const override;
 };
 
 /// The reward formula on doubles (next state [4]).

@@ -40,6 +40,7 @@ class CartpoleSwingupTask : public Task {
   torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
                        const torch::Tensor& next_obs) const override;
   torch::Tensor PreprocessObs(const torch::Tensor& obs) const override;
+  std::optional<ObsFeatures> ModelInputFeatures() const override;
 };
 
 /// The env's reward formula on doubles (shared by env and tests).

@@ -36,6 +36,7 @@ class HalfCheetahTask : public Task {
   torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
                        const torch::Tensor& next_obs) const override;
   torch::Tensor PreprocessObs(const torch::Tensor& obs) const override;
+  std::optional<ObsFeatures> ModelInputFeatures() const override;
   torch::Tensor TargetFromTransition(const torch::Tensor& obs,
                                      const torch::Tensor& next_obs) const override;
   torch::Tensor NextObsFromPrediction(const torch::Tensor& obs,

@@ -2,12 +2,29 @@
 // The model-side view of a task: pure, batched, differentiable torch functions.
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mbrl::env {
 
-/// Batched torch functions of a task. Every function takes [B, ...] tensors on any device.
+/// PreprocessObs written as a declaration, for rollouts that fold it into the model's first
+/// layer: each model input feature is an observation entry, or the sine or cosine of one of the
+/// angle entries [angle_begin, angle_begin + angle_count).
+struct ObsFeatures {
+  /// One model input feature: a copy of observation entry `index`, or the sine or cosine of
+  /// observation entry `index` (which lies among the angles).
+  struct Feature {
+    enum class Kind { kCopy, kSin, kCos } kind = Kind::kCopy;
+    int index = 0;
+  };
+  int angle_begin = 0;
+  int angle_count = 0;
+  std::vector<Feature> features;  ///< in PreprocessObs's order, ModelObsDim() of them
+};
+
+/// Batched torch functions of a task. Every function takes [B, ...] tensors on any device;
+/// PreprocessObs and NextObsFromPrediction also take [..., O] (any leading dimensions).
 class Task {
  public:
   virtual ~Task() = default;
@@ -27,14 +44,18 @@ class Task {
   /// Whether Terminated() can ever be true; rollouts skip the termination bookkeeping when not.
   /// A task that overrides Terminated() overrides this to return true.
   virtual bool CanTerminate() const { return false; }
-  /// Model input features of observations [B, O] -> [B, ModelObsDim]. Default: identity.
+  /// Model input features of observations [..., O] -> [..., ModelObsDim]. Default: identity.
   virtual torch::Tensor PreprocessObs(const torch::Tensor& obs) const { return obs; }
+  /// PreprocessObs as ObsFeatures, when it has that form (a test checks that both agree on every
+  /// task). Default: the identity's. A task that overrides PreprocessObs overrides this too, or
+  /// returns nullopt.
+  virtual std::optional<ObsFeatures> ModelInputFeatures() const;
   /// Model target of transitions [B, O] x [B, O] -> [B, O]. Default: next_obs - obs.
   virtual torch::Tensor TargetFromTransition(const torch::Tensor& obs,
                                              const torch::Tensor& next_obs) const {
     return next_obs - obs;
   }
-  /// Next observation from a model prediction [B, O] x [B, O] -> [B, O]. Default: obs + pred.
+  /// Next observation from a model prediction [..., O] x [..., O] -> [..., O]. Default: obs + pred.
   virtual torch::Tensor NextObsFromPrediction(const torch::Tensor& obs,
                                               const torch::Tensor& pred) const {
     return obs + pred;

@@ -1,0 +1,71 @@
+#pragma once
+// What a model rollout means, apart from how it runs: the ensemble and the task's torch functions
+// step by step, and the plain reference loop over the horizon. The executors
+// (rollout_executors.h) run the same meaning in faster ways and are tested equal to the
+// reference.
+#include <torch/torch.h>
+
+#include <string>
+
+#include "mbrl/env/task.h"
+#include "mbrl/models/gaussian_ensemble.h"
+
+namespace mbrl::models {
+
+class MemberMeanMlp;
+
+/// How particles move through the ensemble.
+enum class Propagation {
+  kTs1,          ///< each particle uses a random member, redrawn every step
+  kTsInf,        ///< each particle stays with one member for the whole horizon
+  kExpectation,  ///< the members' averaged Gaussian, sampled
+  kMean,         ///< the members' averaged mean, no sampling (deterministic; gradient planners)
+};
+
+/// Parses "ts1" | "tsinf" | "expectation" | "mean"; throws ConfigError naming rollout.propagation.
+Propagation ParsePropagation(const std::string& name);
+
+/// One rollout: B sequences with P particles each from one observation. Particle p of sequence b
+/// is row b * P + p; under TS-inf it stays with member p % E.
+struct RolloutJob {
+  torch::Tensor obs;      ///< [O]
+  torch::Tensor actions;  ///< [B, H, A]
+  Propagation mode = Propagation::kTsInf;
+  int64_t particles = 1;  ///< P (1 for kMean)
+  at::Generator gen;      ///< where the random draws come from (shared state, not a copy)
+  bool serial = false;    ///< run the model in the calling thread only (no inner threads)
+
+  int64_t sequences() const { return actions.size(0); }
+  int64_t horizon() const { return actions.size(1); }
+  int64_t rows() const { return sequences() * particles; }
+  /// The same job for sequences [b, b + n).
+  RolloutJob Slice(int64_t b, int64_t n) const;
+};
+
+/// The model and the task joined into one step function, and the reference rollout.
+class RolloutDynamics {
+ public:
+  /// `task` must outlive this.
+  RolloutDynamics(GaussianEnsemble model, const env::Task& task);
+
+  /// One model step: obs [M, O], action [M, A] -> next obs [M, O], sampling from `gen` (a
+  /// Gaussian draw per row, and for TS1 the rows' members). `member_mean` is the prepared
+  /// ensemble mean, required for kMean.
+  torch::Tensor Step(const torch::Tensor& obs, const torch::Tensor& action, Propagation mode,
+                     const MemberMeanMlp* member_mean, at::Generator& gen, bool serial) const;
+  /// The summed rewards [M] of rollout states [H + 1, M, O] under actions [M, H, A]; steps after
+  /// a terminating one do not count.
+  torch::Tensor ScoreSteps(const torch::Tensor& states, const torch::Tensor& actions) const;
+  /// The reference rollout: every particle's return [B * P] (row b * P + p), one step and one
+  /// reward at a time.
+  torch::Tensor ReferenceReturns(const RolloutJob& job) const;
+
+  const GaussianEnsemble& model() const { return model_; }
+  const env::Task& task() const { return task_; }
+
+ private:
+  GaussianEnsemble model_;
+  const env::Task& task_;
+};
+
+}  // namespace mbrl::models

@@ -1,0 +1,266 @@
+#include "mbrl/models/rollout_executors.h"
+
+#include <limits>
+#include <optional>
+#include <stdexcept>
+
+#include "mbrl/core/blas_threads.h"
+#include "mbrl/core/seeding.h"
+#include "mbrl/models/member_mean.h"
+
+namespace mbrl::models {
+namespace {
+// Rows (sequences x particles) per block of a no-grad rollout.
+constexpr int64_t kRolloutBlockRows = 1 << 15;
+// Rollouts of at most this many rows x steps score all steps' rewards in one batch.
+constexpr int64_t kBatchedRewardRows = 1 << 16;
+// cpu_split takes 2 * kMinPartRows to kMaxSplitRows rows and makes parts of at most kMaxPartRows
+// rows (when there are enough sequences). Why these sizes: docs/performance.md, "Split sampling
+// rollouts".
+constexpr int64_t kMaxSplitRows = kRolloutBlockRows;
+constexpr int64_t kMinPartRows = 100;
+constexpr int64_t kMaxPartRows = 512;
+
+bool BatchRewards(const RolloutJob& job) {
+  return job.horizon() > 0 && job.rows() * job.horizon() <= kBatchedRewardRows;
+}
+
+// Large populations without autograd (CEM-GD's first step has 300k rows): blocks of sequences.
+class BlockExecutor : public RolloutExecutor {
+ public:
+  std::string name() const override { return "blocks"; }
+  bool Handles(const RolloutJob& job) const override {
+    return !torch::GradMode::is_enabled() && job.rows() > kRolloutBlockRows && job.sequences() > 1;
+  }
+  torch::Tensor Run(const RolloutJob& job, const RolloutDynamics&,
+                    const InnerRollout& inner) const override {
+    const int64_t B = job.sequences();
+    const int64_t per_block = std::max<int64_t>(1, kRolloutBlockRows / job.particles);
+    std::vector<torch::Tensor> parts;
+    for (int64_t b = 0; b < B; b += per_block) {
+      parts.push_back(inner(job.Slice(b, std::min(per_block, B - b))));
+    }
+    return torch::cat(parts);
+  }
+};
+
+// Small sampling rollouts on CPU (CEM's populations, CEM-GD's later steps): parts of sequences
+// that each roll out the whole horizon in one thread with single-threaded BLAS. Threading inside
+// each model step instead costs a fork and join per step and leaves the element-wise work between
+// the steps' products to one thread. Each part draws from its own generator, seeded from the
+// job's; the parts do not depend on the thread count, so neither do the returns.
+class CpuSplitExecutor : public RolloutExecutor {
+ public:
+  std::string name() const override { return "cpu_split"; }
+  bool Handles(const RolloutJob& job) const override {
+    return !torch::GradMode::is_enabled() && !job.serial && job.actions.device().is_cpu() &&
+           (job.mode == Propagation::kTsInf || job.mode == Propagation::kExpectation) &&
+           SplitRolloutParts(job.sequences(), job.particles) > 1;
+  }
+  torch::Tensor Run(const RolloutJob& job, const RolloutDynamics&,
+                    const InnerRollout& inner) const override {
+    const int64_t B = job.sequences(), P = job.particles;
+    const int64_t parts = SplitRolloutParts(B, P);
+    auto gen = job.gen;
+    const auto drawn = torch::randint(std::numeric_limits<int64_t>::max(), {parts}, gen,
+                                      torch::TensorOptions().dtype(torch::kLong));
+    const int64_t* seeds = drawn.data_ptr<int64_t>();  // [parts], contiguous, on the CPU
+    auto returns = torch::empty({B * P}, job.actions.options());
+    const int64_t per_part = (B + parts - 1) / parts;
+    RunTasksOnThreads(parts, InferenceThreads(), [&](int64_t k) {
+      torch::NoGradGuard no_grad;  // grad mode is per thread
+      const int64_t b0 = k * per_part, nb = std::min(per_part, B - b0);
+      if (nb <= 0) return;
+      RolloutJob part = job.Slice(b0, nb);
+      part.gen = MakeGenerator(torch::kCPU, static_cast<uint64_t>(seeds[k]));
+      part.serial = true;
+      returns.narrow(0, b0 * P, nb * P).copy_(inner(part));
+    });
+    return returns;
+  }
+};
+
+// TS-inf with few operators per model step. Rows are kept member by member (row e * N + b * Q + q
+// is particle q * E + e of sequence b, Q = P / E, N = B * Q) as a state [E, N, O], so that the
+// batched products need no transposes or copies between steps. The input normalisation, and the
+// task's ObsFeatures when it declares them, are folded into the first layer: its input is
+// [state, action, sin(angles), cos(angles)]. The log-variance's soft bounds,
+// logvar = min + softplus(max - min - softplus(max - raw)), give
+// exp(logvar) = exp(min) + exp(max) * sigmoid(raw - max), so the standard deviation takes three
+// operators. The noise of all steps is drawn at once when the rewards are batched.
+class TsInfExecutor : public RolloutExecutor {
+ public:
+  std::string name() const override { return "tsinf"; }
+  bool Handles(const RolloutJob& job) const override {
+    return job.mode == Propagation::kTsInf && job.horizon() > 0;
+  }
+  torch::Tensor Run(const RolloutJob& job, const RolloutDynamics& dynamics,
+                    const InnerRollout&) const override {
+    const auto& task = dynamics.task();
+    auto model = dynamics.model();
+    const int64_t E = model->ensemble_size(), O = model->out_dim();
+    const int64_t B = job.sequences(), H = job.horizon(), A = job.actions.size(2);
+    const int64_t P = job.particles, Q = P / E, N = B * Q, M = B * P;
+    const auto opts = job.actions.options();
+    auto gen = job.gen;
+    const auto features = task.ModelInputFeatures();
+
+    // The weights, detached: planning differentiates with respect to actions only.
+    std::vector<torch::Tensor> ws, bs;
+    for (const auto& w : model->layer_weights()) ws.push_back(w.detach());
+    for (const auto& b : model->layer_biases()) bs.push_back(b.detach());
+    const size_t last = ws.size() - 1;
+    const auto& norm = model->normalizer();
+    const auto inv_std = 1.0 / norm->std().detach().to(opts);  // [I]
+    auto w0 = ws[0] * inv_std.view({1, -1, 1});                // [E, I, h1]
+    const auto b0 =
+        bs[0] - torch::matmul((norm->mean().detach().to(opts) * inv_std).view({1, 1, -1}),
+                              ws[0]);  // [E, 1, h1]
+    int64_t angles = 0;
+    if (features) {
+      angles = features->angle_count;
+      w0 = torch::matmul(FeatureMap(*features, O, A).to(opts), w0);  // [E, O + A + 2n, h1]
+    }
+    const auto mean_w = ws[last].narrow(2, 0, O), mean_b = bs[last].narrow(2, 0, O);
+    const auto lv_w = ws[last].narrow(2, O, O);
+    const auto max_lv = model->max_logvar().detach(), min_lv = model->min_logvar().detach();
+    const auto lv_b = bs[last].narrow(2, O, O) - max_lv;  // [E, 1, O]: the head gives raw - max
+    const auto exp_min = torch::exp(min_lv), exp_max = torch::exp(max_lv);  // [1, O]
+
+    const auto acts = job.actions.unsqueeze(0)
+                          .unsqueeze(2)
+                          .expand({E, B, Q, H, A})
+                          .reshape({E, N, H, A});  // member by member
+    const auto steps = acts.unbind(2);             // H x [E, N, A]
+    const bool batch_rewards = BatchRewards(job);
+    std::vector<torch::Tensor> noise;  // H x [E, N, O], when drawn at once
+    if (batch_rewards) noise = torch::randn({H, E, N, O}, gen, opts).unbind(0);
+
+    auto state = job.obs.to(opts).expand({E, N, job.obs.size(0)});  // [E, N, O]
+    std::vector<torch::Tensor> states;
+    torch::Tensor returns, alive;
+    if (batch_rewards) {
+      states.reserve(H + 1);
+      states.push_back(state);
+    } else {
+      returns = torch::zeros({M}, opts);
+      alive = torch::ones({M}, opts);
+    }
+    for (int64_t t = 0; t < H; ++t) {
+      torch::Tensor x;  // the first layer's input [E, N, *]
+      if (!features) {
+        x = torch::cat({task.PreprocessObs(state), steps[t]}, -1);
+      } else if (angles > 0) {
+        const auto angle = state.narrow(-1, features->angle_begin, angles);
+        x = torch::cat({state, steps[t], torch::sin(angle), torch::cos(angle)}, -1);
+      } else {
+        x = torch::cat({state, steps[t]}, -1);
+      }
+      auto h = torch::silu(torch::baddbmm(b0, x, w0));
+      for (size_t l = 1; l < last; ++l) h = torch::silu(torch::baddbmm(bs[l], h, ws[l]));
+      const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
+      const auto var =
+          torch::addcmul(exp_min, exp_max, torch::sigmoid(torch::baddbmm(lv_b, h, lv_w)));
+      const auto eps = batch_rewards ? noise[t] : torch::randn({E, N, O}, gen, opts);
+      const auto next = task.NextObsFromPrediction(state, torch::addcmul(mean, var.sqrt(), eps));
+      if (batch_rewards) {
+        states.push_back(next);
+      } else {
+        const auto s = state.reshape({M, -1}), s1 = next.reshape({M, -1});
+        returns = returns + alive * task.Reward(s, steps[t].reshape({M, A}), s1);
+        if (task.CanTerminate()) alive = alive * (1.0 - task.Terminated(s1).to(opts.dtype()));
+      }
+      state = next;
+    }
+    if (batch_rewards) {
+      returns =
+          dynamics.ScoreSteps(torch::stack(states).view({H + 1, M, -1}), acts.reshape({M, H, A}));
+    }
+    return returns.view({E, B, Q}).permute({1, 2, 0}).reshape({M});  // row b * P + q * E + e
+  }
+
+ private:
+  // The matrix [O + A + 2n, I] that maps [state, action, sin(angles), cos(angles)] to the model
+  // input [PreprocessObs(state), action]: the first layer's weights W [I, h] become map * W.
+  static torch::Tensor FeatureMap(const env::ObsFeatures& f, int64_t O, int64_t A) {
+    using Kind = env::ObsFeatures::Feature::Kind;
+    const int64_t F = static_cast<int64_t>(f.features.size()), n = f.angle_count;
+    auto map = torch::zeros({O + A + 2 * n, F + A});
+    for (int64_t k = 0; k < F; ++k) {
+      const auto& feature = f.features[k];
+      const int64_t angle = feature.index - f.angle_begin;
+      const int64_t row = feature.kind == Kind::kCopy  ? feature.index
+                          : feature.kind == Kind::kSin ? O + A + angle
+                                                       : O + A + n + angle;
+      map[row][k] = 1.0;
+    }
+    for (int64_t j = 0; j < A; ++j) map[O + j][F + j] = 1.0;
+    return map;
+  }
+};
+
+// The reference's steps with all steps' rewards and terminations scored in one batch afterwards:
+// small rollouts are bound by per-operator overhead (in the forward pass and in autograd's
+// backward), and H reward calls cost more than one on H times the rows.
+class BatchedRewardExecutor : public RolloutExecutor {
+ public:
+  std::string name() const override { return "batched"; }
+  bool Handles(const RolloutJob& job) const override { return BatchRewards(job); }
+  torch::Tensor Run(const RolloutJob& job, const RolloutDynamics& dynamics,
+                    const InnerRollout&) const override {
+    const int64_t H = job.horizon(), P = job.particles, M = job.rows();
+    auto gen = job.gen;
+    const auto per_row = P == 1 ? job.actions : job.actions.repeat_interleave(P, 0);  // [M, H, A]
+    const auto steps = per_row.unbind(1);  // one autograd node for all steps' actions
+    std::optional<MemberMeanMlp> member_mean;
+    if (job.mode == Propagation::kMean) member_mean.emplace(dynamics.model());
+    std::vector<torch::Tensor> states = {
+        job.obs.to(job.actions.options()).unsqueeze(0).expand({M, job.obs.size(0)})};
+    states.reserve(H + 1);
+    for (int64_t t = 0; t < H; ++t) {
+      states.push_back(dynamics.Step(states.back(), steps[t], job.mode,
+                                     member_mean ? &*member_mean : nullptr, gen, job.serial));
+    }
+    return dynamics.ScoreSteps(torch::stack(states), per_row);
+  }
+};
+
+}  // namespace
+
+int64_t SplitRolloutParts(int64_t B, int64_t P) {
+  const int64_t M = B * P;
+  if (M > kMaxSplitRows || M < 2 * kMinPartRows || B < 2) return 1;
+  int64_t parts = 2;
+  while (M > parts * kMaxPartRows && parts * 2 <= B) parts *= 2;
+  return parts;
+}
+
+std::unique_ptr<RolloutExecutor> MakeRolloutExecutor(const std::string& name) {
+  if (name == "blocks") return std::make_unique<BlockExecutor>();
+  if (name == "cpu_split") return std::make_unique<CpuSplitExecutor>();
+  if (name == "tsinf") return std::make_unique<TsInfExecutor>();
+  if (name == "batched") return std::make_unique<BatchedRewardExecutor>();
+  throw std::invalid_argument("unknown rollout executor '" + name + "'");
+}
+
+RolloutExecutors DefaultRolloutExecutors(bool capture_ready) {
+  RolloutExecutors list;
+  for (const char* name : {"blocks", "cpu_split", "tsinf", "batched"}) {
+    if (capture_ready && std::string(name) == "cpu_split") continue;
+    list.push_back(MakeRolloutExecutor(name));
+  }
+  return list;
+}
+
+torch::Tensor RunRollout(const RolloutExecutors& executors, size_t from,
+                         const RolloutDynamics& dynamics, const RolloutJob& job) {
+  for (size_t i = from; i < executors.size(); ++i) {
+    if (!executors[i]->Handles(job)) continue;
+    return executors[i]->Run(job, dynamics, [&executors, i, &dynamics](const RolloutJob& piece) {
+      return RunRollout(executors, i + 1, dynamics, piece);
+    });
+  }
+  return dynamics.ReferenceReturns(job);
+}
+
+}  // namespace mbrl::models
