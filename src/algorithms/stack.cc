@@ -24,13 +24,19 @@ Stack BuildEnvPart(const config::Config& config, const torch::Device& device) {
 
 void AddAgent(Stack& s, const config::Config& config, const torch::Device& device,
               TrajectoryObjective& objective) {
-  s.agent = std::make_unique<agent::MpcAgent>(
-      planning::MakePlanner(config.planner, s.space, device,
-                            StreamSeed(config.seed, SeedStream::kPlan)),
-      objective, config.agent.replan_freq, device);
+  auto planner = planning::MakePlanner(config.planner, s.space, device,
+                                       StreamSeed(config.seed, SeedStream::kPlan));
+  planner->SetCaptureReady(CaptureReady(config.planner, device));
+  s.agent = std::make_unique<agent::MpcAgent>(std::move(planner), objective,
+                                              config.agent.replan_freq, device);
 }
 
 }  // namespace
+
+bool CaptureReady(const config::PlannerConfig& planner, const torch::Device& device) {
+  if (planner.capture_ready == "auto") return device.is_cuda();
+  return planner.capture_ready == "on";
+}
 
 uint64_t StreamSeed(int64_t seed, SeedStream stream) {
   return DeriveSeed(static_cast<uint64_t>(seed), static_cast<uint64_t>(stream));
@@ -44,6 +50,7 @@ Stack BuildStack(const config::Config& config, const torch::Device& device) {
   s.model->to(device);
   s.rollout = std::make_unique<models::ModelRollout>(s.model, *s.task, config.rollout, device,
                                                      StreamSeed(config.seed, SeedStream::kRollout));
+  s.rollout->SetCaptureReady(CaptureReady(config.planner, device));
   AddAgent(s, config, device, *s.rollout);
   return s;
 }

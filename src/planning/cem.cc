@@ -9,8 +9,8 @@
 namespace mbrl::planning {
 
 std::pair<torch::Tensor, torch::Tensor> EliteMoments(const torch::Tensor& samples,
-                                                      const torch::Tensor& returns,
-                                                      int64_t num_elites) {
+                                                     const torch::Tensor& returns,
+                                                     int64_t num_elites) {
   const auto elites = samples.index_select(0, std::get<1>(returns.topk(num_elites)));
   return {elites.mean(0), elites.var(0, /*unbiased=*/false)};
 }
@@ -27,66 +27,65 @@ torch::Tensor CemPlanner::InitialVariance() const {
 }
 
 CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective& objective,
-                                   torch::Tensor mean, torch::Tensor variance,
-                                   int64_t population, int64_t keep_top,
-                                   bool include_mean) {
+                                   torch::Tensor mean, torch::Tensor variance, int64_t population,
+                                   int64_t keep_top, bool include_mean) {
   torch::NoGradGuard no_grad;
   const int64_t H = horizon(), A = action_dim();
   CheckShape(mean, {H, A}, "CEM mean");
   CheckShape(variance, {H, A}, "CEM variance");
   const int64_t num_elites =
       std::max<int64_t>(1, static_cast<int64_t>(std::llround(config_.elite_ratio * population)));
-  Search out{mean.clone(), -std::numeric_limits<double>::infinity(), mean, 0, {}, {}};
+  Search out;
   const int64_t num_keep = std::min(std::max<int64_t>(keep_top, 1), population);
+  BestSample best;
+  // Normal draws truncated to [-2, 2] by the inverse CDF of uniforms on [Phi(-2), Phi(2)].
+  const double phi_low = 0.5 * std::erfc(2.0 / std::sqrt(2.0));  // Phi(-2)
   for (int it = 0; it < config_.iterations; ++it) {
     // Cap the variance so that 2 standard deviations stay inside the bounds.
     const auto lb_dist = mean - low();
     const auto ub_dist = high() - mean;
     const auto cap = torch::min((lb_dist / 2).square(), (ub_dist / 2).square());
-    const auto var = torch::min(cap, variance);  // [H, A]
-    // Normal truncated to [-2, 2] by redrawing the rare outliers.
-    auto z = torch::randn({population, H, A}, generator_, mean.options());  // [B, H, A]
-    for (int redraw = 0; redraw < 8; ++redraw) {
-      const auto outside = z.abs() > 2.0;
-      if (!outside.any().item<bool>()) break;
-      z = torch::where(outside, torch::randn(z.sizes(), generator_, z.options()), z);
-    }
-    z = z.clamp(-2.0, 2.0);
+    const auto var = torch::min(cap, variance);                                  // [H, A]
+    const auto u = torch::rand({population, H, A}, generator_, mean.options());  // [B, H, A]
+    const auto z = std::sqrt(2.0) * torch::erfinv((2 * phi_low - 1) + 2 * (1 - 2 * phi_low) * u);
     auto samples = Clamp(mean + z * var.sqrt());  // [B, H, A]
     if (include_mean) samples[population - 1] = Clamp(mean);
     const auto returns = objective.Evaluate(obs, samples);  // [B]
     const auto top = returns.topk(std::max(num_elites, num_keep));
     out.top = samples.index_select(0, std::get<1>(top).narrow(0, 0, num_keep));  // [k, H, A]
     out.top_returns = std::get<0>(top).narrow(0, 0, num_keep);                   // [k]
-    const double it_best = out.top_returns[0].item<double>();
-    if (it_best > out.best_return) {
-      out.best_return = it_best;
-      out.best = out.top[0].clone();
-    }
+    best.Offer(out.top[0], out.top_returns[0]);
     const auto [elite_mean, elite_var] = EliteMoments(samples, returns, num_elites);
     mean = config_.alpha * mean + (1.0 - config_.alpha) * elite_mean;
     variance = config_.alpha * variance + (1.0 - config_.alpha) * elite_var;
     out.iterations = it + 1;
-    if (variance.max().item<double>() < config_.min_variance) break;
+    if (!capture_ready_ && config_.min_variance > 0 &&
+        variance.max().item<double>() < config_.min_variance) {
+      break;
+    }
   }
   out.mean = mean;
+  out.best = best.actions.defined() ? best.actions : mean.clone();
+  out.best_return = best.value.defined()
+                        ? best.value
+                        : torch::full({}, -std::numeric_limits<double>::infinity(), mean.options());
   return out;
 }
 
-PlanResult CemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+PlanResult CemPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) {
   const auto start = WarmStart(CenterPlan());
   Search s = Run(obs, objective, start, InitialVariance(), config_.population);
   PlanResult result;
   if (config_.return_mode == "mean") {
     torch::NoGradGuard no_grad;
     result.actions = Clamp(s.mean);
-    result.expected_return = objective.Evaluate(obs, result.actions.unsqueeze(0)).item<double>();
+    result.device_stats["expected_return"] = objective.Evaluate(obs, result.actions.unsqueeze(0));
   } else {
     result.actions = s.best;
-    result.expected_return = s.best_return;
+    result.device_stats["expected_return"] = s.best_return;
   }
   result.stats["iterations"] = s.iterations;
-  result.stats["best_return"] = s.best_return;
+  result.device_stats["best_return"] = s.best_return;
   return result;
 }
 

@@ -9,7 +9,7 @@ GradPlanner::GradPlanner(const config::GradConfig& config, PlanSpace space,
                          const torch::Device& device, uint64_t seed)
     : Planner(std::move(space)), config_(config), generator_(MakeGenerator(device, seed)) {}
 
-PlanResult GradPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+PlanResult GradPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) {
   const int64_t H = horizon(), A = action_dim();
   torch::Tensor init;  // [1, H, A]
   if (config_.warm_start && previous_.defined()) {
@@ -17,16 +17,16 @@ PlanResult GradPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obje
   } else {
     init = low() + torch::rand({1, H, A}, generator_, low().options()) * (high() - low());
   }
-  const Refinement refined =
-      RefineWithLineSearch(objective, obs, init, config_.line_search, low(), high());
+  const Refinement refined = RefineWithLineSearch(objective, obs, init, config_.line_search, low(),
+                                                  high(), capture_ready_);
   PlanResult result;
   result.actions = refined.actions[0];
   result.initial_actions = init[0];
-  result.expected_return = refined.returns[0].item<double>();
-  result.stats["return_before_refine"] = refined.initial[0].item<double>();
-  result.stats["return_after_refine"] = result.expected_return;
-  result.stats["line_search_trials"] = static_cast<double>(refined.trials);
-  result.stats["steps_accepted"] = static_cast<double>(refined.accepted);
+  result.device_stats["expected_return"] = refined.returns[0];
+  result.device_stats["return_before_refine"] = refined.initial[0];
+  result.device_stats["return_after_refine"] = refined.returns[0];
+  result.device_stats["line_search_trials"] = refined.trials;
+  result.device_stats["steps_accepted"] = refined.accepted;
   return result;
 }
 

@@ -8,7 +8,7 @@ GradMpcPlanner::GradMpcPlanner(const config::GradMpcConfig& config, PlanSpace sp
                                const torch::Device& device, uint64_t seed)
     : Planner(std::move(space)), config_(config), generator_(MakeGenerator(device, seed)) {}
 
-PlanResult GradMpcPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+PlanResult GradMpcPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) {
   const int64_t H = horizon(), A = action_dim(), J = config_.candidates;
   auto init = Clamp(torch::randn({J, H, A}, generator_, low().options()));  // [J, H, A]
   if (config_.warm_start && previous_.defined()) init[0] = WarmStart(previous_);
@@ -21,13 +21,13 @@ PlanResult GradMpcPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& o
     optimizer = std::make_unique<torch::optim::SGD>(
         std::vector<torch::Tensor>{actions}, torch::optim::SGDOptions(config_.learning_rate));
   }
-  double initial_best = 0;
+  torch::Tensor initial_best;  // []
   {
     torch::AutoGradMode enable(true);
     for (int i = 0; i < config_.iterations; ++i) {
       optimizer->zero_grad();
       const auto returns = objective.EvaluateDeterministic(obs, actions);  // [J]
-      if (i == 0) initial_best = returns.max().item<double>();
+      if (i == 0) initial_best = returns.detach().max();
       (-returns.sum()).backward();
       optimizer->step();
       torch::NoGradGuard no_grad;
@@ -37,14 +37,14 @@ PlanResult GradMpcPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& o
   torch::NoGradGuard no_grad;
   const auto final_actions = actions.detach();
   const auto returns = objective.EvaluateDeterministic(obs, final_actions);  // [J]
-  const int64_t best = returns.argmax().item<int64_t>();
+  const auto best = returns.argmax().view({1});                              // stays on the device
   PlanResult result;
-  result.actions = final_actions[best].clone();
-  result.initial_actions = init[best];
-  result.expected_return = returns[best].item<double>();
-  result.stats["return_before_refine"] =
-      config_.iterations > 0 ? initial_best : result.expected_return;
-  result.stats["return_after_refine"] = result.expected_return;
+  result.actions = final_actions.index_select(0, best)[0];
+  result.initial_actions = init.index_select(0, best)[0];
+  const auto best_return = returns.index_select(0, best)[0];
+  result.device_stats["expected_return"] = best_return;
+  result.device_stats["return_before_refine"] = config_.iterations > 0 ? initial_best : best_return;
+  result.device_stats["return_after_refine"] = best_return;
   return result;
 }
 

@@ -6,8 +6,9 @@
 namespace mbrl::planning {
 
 Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Tensor& obs,
-                                const torch::Tensor& actions, const config::LineSearchConfig& config,
-                                const torch::Tensor& low, const torch::Tensor& high) {
+                                const torch::Tensor& actions,
+                                const config::LineSearchConfig& config, const torch::Tensor& low,
+                                const torch::Tensor& high, bool capture_ready) {
   CheckShape(actions, {-1, -1, low.size(0)}, "RefineWithLineSearch actions");
   const int64_t k = actions.size(0);
   const auto clamp = [&](const torch::Tensor& x) { return ClampToBounds(x, low, high); };
@@ -27,9 +28,12 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
   auto a = clamp(actions.detach()).clone();                // [k, H, A]
   torch::Tensor ret = evaluate(a, config.grad_steps > 0);  // [k]
   out.initial = ret.clone();
+  const auto long_opts = torch::TensorOptions().dtype(torch::kLong).device(a.device());
+  out.trials = torch::zeros({}, long_opts);
+  out.accepted = torch::zeros({}, long_opts);
   auto active = torch::ones({k}, torch::TensorOptions().dtype(torch::kBool).device(a.device()));
   for (int step = 0; step < config.grad_steps; ++step) {
-    if (!active.any().item<bool>()) break;
+    if (!capture_ready && !active.any().item<bool>()) break;
     // Gradient of each row's own return (rows are independent, so the sum's gradient splits).
     if (!pending.gradient) evaluate(a, true);
     const auto grad = pending.gradient();  // [k, H, A]
@@ -47,12 +51,19 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
                                                   torch::arange(J, a.options()));  // [J]
     const auto all =
         clamp(a.unsqueeze(0) + eta.view({J, 1, 1, 1}) * grad.unsqueeze(0));  // [J, k, H, A]
-    const bool another = step + 1 < config.grad_steps;
-    auto cand_ret = evaluate(all[0], another).view({1, k});  // [1, k]
-    if (J > 1 && (active & ~(cand_ret[0] > ret)).any().item<bool>()) {
-      const auto rest = all.narrow(0, 1, J - 1).reshape({(J - 1) * k, a.size(1), a.size(2)});
-      cand_ret =
-          torch::cat({cand_ret, objective.EvaluateDeterministic(obs, rest).view({J - 1, k})});
+    torch::Tensor cand_ret;                                                  // [1 or J, k]
+    if (capture_ready) {
+      // Capture-ready: all J sizes in one batch every update, and no pass kept (the next
+      // update's gradient comes from its own pass), so that nothing depends on tensor values.
+      cand_ret = evaluate(all.reshape({J * k, a.size(1), a.size(2)}), false).view({J, k});
+    } else {
+      const bool another = step + 1 < config.grad_steps;
+      cand_ret = evaluate(all[0], another).view({1, k});
+      if (J > 1 && (active & ~(cand_ret[0] > ret)).any().item<bool>()) {
+        const auto rest = all.narrow(0, 1, J - 1).reshape({(J - 1) * k, a.size(1), a.size(2)});
+        cand_ret =
+            torch::cat({cand_ret, objective.EvaluateDeterministic(obs, rest).view({J - 1, k})});
+      }
     }
     const int64_t scored = cand_ret.size(0);                                    // 1 or J
     const auto candidates = all.narrow(0, 0, scored);                           // [scored, k, H, A]
@@ -62,16 +73,18 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     // The kept pass holds each row's gradient at the first size: right for a row that
     // accepted it, and unused by a row that stopped; a row that accepted a smaller size needs
     // a new one.
-    if (scored > 1 && first.narrow(0, 1, scored - 1).any().item<bool>()) drop_pending();
-    const auto pick = first.to(a.scalar_type());                                // [scored, k]
+    if (!capture_ready && scored > 1 && first.narrow(0, 1, scored - 1).any().item<bool>()) {
+      drop_pending();
+    }
+    const auto pick = first.to(a.scalar_type());  // [scored, k]
     a = torch::where(accept.view({k, 1, 1}), (pick.view({scored, k, 1, 1}) * candidates).sum(0), a);
     ret = torch::where(accept, (pick * cand_ret).sum(0), ret);
     // Trials the sequential search uses: up to the accepted one, or all J for a failed row (which
     // only happens when all J were scored).
     const auto used = torch::where(accept, first.to(torch::kLong).argmax(0) + 1,
                                    torch::full_like(accept, J, torch::kLong));  // [k]
-    out.trials += (used * active.to(torch::kLong)).sum().item<int64_t>();
-    out.accepted += accept.sum().item<int64_t>();
+    out.trials = out.trials + (used * active.to(torch::kLong)).sum();
+    out.accepted = out.accepted + accept.sum();
     // A row that found no improving step in J trials has finished.
     active = active & accept;
   }

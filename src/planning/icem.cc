@@ -18,8 +18,8 @@ torch::Tensor ColoredNoise(int64_t num, int64_t horizon, int64_t action_dim, dou
   auto freq = torch::arange(bins, options) / static_cast<double>(horizon);
   freq[0] = 1.0 / static_cast<double>(horizon);
   const auto amplitude = freq.pow(-beta / 2.0);  // [bins]
-  const auto colored = torch::fft::irfft(torch::fft::rfft(white, horizon, -1) * amplitude,
-                                         horizon, -1);  // [num, A, H]
+  const auto colored = torch::fft::irfft(torch::fft::rfft(white, horizon, -1) * amplitude, horizon,
+                                         -1);  // [num, A, H]
   // Variance of each output element: the full (two-sided) spectrum's mean squared amplitude.
   auto two_sided = amplitude.square() * 2.0;
   two_sided[0] = two_sided[0] / 2.0;
@@ -53,7 +53,7 @@ int64_t IcemPlanner::PopulationAt(int iteration) const {
   return std::max<int64_t>(config_.min_population, std::llround(n));
 }
 
-PlanResult IcemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+PlanResult IcemPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) {
   torch::NoGradGuard no_grad;
   const int64_t H = horizon(), A = action_dim();
   auto mean = WarmStart(CenterPlan());  // [H, A]
@@ -61,8 +61,7 @@ PlanResult IcemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obje
   // Elites of the previous step, shifted one step (last action repeated).
   torch::Tensor carried;
   if (kept_elites_.defined() && kept_elites_.size(1) == H) carried = ShiftPlan(kept_elites_);
-  double best_return = -std::numeric_limits<double>::infinity();
-  torch::Tensor best;
+  BestSample best;
   int64_t evaluated = 0;
   for (int it = 0; it < config_.iterations; ++it) {
     auto samples = Clamp(mean + std * ColoredNoise(PopulationAt(it), H, A, config_.noise_beta,
@@ -73,10 +72,7 @@ PlanResult IcemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obje
     evaluated += samples.size(0);
     const auto top = returns.topk(std::min<int64_t>(config_.elites, samples.size(0)));
     const auto elites = samples.index_select(0, std::get<1>(top));  // [K, H, A], best first
-    if (std::get<0>(top)[0].item<double>() > best_return) {
-      best_return = std::get<0>(top)[0].item<double>();
-      best = elites[0].clone();
-    }
+    best.Offer(elites[0], std::get<0>(top)[0]);
     mean = config_.alpha * mean + (1.0 - config_.alpha) * elites.mean(0);
     std = config_.alpha * std + (1.0 - config_.alpha) * elites.std(0, /*unbiased=*/false);
     const auto keep = static_cast<int64_t>(std::llround(config_.keep_elites * elites.size(0)));
@@ -85,13 +81,14 @@ PlanResult IcemPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& obje
   kept_elites_ = carried;
   PlanResult result;
   if (config_.return_mode == "best") {
-    result.actions = best;
-    result.expected_return = best_return;
+    result.actions = best.actions;
+    result.device_stats["expected_return"] = best.value;
   } else {
     result.actions = Clamp(mean);
-    result.expected_return = objective.Evaluate(obs, result.actions.unsqueeze(0)).item<double>();
+    result.device_stats["expected_return"] =
+        objective.Evaluate(obs, result.actions.unsqueeze(0))[0];
   }
-  result.stats["best_return"] = best_return;
+  result.device_stats["best_return"] = best.value;
   result.stats["samples"] = static_cast<double>(evaluated);
   return result;
 }

@@ -21,28 +21,29 @@ MppiPlanner::MppiPlanner(const config::MppiConfig& config, PlanSpace space,
                          const torch::Device& device, uint64_t seed)
     : Planner(std::move(space)), config_(config), generator_(MakeGenerator(device, seed)) {}
 
-PlanResult MppiPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+PlanResult MppiPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) {
   torch::NoGradGuard no_grad;
-  auto mean = WarmStart(CenterPlan());  // [H, A]
+  auto mean = WarmStart(CenterPlan());                        // [H, A]
   const auto sigma = config_.sigma * (high() - low()) / 2.0;  // [A]
-  double best = -std::numeric_limits<double>::infinity();
-  double effective = 0;
+  torch::Tensor best, effective;                              // [] each
   for (int it = 0; it < config_.iterations; ++it) {
-    const auto samples = Clamp(
-        mean + FilteredNoise(config_.population, horizon(), sigma, config_.beta, generator_));
+    const auto samples =
+        Clamp(mean + FilteredNoise(config_.population, horizon(), sigma, config_.beta, generator_));
     const auto returns = objective.Evaluate(obs, samples);  // [N]
     const auto top = returns.max();
-    best = std::max(best, top.item<double>());
+    best = best.defined() ? torch::max(best, top) : top;
     const auto weights = (config_.gamma * (returns - top)).exp();  // best weighs 1
     const auto normalised = weights / weights.sum();
     mean = (normalised.view({-1, 1, 1}) * samples).sum(0);
-    effective = 1.0 / normalised.square().sum().item<double>();
+    effective = 1.0 / normalised.square().sum();
   }
   PlanResult result;
   result.actions = Clamp(mean);
-  result.expected_return = objective.Evaluate(obs, result.actions.unsqueeze(0)).item<double>();
-  result.stats["best_return"] = best;
-  result.stats["effective_samples"] = effective;
+  result.device_stats["expected_return"] = objective.Evaluate(obs, result.actions.unsqueeze(0))[0];
+  if (best.defined()) {
+    result.device_stats["best_return"] = best;
+    result.device_stats["effective_samples"] = effective;
+  }
   return result;
 }
 

@@ -9,6 +9,40 @@ Planner::Planner(PlanSpace space) : space_(std::move(space)) {
   TORCH_CHECK((space_.high > space_.low).all().item<bool>(), "action bounds need high > low");
 }
 
+void PlanResult::ReadDeviceStats() {
+  if (device_stats.empty()) return;
+  std::vector<torch::Tensor> values;
+  for (const auto& [name, value] : device_stats)
+    values.push_back(value.reshape({1}).to(torch::kDouble));
+  const auto host = torch::cat(values).to(torch::kCPU);  // the one wait for the device
+  const double* v = host.data_ptr<double>();
+  for (const auto& [name, value] : device_stats) {
+    if (name == "expected_return") {
+      expected_return = *v++;
+    } else {
+      stats[name] = *v++;
+    }
+  }
+  device_stats.clear();
+}
+
+void BestSample::Offer(const torch::Tensor& candidate, const torch::Tensor& candidate_value) {
+  if (!value.defined()) {
+    actions = candidate.clone();
+    value = candidate_value.clone();
+    return;
+  }
+  const auto better = candidate_value > value;
+  actions = torch::where(better, candidate, actions);
+  value = torch::where(better, candidate_value, value);
+}
+
+PlanResult Planner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+  PlanResult result = PlanStep(obs, objective);
+  result.ReadDeviceStats();
+  return result;
+}
+
 torch::Tensor ShiftPlan(const torch::Tensor& plan) {
   const int64_t t = plan.dim() - 2;  // the time dimension of [..., H, A]
   const int64_t H = plan.size(t);
@@ -22,7 +56,10 @@ torch::Tensor Planner::WarmStart(const torch::Tensor& fallback) const {
 }
 
 torch::Tensor Planner::CenterPlan() const {
-  return ((space_.low + space_.high) / 2).unsqueeze(0).expand({space_.horizon, action_dim()}).clone();
+  return ((space_.low + space_.high) / 2)
+      .unsqueeze(0)
+      .expand({space_.horizon, action_dim()})
+      .clone();
 }
 
 torch::Tensor Planner::Clamp(const torch::Tensor& x) const {

@@ -9,7 +9,8 @@ RandomShootingPlanner::RandomShootingPlanner(const config::RandomShootingConfig&
                                              uint64_t seed)
     : Planner(std::move(space)), config_(config), generator_(MakeGenerator(device, seed)) {}
 
-PlanResult RandomShootingPlanner::Plan(const torch::Tensor& obs, TrajectoryObjective& objective) {
+PlanResult RandomShootingPlanner::PlanStep(const torch::Tensor& obs,
+                                           TrajectoryObjective& objective) {
   torch::NoGradGuard no_grad;
   const int64_t N = config_.population, H = horizon(), A = action_dim();
   auto samples = low() + torch::rand({N, H, A}, generator_, low().options()) * (high() - low());
@@ -18,7 +19,7 @@ PlanResult RandomShootingPlanner::Plan(const torch::Tensor& obs, TrajectoryObjec
   const auto [best_return, best] = returns.max(0);
   PlanResult result;
   result.actions = samples.index_select(0, best.view({1}))[0];  // [H, A]
-  result.expected_return = best_return.item<double>();
+  result.device_stats["expected_return"] = best_return;
   result.stats["samples"] = static_cast<double>(N);
   return result;
 }

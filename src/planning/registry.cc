@@ -27,13 +27,10 @@ struct Table {
 // The one table of planners: each settings struct (config/planners.h, whose kName is the
 // planner's name) beside the class built from it with (settings, space, device, seed).
 // clang-format off: one row per line
-using Planners = Table<Row<config::CemConfig, CemPlanner>,
-                       Row<config::CemGdConfig, CemGdPlanner>,
-                       Row<config::DcemConfig, DcemPlanner>,
-                       Row<config::GradConfig, GradPlanner>,
+using Planners = Table<Row<config::CemConfig, CemPlanner>, Row<config::CemGdConfig, CemGdPlanner>,
+                       Row<config::DcemConfig, DcemPlanner>, Row<config::GradConfig, GradPlanner>,
                        Row<config::GradMpcConfig, GradMpcPlanner>,
-                       Row<config::IcemConfig, IcemPlanner>,
-                       Row<config::MppiConfig, MppiPlanner>,
+                       Row<config::IcemConfig, IcemPlanner>, Row<config::MppiConfig, MppiPlanner>,
                        Row<config::RandomShootingConfig, RandomShootingPlanner>>;
 // clang-format on
 

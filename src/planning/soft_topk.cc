@@ -18,7 +18,7 @@ torch::Tensor Project(const torch::Tensor& x, int64_t k, double tau, double tole
   for (int it = 0; it < max_iterations; ++it) {
     nu = (lo + hi) / 2;
     const auto sum = torch::sigmoid((xd + nu) / tau).sum(1, /*keepdim=*/true);  // [B, 1]
-    if ((sum - target).abs().max().item<double>() < tolerance) break;
+    if (tolerance > 0 && (sum - target).abs().max().item<double>() < tolerance) break;
     const auto too_big = sum > target;
     hi = torch::where(too_big, nu, hi);
     lo = torch::where(too_big, lo, nu);
@@ -49,10 +49,10 @@ class SoftTopKFunction : public torch::autograd::Function<SoftTopKFunction> {
                                                torch::autograd::tensor_list grad_outputs) {
     const auto y = ctx->get_saved_variables()[0];
     const double tau = ctx->saved_data["tau"].toDouble();
-    const auto g = grad_outputs[0];                                              // [B, N]
-    const auto h = y * (1 - y) / tau;                                            // [B, N]
-    const auto h_sum = h.sum(1, /*keepdim=*/true).clamp_min(1e-30);              // [B, 1]
-    const auto grad_x = h * (g - (g * h).sum(1, /*keepdim=*/true) / h_sum);      // [B, N]
+    const auto g = grad_outputs[0];                                          // [B, N]
+    const auto h = y * (1 - y) / tau;                                        // [B, N]
+    const auto h_sum = h.sum(1, /*keepdim=*/true).clamp_min(1e-30);          // [B, 1]
+    const auto grad_x = h * (g - (g * h).sum(1, /*keepdim=*/true) / h_sum);  // [B, N]
     return {grad_x, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };

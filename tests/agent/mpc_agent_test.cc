@@ -23,7 +23,7 @@ class CountingPlanner : public planning::Planner {
  public:
   CountingPlanner()
       : Planner(planning::PlanSpace{torch::full({1}, -1e6), torch::full({1}, 1e6), kH}) {}
-  planning::PlanResult Plan(const torch::Tensor&, TrajectoryObjective&) override {
+  planning::PlanResult PlanStep(const torch::Tensor&, TrajectoryObjective&) override {
     warm_starts.push_back(WarmStart(torch::Tensor()));
     planning::PlanResult r;
     r.actions = (torch::arange(kH, torch::kFloat) + 100.0f * plans).view({kH, 1});

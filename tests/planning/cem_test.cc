@@ -45,13 +45,14 @@ TEST(CemPlanner, SamplesStayWithinBoundsWhenTheOptimumIsOutside) {
   config::CemConfig c;
   c.population = 100;
   c.iterations = 30;
+  c.min_variance = 0;  // all 30 iterations, whatever the draws
   CemPlanner planner(c, Space(5, 2, 1.0), torch::kCPU, 3);
   const auto result = planner.Plan(torch::zeros({1}), objective);
   EXPECT_GE(objective.lo, -1.0);
   EXPECT_LE(objective.hi, 1.0);
   EXPECT_LE(result.actions.max().item<double>(), 1.0);
   // PETS caps the variance near a bound, so the plan approaches it without reaching it.
-  EXPECT_GT(result.actions.min().item<double>(), 0.5);
+  EXPECT_GT(result.actions.min().item<double>(), 0.3);
 }
 
 TEST(CemPlanner, SameSeedGivesTheSamePlan) {

@@ -125,7 +125,7 @@ TEST(LineSearch, BatchedTrialsMatchTheSequentialBacktrackingSearch) {
         EXPECT_TRUE(torch::allclose(r.actions.narrow(0, row, 1), current, 1e-5, 1e-6))
             << "eta " << eta_init << " k " << k << " row " << row;
       }
-      EXPECT_EQ(r.trials, trials) << "eta " << eta_init << " k " << k;
+      EXPECT_EQ(r.trials.item<int64_t>(), trials) << "eta " << eta_init << " k " << k;
       if (eta_init < 0.1) {
         EXPECT_EQ(trials, 3 * k);  // the first step size was accepted by every row every time
       } else if (k > 1) {
@@ -157,7 +157,7 @@ TEST(LineSearch, AnAcceptedFirstStepSizeGivesTheNextGradientWithoutAnotherForwar
   c.grad_steps = 6;
   const auto r = RefineWithLineSearch(objective, torch::zeros({1}), torch::rand({4, 3, 2}) - 0.5,
                                       c, torch::full({2}, -2.0), torch::full({2}, 2.0));
-  ASSERT_EQ(r.accepted, 6 * 4);
+  ASSERT_EQ(r.accepted.item<int64_t>(), 6 * 4);
   EXPECT_EQ(objective.calls, c.grad_steps + 1);
   EXPECT_EQ(objective.recorded, c.grad_steps);
 }

@@ -32,6 +32,9 @@ enum class SeedStream : uint64_t {
 /// The seed of `stream` for run seed `seed`.
 uint64_t StreamSeed(int64_t seed, SeedStream stream);
 
+/// Whether planning on `device` is capture-ready (planner.capture_ready; auto: on CUDA).
+bool CaptureReady(const config::PlannerConfig& planner, const torch::Device& device);
+
 /// Everything one MPC run acts with. Moving a Stack keeps its internal references valid.
 struct Stack {
   std::unique_ptr<env::Env> env;

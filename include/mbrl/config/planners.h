@@ -210,6 +210,9 @@ std::optional<PlannerSettings> DefaultPlannerSettings(const std::string& name);
 /// The planner section: `type` picks the planner and which fields are valid beside it.
 struct PlannerConfig {
   PlannerSettings settings;  // the chosen planner's fields; planner.type is its kName
+  // auto | on | off: planning steps with no host reads and fixed shapes (Planner::SetCaptureReady
+  // and ModelRollout::SetCaptureReady); auto: on for CUDA devices.
+  std::string capture_ready = "auto";
 
   /// The planner `name` at its defaults. Throws ConfigError listing the valid names.
   static PlannerConfig Named(const std::string& name);
@@ -233,6 +236,7 @@ struct PlannerConfig {
     std::string name = type();
     v.Field("type", name, OneOf(PlannerNames()));
     if (name != type()) settings = *DefaultPlannerSettings(name);
+    v.Field("capture_ready", capture_ready, OneOf({"auto", "on", "off"}));
     std::visit([&](auto& s) { s.Visit(v); }, settings);
   }
 

@@ -8,24 +8,25 @@ namespace mbrl::planning {
 /// Mean and (biased) variance [H, A] of the `num_elites` highest-return samples: CEM's update.
 /// samples [N, H, A], returns [N].
 std::pair<torch::Tensor, torch::Tensor> EliteMoments(const torch::Tensor& samples,
-                                                      const torch::Tensor& returns,
-                                                      int64_t num_elites);
+                                                     const torch::Tensor& returns,
+                                                     int64_t num_elites);
 
 /// PETS CEM: a Gaussian over [H, A] starting at the warm start with variance (high - low)^2 / 16;
-/// samples from a normal truncated at 2 standard deviations, with the variance capped so they
+/// samples from a normal truncated at 2 standard deviations (by the inverse CDF, so without
+/// redraws), with the variance capped so they
 /// stay in bounds; the elite mean and variance are smoothed with `alpha`.
 class CemPlanner : public Planner {
  public:
   CemPlanner(const config::CemConfig& config, PlanSpace space, const torch::Device& device,
              uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
   /// What one CEM search found.
   struct Search {
     torch::Tensor best;         ///< best sequence sampled [H, A]
-    double best_return;         ///< objective of `best`
+    torch::Tensor best_return;  ///< objective of `best` []
     torch::Tensor mean;         ///< final mean [H, A]
-    int iterations;             ///< iterations run
+    int iterations = 0;         ///< iterations run
     torch::Tensor top;          ///< the `keep_top` best samples of the last iteration [k, H, A]
     torch::Tensor top_returns;  ///< their objective values [k], best first
   };

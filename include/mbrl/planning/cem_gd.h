@@ -10,12 +10,13 @@ namespace mbrl::planning {
 /// around the bounds' centre; later ones sample n_r around the warm start (the previous plan
 /// shifted one step, last action repeated). The sampling variance is ((high - low) / 2)^2 (the
 /// paper's I, scaled to the bounds) before CEM's bound capping. The top_k samples are refined
-/// together by RefineWithLineSearch on the deterministic objective; the best refined one is returned.
+/// together by RefineWithLineSearch on the deterministic objective; the best refined one is
+/// returned.
 class CemGdPlanner : public Planner {
  public:
   CemGdPlanner(const config::CemGdConfig& config, PlanSpace space, const torch::Device& device,
                uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
  private:
   config::CemGdConfig config_;

@@ -10,9 +10,10 @@ namespace mbrl::planning {
 /// DCEM's update: the returns [N] are normalised (zero mean, unit spread), weighted with the soft
 /// top-k (k, tau), and the weighted mean and variance [H, A] of samples [N, H, A] are returned
 /// (weights sum to k). Differentiable in samples and returns. tau -> 0 gives EliteMoments.
+/// `fixed_iterations`: the soft top-k's bisection runs a fixed count (no host reads).
 std::pair<torch::Tensor, torch::Tensor> SoftEliteMoments(const torch::Tensor& samples,
-                                                          const torch::Tensor& returns,
-                                                          int64_t k, double tau);
+                                                         const torch::Tensor& returns, int64_t k,
+                                                         double tau, bool fixed_iterations = false);
 
 /// DCEM over a Gaussian on [H, A]: starts at the warm start with std (high - low) / 4, draws
 /// reparameterised samples mean + std * eps clamped to the bounds, and sets mean and variance to
@@ -22,7 +23,7 @@ class DcemPlanner : public Planner {
  public:
   DcemPlanner(const config::DcemConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
  private:
   config::DcemConfig config_;

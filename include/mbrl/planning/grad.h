@@ -11,7 +11,7 @@ class GradPlanner : public Planner {
  public:
   GradPlanner(const config::GradConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
  private:
   config::GradConfig config_;

@@ -13,7 +13,7 @@ class GradMpcPlanner : public Planner {
  public:
   GradMpcPlanner(const config::GradMpcConfig& config, PlanSpace space, const torch::Device& device,
                  uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
  private:
   config::GradMpcConfig config_;

@@ -12,8 +12,8 @@ struct Refinement {
   torch::Tensor actions;  ///< refined sequences [k, H, A], within bounds
   torch::Tensor returns;  ///< their deterministic returns [k]
   torch::Tensor initial;  ///< deterministic returns before refinement [k]
-  int64_t trials = 0;     ///< trials a sequential line search uses (to the accepted one), summed
-  int64_t accepted = 0;   ///< steps accepted, summed over rows
+  torch::Tensor trials;   ///< trials a sequential line search uses (to the accepted one), summed []
+  torch::Tensor accepted;  ///< steps accepted, summed over rows []
 };
 
 /// Refines actions [k, H, A] with `grad_steps` updates of gradient ascent on the objective's
@@ -22,9 +22,11 @@ struct Refinement {
 /// eta <- rho * eta, at most `line_search_trials` times; a row whose trials all fail stops.
 /// All rows move in one batch: one forward/backward per update, and one forward of all J trial
 /// step sizes (the deterministic return makes its first improving trial the sequential choice).
-/// Only the action tensor requires gradients.
+/// Only the action tensor requires gradients. `capture_ready`: every update scores all J sizes
+/// in one batch and no update is skipped (the same accepted steps, with no host reads).
 Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Tensor& obs,
-                                const torch::Tensor& actions, const config::LineSearchConfig& config,
-                                const torch::Tensor& low, const torch::Tensor& high);
+                                const torch::Tensor& actions,
+                                const config::LineSearchConfig& config, const torch::Tensor& low,
+                                const torch::Tensor& high, bool capture_ready = false);
 
 }  // namespace mbrl::planning

@@ -20,7 +20,7 @@ class IcemPlanner : public Planner {
  public:
   IcemPlanner(const config::IcemConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
   void Reset() override;
 
   /// Samples in iteration `iteration` (0-based) before kept elites and the mean are added.

@@ -17,7 +17,7 @@ class MppiPlanner : public Planner {
  public:
   MppiPlanner(const config::MppiConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
  private:
   config::MppiConfig config_;

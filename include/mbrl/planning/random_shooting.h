@@ -11,7 +11,7 @@ class RandomShootingPlanner : public Planner {
  public:
   RandomShootingPlanner(const config::RandomShootingConfig& config, PlanSpace space,
                         const torch::Device& device, uint64_t seed);
-  PlanResult Plan(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
 
  private:
   config::RandomShootingConfig config_;

@@ -11,8 +11,9 @@ namespace mbrl::planning {
 
 /// Soft top-k of scores [B, N] (1 <= k < N, tau > 0) -> [B, N]; differentiable in `scores`.
 /// Bisection runs in double precision until every row's sum is within `tolerance` of k (at most
-/// `max_iterations` halvings), so equal or huge scores give no NaN.
-torch::Tensor SoftTopK(const torch::Tensor& scores, int64_t k, double tau,
-                       double tolerance = 1e-6, int max_iterations = 200);
+/// `max_iterations` halvings), so equal or huge scores give no NaN. With tolerance <= 0 it runs
+/// all `max_iterations` without reading the sums on the host.
+torch::Tensor SoftTopK(const torch::Tensor& scores, int64_t k, double tau, double tolerance = 1e-6,
+                       int max_iterations = 200);
 
 }  // namespace mbrl::planning
