@@ -77,7 +77,11 @@ tests_line="not run (--skip-tests)"
 cuda_line="not run (--skip-tests)"
 if [ "$skip_tests" = 0 ]; then
   stamp "test suite (CPU side of this LibTorch)"
-  if (cd "$build_dir" && ctest -j"$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))" -LE cuda \
+  # Several test processes at once, each limited to 2 threads: a LibTorch wheel's OpenMP and MKL
+  # otherwise start one thread per core in every process (16 processes x 16 threads on a 16-core
+  # machine made the suite crawl).
+  if (cd "$build_dir" && OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 \
+        ctest -j"$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))" -LE cuda \
         --output-on-failure --timeout 600); then tests_line="passed"; else tests_line="FAILED"; fi
   stamp "cuda tests"
   if (cd "$build_dir" && ctest -L cuda --output-on-failure --timeout 600); then
@@ -86,19 +90,24 @@ fi
 
 ref_rows=""
 if "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"; then
-  stamp "bench planners on CUDA"
+  stamp "bench planners on CUDA (capture-ready, the CUDA default)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --out results/bench || true
+  stamp "bench planners on CUDA with planner.capture_ready=off (early exits, host reads)"
+  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
+    --set planner.capture_ready=off --out results/bench/cuda_eager || true
   stamp "ensemble forward on CUDA"
   "$build_dir/mbrl" bench forward --device cuda --tasks cartpole_swingup --gemm 8192 \
     > results/bench/forward_cuda.md 2>&1 || true
   cat results/bench/forward_cuda.md
-  stamp "PyTorch reference on CUDA (eager), cartpole-sized, horizon 45"
+  stamp "PyTorch reference on CUDA (eager, and one CUDA graph per later step), cartpole-sized, horizon 45"
   for label in cem50 cem500 cem5000 cem-gd; do
-    line="$("$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" \
-              --device cuda 2>&1 | tail -1)" || line="failed"
-    echo "$label: $line"
-    ref_rows+="| $label | \`$line\` |"$'\n'
+    for mode in eager graph; do
+      line="$("$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" \
+                --device cuda --mode "$mode" 2>&1 | tail -1)" || line="failed"
+      echo "$label $mode: $line"
+      ref_rows+="| $label | $mode | \`$line\` |"$'\n'
+    done
   done
 else
   stamp "no CUDA device: the CUDA bench and the PyTorch reference are skipped"
@@ -123,10 +132,14 @@ stamp "done"
   echo
   cat results/bench/forward_cuda.md 2>/dev/null || echo "(not run)"
   echo
-  echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda), eager"
+  echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
   echo
-  echo "| label | result |"
-  echo "|---|---|"
+  cat results/bench/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
+  echo
+  echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda --mode eager|graph)"
+  echo
+  echo "| label | mode | result |"
+  echo "|---|---|---|"
   printf '%s' "$ref_rows"
 } > "$summary"
 cat "$summary"

@@ -6,9 +6,17 @@ Algorithm 1): the default PETS ensemble (5 members, 3 x 200 SiLU, log-variance s
 input normaliser), TS-inf propagation with 20 particles, cartpole swingup's reward, and the
 planner labels of the CEM-GD paper (cem50, cem500, cem5000, cem-gd), horizon 45.
 
+Three forms of the same step (--mode):
+  eager   the algorithms as usually written, with their early exits (host reads)
+  static  fixed shapes and no host reads: the truncated normal by the inverse CDF, the line
+          search's J step sizes scored in one batch every update, no early exits
+  graph   static, with each later planning step captured once as one CUDA graph and replayed
+          (CUDA only): what a PyTorch user gets with torch.cuda.graphs
+
 Prints one JSON line: first_ms (t = 0 step), later_mean_ms, mean_ms, median_ms.
 Run with Debian's interpreter: /usr/bin/python3 scripts/reference/pets_planners.py --planner cem50
 """
+import math
 import argparse
 import json
 import statistics
@@ -93,20 +101,32 @@ class Rollout:
         return torch.where(torch.isfinite(returns), returns, torch.full_like(returns, -1e10))
 
 
+PHI_LOW = 0.5 * math.erfc(2 / math.sqrt(2))  # Phi(-2)
+
+
+def truncated_normal(shape, device, static):
+    """Normal draws truncated to [-2, 2]: redrawn outliers, or (static) the inverse CDF."""
+    if static:
+        u = torch.rand(shape, device=device)
+        return math.sqrt(2) * torch.erfinv((2 * PHI_LOW - 1) + 2 * (1 - 2 * PHI_LOW) * u)
+    z = torch.randn(shape, device=device)
+    for _ in range(8):
+        out = z.abs() > 2
+        if not out.any():
+            break
+        z = torch.where(out, torch.randn_like(z), z)
+    return z
+
+
 def cem(rollout, obs, mean, var, low, high, population, iterations, elite_ratio=0.1, alpha=0.1,
-        keep=1):
+        keep=1, static=False):
     """PETS CEM; returns (final mean, top-`keep` samples of the last iteration)."""
     n_elite = max(1, round(elite_ratio * population))
     top = None
     for _ in range(iterations):
         cap = torch.minimum(((mean - low) / 2) ** 2, ((high - mean) / 2) ** 2)
         v = torch.minimum(cap, var)
-        z = torch.randn(population, *mean.shape, device=mean.device)
-        for _ in range(8):
-            out = z.abs() > 2
-            if not out.any():
-                break
-            z = torch.where(out, torch.randn_like(z), z)
+        z = truncated_normal((population, *mean.shape), mean.device, static)
         samples = (mean + z.clamp(-2, 2) * v.sqrt()).clamp(low, high)
         ret = rollout.evaluate(obs, samples)
         idx = ret.topk(max(n_elite, keep)).indices
@@ -117,8 +137,10 @@ def cem(rollout, obs, mean, var, low, high, population, iterations, elite_ratio=
     return mean, top
 
 
-def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials=8):
+def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials=8, static=False):
     """Backtracking line-search gradient ascent through the ensemble mean, rows in one batch."""
+    if static:
+        return refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials)
     k = a.shape[0]
     with torch.no_grad():
         ret = rollout.evaluate(obs, a, deterministic=True)
@@ -146,13 +168,40 @@ def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials
     return a, ret
 
 
+def refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials):
+    """The same accepted steps with no host reads: all `trials` step sizes scored in one batch
+    and the first improving one taken per row; a row with none stops moving."""
+    k, H, A = a.shape
+    eta = eta_init * rho ** torch.arange(trials, device=a.device, dtype=a.dtype)  # [J]
+    with torch.no_grad():
+        ret = rollout.evaluate(obs, a, deterministic=True)
+    active = torch.ones(k, dtype=torch.bool, device=a.device)
+    for _ in range(steps):
+        leaf = a.clone().requires_grad_(True)
+        r = rollout.evaluate(obs, leaf, deterministic=True)
+        (grad,) = torch.autograd.grad(r.sum(), leaf)
+        with torch.no_grad():
+            cand = (a.unsqueeze(0) + eta.view(-1, 1, 1, 1) * grad.unsqueeze(0)).clamp(low, high)
+            cand_ret = rollout.evaluate(obs, cand.view(trials * k, H, A),
+                                        deterministic=True).view(trials, k)
+            improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0)  # [J, k]
+            first = improves & (improves.cumsum(0) == 1)
+            accept = improves.any(0)
+            pick = first.to(a.dtype)
+            a = torch.where(accept.view(k, 1, 1), (pick.view(trials, k, 1, 1) * cand).sum(0), a)
+            ret = torch.where(accept, (pick * cand_ret).sum(0), ret)
+            active = active & accept
+    return a, ret
+
+
 class Planner:
     SETTINGS = {"cem50": (10, 5), "cem500": (100, 5), "cem5000": (100, 50)}
 
-    def __init__(self, label, rollout, horizon, low, high, n_init=15000):
+    def __init__(self, label, rollout, horizon, low, high, n_init=15000, static=False):
         self.label, self.rollout, self.horizon = label, rollout, horizon
         self.low, self.high = low, high
         self.n_init = n_init
+        self.static = static
         self.previous = None
 
     def warm_start(self):
@@ -167,17 +216,52 @@ class Planner:
                 population, iterations = self.SETTINGS[self.label]
                 var = ((self.high - self.low) ** 2 / 16).expand(self.horizon, -1).clone()
                 mean, _ = cem(self.rollout, obs, self.warm_start(), var, self.low, self.high,
-                              population, iterations)
+                              population, iterations, static=self.static)
                 plan = mean.clamp(self.low, self.high)
             else:  # cem-gd: n_init 15000 at t = 0, n_r 50 after; top 1 refined
                 first = self.previous is None
                 var = ((self.high - self.low) / 2).pow(2).expand(self.horizon, -1).clone()
                 _, top = cem(self.rollout, obs, self.warm_start(), var, self.low, self.high,
-                             self.n_init if first else 50, 1, keep=1)
+                             self.n_init if first else 50, 1, keep=1, static=self.static)
         if self.label not in self.SETTINGS:
-            refined, ret = refine(self.rollout, obs, top, self.low, self.high)
-            plan = refined[ret.argmax()]
+            refined, ret = refine(self.rollout, obs, top, self.low, self.high, static=self.static)
+            plan = refined.index_select(0, ret.argmax().view(1))[0]
         self.previous = plan.detach()
+        return plan
+
+
+class GraphPlanner:
+    """A static Planner whose later step is captured once as a CUDA graph: the observation and
+    the warm start are copied into the graph's input tensors, and each replay draws new samples
+    (PyTorch advances the graph's random offsets per replay)."""
+
+    def __init__(self, planner):
+        self.planner = planner
+        self.graph = None
+
+    def plan(self, obs):
+        if self.planner.previous is None:  # t = 0: a larger population, run eagerly
+            return self.planner.plan(obs)
+        if self.graph is None:
+            self.static_obs = obs.clone()
+            self.static_previous = self.planner.previous.clone()
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):  # warm-up on a side stream, as torch.cuda.graphs asks
+                for _ in range(3):
+                    self.planner.previous = self.static_previous
+                    self.planner.plan(self.static_obs)
+            torch.cuda.current_stream().wait_stream(side)
+            self.graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(self.graph):
+                self.planner.previous = self.static_previous
+                self.static_plan = self.planner.plan(self.static_obs)
+        else:
+            self.static_previous.copy_(self.planner.previous)
+        self.static_obs.copy_(obs)
+        self.graph.replay()
+        plan = self.static_plan.clone()
+        self.planner.previous = plan
         return plan
 
 
@@ -190,10 +274,15 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-init", type=int, default=15000, help="CEM-GD samples at t = 0")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--mode", default="eager", choices=["eager", "static", "graph"],
+                        help="eager (with early exits), static (no host reads) or graph "
+                             "(static, each later step one CUDA graph; CUDA only)")
     args = parser.parse_args()
     device = torch.device(args.device)
     if device.type == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda: this PyTorch has no CUDA device")
+    if args.mode == "graph" and device.type != "cuda":
+        parser.error("--mode graph: needs --device cuda")
 
     def sync():
         if device.type == "cuda":
@@ -205,10 +294,13 @@ def main():
     rollout = Rollout(model, args.particles)
     low, high = torch.tensor([-1.0], device=device), torch.tensor([1.0], device=device)
     obs = torch.tensor([0.0, 3.14159, 0.0, 0.0], device=device)  # the swingup start: pole down
-    planner = Planner(args.planner, rollout, args.horizon, low, high, args.n_init)
+    planner = Planner(args.planner, rollout, args.horizon, low, high, args.n_init,
+                      static=args.mode != "eager")
     planner.plan(obs)  # warm-up: one untimed t = 0 plan, as `mbrl bench planners`
     sync()
     planner.previous = None
+    if args.mode == "graph":
+        planner = GraphPlanner(planner)
     ms = []
     for _ in range(args.steps):
         start = time.perf_counter()
@@ -216,7 +308,7 @@ def main():
         sync()
         ms.append((time.perf_counter() - start) * 1000)
     later = ms[1:] or ms
-    print(json.dumps({"planner": args.planner, "device": str(device),
+    print(json.dumps({"planner": args.planner, "device": str(device), "mode": args.mode,
                       "threads": torch.get_num_threads(),
                       "first_ms": ms[0], "later_mean_ms": sum(later) / len(later),
                       "mean_ms": sum(ms) / len(ms), "median_ms": statistics.median(ms)}))

@@ -7,6 +7,7 @@
 #include "mbrl/algorithms/pets.h"
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
+#include "mbrl/core/op_counter.h"
 #include "test_paths.h"
 
 namespace mbrl {
@@ -34,24 +35,33 @@ std::vector<std::string> SmallPlanner(const std::string& name) {
   return sets;
 }
 
-TEST(Cuda, EveryPlannerPlansOnTheGpuWithinBounds) {
+TEST(Cuda, EveryPlannerPlansOnTheGpuWithinBoundsCaptureReadyOrNot) {
   SKIP_WITHOUT_CUDA();
   const torch::Device device(torch::kCUDA);
   for (const auto& name : config::PlannerNames()) {
-    config::LoadOptions options{SourcePath("configs/cartpole_swingup.yaml"), name,
-                                SmallPlanner(name)};
-    options.planner_dir = SourcePath("configs/planner");
-    const auto config = config::LoadConfig(options);
-    algorithms::Stack stack = algorithms::BuildStack(config, device);
-    std::mt19937_64 rng(0);
-    auto obs = stack.env->Reset(rng);
-    for (int t = 0; t < 3; ++t) {
-      const auto action = stack.agent->Act(obs);
-      const auto& plan = stack.agent->last_plan().actions;
-      ASSERT_TRUE(plan.is_cuda()) << name;
-      EXPECT_TRUE((plan >= stack.space.low).all().item<bool>()) << name;
-      EXPECT_TRUE((plan <= stack.space.high).all().item<bool>()) << name;
-      obs = stack.env->Step(action).obs;
+    for (const std::string mode : {"on", "off"}) {
+      auto sets = SmallPlanner(name);
+      sets.push_back("planner.capture_ready=" + mode);
+      config::LoadOptions options{SourcePath("configs/cartpole_swingup.yaml"), name, sets};
+      options.planner_dir = SourcePath("configs/planner");
+      const auto config = config::LoadConfig(options);
+      algorithms::Stack stack = algorithms::BuildStack(config, device);
+      std::mt19937_64 rng(0);
+      auto obs = stack.env->Reset(rng);
+      for (int t = 0; t < 3; ++t) {
+        const auto action = stack.agent->Act(obs);
+        const auto& plan = stack.agent->last_plan().actions;
+        ASSERT_TRUE(plan.is_cuda()) << name << " " << mode;
+        EXPECT_TRUE((plan >= stack.space.low).all().item<bool>()) << name << " " << mode;
+        EXPECT_TRUE((plan <= stack.space.high).all().item<bool>()) << name << " " << mode;
+        obs = stack.env->Step(action).obs;
+      }
+      if (mode == "on") {  // a later step on the GPU reads nothing on the host either
+        const auto obs_t = torch::tensor(std::vector<float>(obs.begin(), obs.end())).to(device);
+        OpCounter counter;
+        stack.planner().PlanStep(obs_t, *stack.rollout);
+        EXPECT_EQ(counter.syncs(), 0) << name;
+      }
     }
   }
 }
