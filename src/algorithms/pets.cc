@@ -14,6 +14,7 @@
 #include "mbrl/core/logging.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
+#include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/models/gaussian_ensemble.h"
 #include "mbrl/models/model_trainer.h"
@@ -63,7 +64,8 @@ std::string MetricsCsvHeader(const std::vector<std::string>& stat_names) {
 }
 
 std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
-                                    const std::string& run_dir, const PetsHooks& hooks) {
+                                    const std::string& run_dir, const PetsHooks& hooks,
+                                    bool resume) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(run_dir, ec);
@@ -89,14 +91,24 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   const auto low_v = env.ActionLow(), high_v = env.ActionHigh();
 
   data::ReplayBuffer buffer(obs_dim, act_dim);
-  std::mt19937_64 env_rng(StreamSeed(config.seed, SeedStream::kEnv));
-  std::mt19937_64 action_rng(StreamSeed(config.seed, SeedStream::kAction));
-  std::vector<EpisodeMetrics> all;
-  std::set<std::string> stat_names;
+  LoopState state;
+  state.env_rng.seed(StreamSeed(config.seed, SeedStream::kEnv));
+  state.action_rng.seed(StreamSeed(config.seed, SeedStream::kAction));
+  if (resume) {
+    state = LoadCheckpoint(run_dir, stack, trainer, buffer);
+    log->Info(Format("resumed after episode %d (%lld transitions); anything saved of a later, "
+                     "unfinished episode is dropped and that episode runs again",
+                     state.episode, static_cast<long long>(buffer.Size())));
+  }
+  std::mt19937_64& env_rng = state.env_rng;
+  std::mt19937_64& action_rng = state.action_rng;
+  std::vector<EpisodeMetrics> all = state.metrics;
+  std::set<std::string> stat_names(state.stat_names.begin(), state.stat_names.end());
   Stopwatch run_timer;
-  models::TrainStats last_train;
+  const double wall_before = state.wall_s;
+  models::TrainStats last_train = state.last_train;
 
-  for (int ep = 1; ep <= config.pets.episodes; ++ep) {
+  for (int ep = state.episode + 1; ep <= config.pets.episodes; ++ep) {
     EpisodeMetrics m;
     m.episode = ep;
     m.random = ep <= config.pets.seed_episodes || buffer.Size() == 0;
@@ -148,11 +160,20 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
       value /= std::max(plans, 1);
       stat_names.insert(name);
     }
-    m.wall_s = run_timer.Seconds();
+    m.wall_s = wall_before + run_timer.Seconds();
     all.push_back(m);
 
-    // Persist everything the episode produced before reporting it.
+    // Persist everything the episode produced before reporting it: first the checkpoint of a
+    // complete episode (what a resumed run continues from), then the run directory's files.
     const std::vector<std::string> names(stat_names.begin(), stat_names.end());
+    if (!m.interrupted) {
+      state.episode = ep;
+      state.metrics = all;
+      state.stat_names = names;
+      state.last_train = last_train;
+      state.wall_s = m.wall_s;
+      SaveCheckpoint(run_dir, state, stack, trainer, buffer);
+    }
     std::string csv = MetricsCsvHeader(names) + "\n";
     for (const auto& row : all) csv += MetricsRow(row, names) + "\n";
     WriteTextAtomically(run_dir + "/metrics.csv", csv);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/algorithms/pets.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/device.h"
@@ -31,8 +32,37 @@ struct TrainOptions {
   std::vector<std::string> overrides;
   std::string device;
   std::string out;
+  std::string resume;
   bool quiet = false;
 };
+
+// Keys a resumed run may change with --set: they do not change what the finished episodes mean.
+const std::vector<std::string> kResumableKeys = {"pets.episodes", "device"};
+
+// The run of `dir` with the --set overrides a resume allows. Throws ConfigError naming the flag
+// or file for anything else.
+config::Config ResumeConfig(const std::string& dir, const std::vector<std::string>& overrides) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw ConfigError("--resume " + dir + ": no such directory");
+  }
+  if (!algorithms::HasCheckpoint(dir)) {
+    throw ConfigError("--resume " + dir + ": no checkpoint here (" + dir +
+                      "/checkpoint/LATEST is missing): a run writes one after its first complete "
+                      "episode");
+  }
+  const std::string path = dir + "/config.yaml";
+  for (const auto& o : overrides) {
+    const std::string key = o.substr(0, o.find('='));
+    if (std::find(kResumableKeys.begin(), kResumableKeys.end(), key) == kResumableKeys.end()) {
+      throw ConfigError("--set " + key + ": cannot change when resuming (it would change what the "
+                        "finished episodes mean); a resumed run may change only: " +
+                        Join(kResumableKeys));
+    }
+  }
+  return config::LoadConfig({path, "", overrides});
+}
 
 std::string Timestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -44,8 +74,13 @@ std::string Timestamp() {
 }
 
 int RunTrain(const TrainOptions& opt) {
-  config::LoadOptions load{opt.config_path, opt.planner, opt.overrides};
-  config::Config config = config::LoadConfig(load);
+  const bool resume = !opt.resume.empty();
+  if (resume && (!opt.config_path.empty() || !opt.planner.empty() || !opt.out.empty())) {
+    throw ConfigError("--resume: takes the run directory's own config.yaml; --config, --planner "
+                      "and --out do not apply");
+  }
+  config::Config config = resume ? ResumeConfig(opt.resume, opt.overrides)
+                                 : config::LoadConfig({opt.config_path, opt.planner, opt.overrides});
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
   const auto tasks = env::TaskNames();
   if (std::find(tasks.begin(), tasks.end(), config.task) == tasks.end()) {
@@ -62,13 +97,15 @@ int RunTrain(const TrainOptions& opt) {
   if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
   config.device = device.device.is_cuda() ? "cuda" : "cpu";
 
-  const std::string out = opt.out.empty()
-                              ? "runs/" + config.task + "/" + config.planner.type() + "/" + Timestamp()
-                              : opt.out;
+  const std::string out = resume ? opt.resume
+                           : opt.out.empty()
+                               ? "runs/" + config.task + "/" + config.planner.type() + "/" + Timestamp()
+                               : opt.out;
   std::error_code ec;
-  if (std::filesystem::exists(out + "/metrics.csv", ec)) {
+  if (!resume && std::filesystem::exists(out + "/metrics.csv", ec)) {
     throw ConfigError("--out " + out + ": this directory already holds a run (metrics.csv); "
-                      "choose a new directory so nothing is overwritten");
+                      "choose a new directory so nothing is overwritten, or continue it with "
+                      "--resume " + out);
   }
 
   Progress progress(stderr, !opt.quiet);
@@ -114,7 +151,7 @@ int RunTrain(const TrainOptions& opt) {
   std::signal(SIGTERM, OnStopSignal);
   std::printf("run directory: %s\n", out.c_str());
   std::fflush(stdout);
-  const auto metrics = algorithms::RunPets(config, device.device, out, hooks);
+  const auto metrics = algorithms::RunPets(config, device.device, out, hooks, resume);
   if (!metrics.empty() && metrics.back().interrupted) {
     std::fprintf(stderr, "interrupted: data up to the last step is saved in %s\n", out.c_str());
     return 130;
@@ -139,6 +176,9 @@ std::function<int()> AddTrainCommand(CLI::App& app) {
       ->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_option("-o,--out", opt->out,
                   "run directory (default: runs/<task>/<planner>/<timestamp>); must not hold a run");
+  cmd->add_option("--resume", opt->resume,
+                  "continue the run in this directory from its last complete episode (its "
+                  "config.yaml; --set may change only pets.episodes and device)");
   cmd->add_flag("-q,--quiet", opt->quiet, "no live step counter (episode lines still print)");
   return [opt]() { return RunTrain(*opt); };
 }

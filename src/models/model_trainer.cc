@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mbrl/core/atomic_file.h"
+#include "mbrl/core/error.h"
 #include "mbrl/core/logging.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
@@ -26,6 +28,26 @@ ModelTrainer::ModelTrainer(GaussianEnsemble model, const config::TrainerConfig& 
   optimizer_ = std::make_unique<torch::optim::Adam>(
       model_->parameters(),
       torch::optim::AdamOptions(config_.learning_rate).weight_decay(config_.weight_decay));
+}
+
+void ModelTrainer::SaveState(const std::string& path) const {
+  torch::serialize::OutputArchive archive;
+  optimizer_->save(archive);
+  archive.write("trainer_generator_state", generator_.get_state());
+  WriteAtomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+}
+
+void ModelTrainer::LoadState(const std::string& path) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    optimizer_->load(archive);
+    torch::Tensor state;
+    archive.read("trainer_generator_state", state);
+    generator_.set_state(state);
+  } catch (const c10::Error& e) {
+    throw Error(path + ": cannot read the trainer state: " + e.msg());
+  }
 }
 
 torch::Tensor ModelTrainer::EvaluateMse(const torch::Tensor& inputs, const torch::Tensor& targets) {

@@ -40,9 +40,14 @@ struct PetsHooks {
 };
 
 /// Runs PETS as configured, writing into `run_dir` (created if missing): config.yaml,
-/// metrics.csv, log.txt, replay_buffer.bin and model.pt (after each episode, atomically).
+/// metrics.csv, log.txt, replay_buffer.bin and model.pt (after each episode, atomically), and
+/// after each complete episode a checkpoint (algorithms/checkpoint.h). With `resume`, continues
+/// from run_dir's checkpoint: the same returns as a run that never stopped (same machine); what
+/// was saved of an unfinished episode after it is dropped and that episode runs again. Returns
+/// every episode's metrics, the resumed ones included.
 std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
-                                    const std::string& run_dir, const PetsHooks& hooks = {});
+                                    const std::string& run_dir, const PetsHooks& hooks = {},
+                                    bool resume = false);
 
 /// The header line of metrics.csv: the fixed columns, then `plan_<stat>` for every planner
 /// statistic in `stat_names`.

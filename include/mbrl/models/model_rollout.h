@@ -40,6 +40,8 @@ class ModelRollout : public TrajectoryObjective {
   void SetCaptureReady(bool on);
   bool capture_ready() const { return capture_ready_; }
   const RolloutDynamics& dynamics() const { return dynamics_; }
+  /// The sampling generator (a shared handle), so that a resumed run continues its stream.
+  at::Generator generator() const { return generator_; }
 
  private:
   // Returns [B] of rolling out actions [B, H, A] with `mode` and `particles` per sequence.

@@ -29,6 +29,11 @@ class ModelTrainer {
   /// best weights seen.
   TrainStats Train(const torch::Tensor& inputs, const torch::Tensor& targets);
 
+  /// What a resumed run needs besides the model: Adam's moments and the batch generator's state,
+  /// written atomically to `path`; LoadState reads them back (throws mbrl::Error naming `path`).
+  void SaveState(const std::string& path) const;
+  void LoadState(const std::string& path);
+
   /// Per-member MSE of the mean prediction: inputs [N, in], targets [N, out] -> [E].
   torch::Tensor EvaluateMse(const torch::Tensor& inputs, const torch::Tensor& targets);
 

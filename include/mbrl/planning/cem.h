@@ -20,6 +20,7 @@ class CemPlanner : public Planner {
   CemPlanner(const config::CemConfig& config, PlanSpace space, const torch::Device& device,
              uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
 
   /// What one CEM search found.
   struct Search {

@@ -17,6 +17,7 @@ class CemGdPlanner : public Planner {
   CemGdPlanner(const config::CemGdConfig& config, PlanSpace space, const torch::Device& device,
                uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return cem_.generators(); }
 
  private:
   config::CemGdConfig config_;

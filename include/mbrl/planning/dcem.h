@@ -24,6 +24,7 @@ class DcemPlanner : public Planner {
   DcemPlanner(const config::DcemConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
 
  private:
   config::DcemConfig config_;

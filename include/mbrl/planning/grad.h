@@ -12,6 +12,7 @@ class GradPlanner : public Planner {
   GradPlanner(const config::GradConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
 
  private:
   config::GradConfig config_;

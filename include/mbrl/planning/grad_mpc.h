@@ -14,6 +14,7 @@ class GradMpcPlanner : public Planner {
   GradMpcPlanner(const config::GradMpcConfig& config, PlanSpace space, const torch::Device& device,
                  uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
 
  private:
   config::GradMpcConfig config_;

@@ -21,6 +21,7 @@ class IcemPlanner : public Planner {
   IcemPlanner(const config::IcemConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
   void Reset() override;
 
   /// Samples in iteration `iteration` (0-based) before kept elites and the mean are added.

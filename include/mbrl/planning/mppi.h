@@ -18,6 +18,7 @@ class MppiPlanner : public Planner {
   MppiPlanner(const config::MppiConfig& config, PlanSpace space, const torch::Device& device,
               uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
 
  private:
   config::MppiConfig config_;

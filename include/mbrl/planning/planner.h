@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "mbrl/core/trajectory_objective.h"
 
@@ -54,6 +55,9 @@ class Planner {
   /// results follow the same algorithm; they can differ where an early exit would have stopped.
   void SetCaptureReady(bool on) { capture_ready_ = on; }
   bool capture_ready() const { return capture_ready_; }
+  /// The planner's random generators (shared handles), so that a resumed run continues their
+  /// streams. Default: none.
+  virtual std::vector<at::Generator> generators() { return {}; }
   /// Forgets the warm start (call at the start of an episode).
   virtual void Reset() { previous_ = torch::Tensor(); }
   /// Records the plan that was executed so the next Plan() can warm start from it.

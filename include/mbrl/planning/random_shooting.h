@@ -12,6 +12,7 @@ class RandomShootingPlanner : public Planner {
   RandomShootingPlanner(const config::RandomShootingConfig& config, PlanSpace space,
                         const torch::Device& device, uint64_t seed);
   PlanResult PlanStep(const torch::Tensor& obs, TrajectoryObjective& objective) override;
+  std::vector<at::Generator> generators() override { return {generator_}; }
 
  private:
   config::RandomShootingConfig config_;

@@ -1,0 +1,221 @@
+// Resuming a PETS run from its checkpoint: the same returns as a run left alone, one metrics row
+// per episode, every transition once; bad checkpoints refused with the file's name; a training
+// process killed at random moments (during checkpoint writes too) resumes each time.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "mbrl/algorithms/checkpoint.h"
+#include "mbrl/algorithms/pets.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/error.h"
+#include "mbrl/data/replay_buffer.h"
+#include "mbrl/models/gaussian_ensemble.h"
+#include "test_paths.h"
+
+namespace mbrl::algorithms {
+namespace {
+
+using mbrl::testing::SourcePath;
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kTiny = {
+    "model.hidden_size=16", "planner.population=20", "planner.iterations=2", "agent.horizon=5",
+    "trainer.max_epochs=3", "rollout.particles=5",   "env.episode_length=30"};
+
+config::Config Tiny(int episodes) {
+  auto sets = kTiny;
+  sets.push_back("pets.episodes=" + std::to_string(episodes));
+  return config::LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), "cem", sets});
+}
+
+std::vector<double> Returns(const std::vector<EpisodeMetrics>& metrics) {
+  std::vector<double> r;
+  for (const auto& m : metrics) r.push_back(m.episode_return);
+  return r;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int CsvRows(const std::string& path) {
+  std::istringstream csv(ReadFile(path));
+  std::string line;
+  int n = -1;  // the header
+  while (std::getline(csv, line)) n += !line.empty();
+  return n;
+}
+
+TEST(Resume, StoppedAtAnEpisodeBoundaryOrMidEpisodeGivesTheUninterruptedReturns) {
+  const std::string root = mbrl::testing::TempDir();
+  const auto alone = RunPets(Tiny(4), torch::kCPU, root + "/alone");
+  ASSERT_EQ(alone.size(), 4u);
+
+  // Stopped after episode 2 (a boundary), then resumed to 4.
+  RunPets(Tiny(2), torch::kCPU, root + "/boundary");
+  const auto boundary = RunPets(Tiny(4), torch::kCPU, root + "/boundary", {}, /*resume=*/true);
+  EXPECT_EQ(Returns(boundary), Returns(alone));
+
+  // Stopped 7 steps into episode 3 (a partial episode saved as the last row), then resumed: the
+  // partial episode is dropped and runs again from its start.
+  PetsHooks stop;
+  int steps = 0;
+  stop.on_step = [&](int ep, int, int, double) { steps += ep == 3; };
+  stop.should_stop = [&] { return steps >= 7; };
+  const auto partial = RunPets(Tiny(4), torch::kCPU, root + "/mid", stop);
+  ASSERT_EQ(partial.size(), 3u);
+  EXPECT_TRUE(partial.back().interrupted);
+  const auto mid = RunPets(Tiny(4), torch::kCPU, root + "/mid", {}, /*resume=*/true);
+  EXPECT_EQ(Returns(mid), Returns(alone));
+  EXPECT_EQ(CsvRows(root + "/mid/metrics.csv"), 4);
+  const auto buffer = data::ReplayBuffer::Load(root + "/mid/replay_buffer.bin");
+  EXPECT_EQ(buffer.Size(), alone.back().env_steps);  // every transition once
+  EXPECT_EQ(mid.back().env_steps, alone.back().env_steps);
+  // The model of the finished run loads.
+  auto model = models::GaussianEnsemble(Tiny(4).model, 6, 4);
+  EXPECT_NO_THROW(models::LoadEnsemble(model, root + "/mid/model.pt"));
+}
+
+TEST(Resume, BadCheckpointsAreRefusedNamingTheFileAndLeaveTheRunAsItWas) {
+  const std::string dir = mbrl::testing::TempDir() + "/run";
+  RunPets(Tiny(2), torch::kCPU, dir);
+  const std::string latest = ReadFile(dir + "/checkpoint/LATEST");
+  const std::string ckpt = dir + "/checkpoint/" + latest.substr(0, latest.find('\n'));
+  const std::string metrics_before = ReadFile(dir + "/metrics.csv");
+  const auto expect_refused = [&](const std::string& file, const std::string& says) {
+    try {
+      RunPets(Tiny(4), torch::kCPU, dir, {}, /*resume=*/true);
+      ADD_FAILURE() << "resumed from a bad " << file;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(ReadFile(dir + "/metrics.csv"), metrics_before) << file;
+  };
+  const auto truncate = [](const std::string& path) {
+    const auto text = ReadFile(path);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text.substr(0, text.size() / 2);
+  };
+  // Each file in turn: damaged, refused (naming the previous checkpoint as the last good state),
+  // then put back.
+  for (const std::string name : {"replay_buffer.bin", "model.pt", "trainer.pt", "generators.pt",
+                                 "state.json"}) {
+    const std::string path = ckpt + "/" + name;
+    const auto good = ReadFile(path);
+    truncate(path);
+    expect_refused(name, "checkpoint/episode_000001, may be whole");
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << good;
+  }
+  // Another format version.
+  auto state = ReadFile(ckpt + "/state.json");
+  const auto at = state.find("\"format\": 1");
+  ASSERT_NE(at, std::string::npos);
+  std::ofstream(ckpt + "/state.json", std::ios::trunc)
+      << state.substr(0, at) + "\"format\": 99" + state.substr(at + 11);
+  expect_refused("state.json", "format 99");
+  std::ofstream(ckpt + "/state.json", std::ios::trunc) << state;
+  // Put back whole, it resumes.
+  EXPECT_EQ(RunPets(Tiny(3), torch::kCPU, dir, {}, true).size(), 3u);
+}
+
+// `mbrl train` as a child process with tiny sizes, SIGKILLed at random moments (from early in an
+// episode to the middle of a checkpoint write), resumed each time until it finishes.
+TEST(Resume, KilledTrainingProcessesResumeToTheUninterruptedReturns) {
+  const std::string root = mbrl::testing::TempDir();
+  const std::string binary = std::string(MBRL_BINARY_DIR) + "/mbrl";
+  ASSERT_TRUE(fs::exists(binary));
+  const auto run = [&](const std::vector<std::string>& args, double kill_after_s) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      std::vector<char*> argv = {const_cast<char*>(binary.c_str())};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      freopen("/dev/null", "w", stdout);
+      freopen("/dev/null", "w", stderr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    int status = 0;
+    if (kill_after_s > 0) {
+      const auto deadline = std::chrono::steady_clock::now() +
+                            std::chrono::microseconds(static_cast<int64_t>(kill_after_s * 1e6));
+      while (std::chrono::steady_clock::now() < deadline) {
+        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      kill(pid, SIGKILL);
+    }
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  std::vector<std::string> common = {"train", "--config",
+                                     SourcePath("configs/cartpole_swingup.yaml"), "--planner",
+                                     "cem", "--quiet", "--set", "pets.episodes=8"};
+  std::vector<std::string> sets;
+  for (const auto& s : kTiny) sets.insert(sets.end(), {"--set", s});
+
+  auto args = common;
+  args.insert(args.end(), sets.begin(), sets.end());
+  args.insert(args.end(), {"--out", root + "/alone"});
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(run(args, 0), 0);
+  const double whole_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto alone = ReadFile(root + "/alone/metrics.csv");
+
+  // First start, killed; then resumed with kills until it exits by itself.
+  args = common;
+  args.insert(args.end(), sets.begin(), sets.end());
+  args.insert(args.end(), {"--out", root + "/killed"});
+  // Kill moments spread over a run's length (start-up included), so that some land mid-episode
+  // and some in checkpoint writes.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> when(0.3 * whole_s, 0.9 * whole_s);
+  int code = run(args, when(rng));
+  int kills = 0, restarts = 0;
+  while (code != 0 && restarts < 40) {
+    ++restarts;
+    if (!HasCheckpoint(root + "/killed")) {  // killed before the first episode ended: start over
+      fs::remove_all(root + "/killed");
+      code = run(args, when(rng));
+    } else {
+      code = run({"train", "--resume", root + "/killed", "--quiet"}, restarts < 8 ? when(rng) : 0);
+    }
+    kills += code != 0;
+  }
+  ASSERT_EQ(code, 0) << "did not finish after " << restarts << " restarts";
+  EXPECT_GE(kills, 3) << "the run finished before it could be killed often enough";
+  // The returns column equals the uninterrupted run's, one row per episode.
+  const auto column = [](const std::string& csv) {
+    std::istringstream in(csv);
+    std::string line, out;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream cells(line);
+      std::string cell;
+      for (int i = 0; i < 4 && std::getline(cells, cell, ','); ++i) {
+      }
+      out += cell + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(column(ReadFile(root + "/killed/metrics.csv")), column(alone));
+  EXPECT_EQ(data::ReplayBuffer::Load(root + "/killed/replay_buffer.bin").Size(), 8 * 30);
+  std::printf("%d kills, %d restarts (a run takes %.1f s)\n", kills, restarts, whole_s);
+}
+
+}  // namespace
+}  // namespace mbrl::algorithms
