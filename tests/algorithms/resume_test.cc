@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -131,73 +132,94 @@ TEST(Resume, BadCheckpointsAreRefusedNamingTheFileAndLeaveTheRunAsItWas) {
   EXPECT_EQ(RunPets(Tiny(3), torch::kCPU, dir, {}, true).size(), 3u);
 }
 
-// `mbrl train` as a child process with tiny sizes, SIGKILLed at random moments (from early in an
-// episode to the middle of a checkpoint write), resumed each time until it finishes.
+// `mbrl train` as a child process with tiny sizes, SIGKILLed again and again (alternately while a
+// checkpoint is being written and a random moment after a checkpoint was completed) and resumed
+// each time until it finishes by itself.
 TEST(Resume, KilledTrainingProcessesResumeToTheUninterruptedReturns) {
   const std::string root = mbrl::testing::TempDir();
   const std::string binary = std::string(MBRL_BINARY_DIR) + "/mbrl";
   ASSERT_TRUE(fs::exists(binary));
-  const auto run = [&](const std::vector<std::string>& args, double kill_after_s) {
+  const std::string ckpt = root + "/killed/checkpoint";
+  // A checkpoint folder being written (episode_NNNNNN.tmp), and the newest complete one's name.
+  const auto writing = [&] {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(ckpt, ec)) {
+      if (e.path().extension() == ".tmp") return true;
+    }
+    return false;
+  };
+  const auto latest = [&] { return ReadFile(ckpt + "/LATEST"); };
+  // Runs `args`; SIGKILLs the child once `kill_when` says so (never if it is empty). Returns the
+  // exit code, or -1 when killed.
+  const auto run = [&](const std::vector<std::string>& args, std::function<bool()> kill_when) {
     const pid_t pid = fork();
     if (pid == 0) {
       std::vector<char*> argv = {const_cast<char*>(binary.c_str())};
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      freopen("/dev/null", "w", stdout);
-      freopen("/dev/null", "w", stderr);
+      if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
       execv(binary.c_str(), argv.data());
       _exit(127);
     }
     int status = 0;
-    if (kill_after_s > 0) {
-      const auto deadline = std::chrono::steady_clock::now() +
-                            std::chrono::microseconds(static_cast<int64_t>(kill_after_s * 1e6));
-      while (std::chrono::steady_clock::now() < deadline) {
-        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    while (kill_when) {
+      if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      if (kill_when()) {
+        kill(pid, SIGKILL);
+        break;
       }
-      kill(pid, SIGKILL);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
-  std::vector<std::string> common = {"train", "--config",
-                                     SourcePath("configs/cartpole_swingup.yaml"), "--planner",
-                                     "cem", "--quiet", "--set", "pets.episodes=8"};
-  std::vector<std::string> sets;
-  for (const auto& s : kTiny) sets.insert(sets.end(), {"--set", s});
+  std::vector<std::string> args = {"train", "--config",
+                                   SourcePath("configs/cartpole_swingup.yaml"), "--planner",
+                                   "cem", "--quiet", "--set", "pets.episodes=8"};
+  for (const auto& s : kTiny) args.insert(args.end(), {"--set", s});
 
-  auto args = common;
-  args.insert(args.end(), sets.begin(), sets.end());
-  args.insert(args.end(), {"--out", root + "/alone"});
-  const auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(run(args, 0), 0);
-  const double whole_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto alone_args = args;
+  alone_args.insert(alone_args.end(), {"--out", root + "/alone"});
+  ASSERT_EQ(run(alone_args, nullptr), 0);
   const auto alone = ReadFile(root + "/alone/metrics.csv");
 
-  // First start, killed; then resumed with kills until it exits by itself.
-  args = common;
-  args.insert(args.end(), sets.begin(), sets.end());
-  args.insert(args.end(), {"--out", root + "/killed"});
-  // Kill moments spread over a run's length (start-up included), so that some land mid-episode
-  // and some in checkpoint writes.
   std::mt19937 rng(7);
-  std::uniform_real_distribution<double> when(0.3 * whole_s, 0.9 * whole_s);
-  int code = run(args, when(rng));
-  int kills = 0, restarts = 0;
-  while (code != 0 && restarts < 40) {
-    ++restarts;
-    if (!HasCheckpoint(root + "/killed")) {  // killed before the first episode ended: start over
-      fs::remove_all(root + "/killed");
-      code = run(args, when(rng));
-    } else {
-      code = run({"train", "--resume", root + "/killed", "--quiet"}, restarts < 8 ? when(rng) : 0);
-    }
-    kills += code != 0;
+  int kills = 0, during_writes = 0;
+  auto first_args = args;
+  first_args.insert(first_args.end(), {"--out", root + "/killed"});
+  // Killed during the first checkpoint write: nothing to resume yet, so it starts over.
+  int code = run(first_args, writing);
+  if (code != 0 && !HasCheckpoint(root + "/killed")) {
+    ++kills;
+    ++during_writes;
+    fs::remove_all(root + "/killed");
+    code = run(first_args, [&] { return HasCheckpoint(root + "/killed"); });
   }
-  ASSERT_EQ(code, 0) << "did not finish after " << restarts << " restarts";
-  EXPECT_GE(kills, 3) << "the run finished before it could be killed often enough";
+  kills += code != 0;
+  for (int attempt = 0; code != 0 && attempt < 12; ++attempt) {
+    std::function<bool()> kill_when;
+    if (attempt < 8 && attempt % 2 == 0) {
+      kill_when = writing;
+    } else if (attempt < 8) {
+      const std::string before = latest();
+      const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 150)(rng));
+      auto changed_at = std::chrono::steady_clock::time_point::max();
+      kill_when = [&, before, delay, changed_at]() mutable {
+        if (changed_at == std::chrono::steady_clock::time_point::max() && latest() != before) {
+          changed_at = std::chrono::steady_clock::now();
+        }
+        return std::chrono::steady_clock::now() > changed_at + delay;
+      };
+    }
+    const bool at_write = attempt < 8 && attempt % 2 == 0;
+    code = run({"train", "--resume", root + "/killed", "--quiet"}, kill_when);
+    kills += code != 0;
+    during_writes += at_write && code != 0;
+  }
+  ASSERT_EQ(code, 0) << "did not finish";
+  EXPECT_GE(kills, 4);
+  std::printf("%d kills, %d of them while a checkpoint was being written\n", kills,
+              during_writes);
   // The returns column equals the uninterrupted run's, one row per episode.
   const auto column = [](const std::string& csv) {
     std::istringstream in(csv);
@@ -214,7 +236,8 @@ TEST(Resume, KilledTrainingProcessesResumeToTheUninterruptedReturns) {
   };
   EXPECT_EQ(column(ReadFile(root + "/killed/metrics.csv")), column(alone));
   EXPECT_EQ(data::ReplayBuffer::Load(root + "/killed/replay_buffer.bin").Size(), 8 * 30);
-  std::printf("%d kills, %d restarts (a run takes %.1f s)\n", kills, restarts, whole_s);
+  auto model = models::GaussianEnsemble(Tiny(8).model, 6, 4);
+  EXPECT_NO_THROW(models::LoadEnsemble(model, root + "/killed/model.pt"));
 }
 
 }  // namespace
