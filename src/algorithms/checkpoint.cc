@@ -235,6 +235,14 @@ LoopState LoadCheckpointFrom(const fs::path& root, Stack& stack, models::ModelTr
 }
 }  // namespace
 
+int CheckpointEpisode(const std::string& run_dir) {
+  std::ifstream in(fs::path(run_dir) / "checkpoint" / "LATEST");
+  std::string name;
+  int episode = -1;
+  if (in >> name && std::sscanf(name.c_str(), "episode_%d", &episode) == 1) return episode;
+  return -1;
+}
+
 LoopState LoadCheckpoint(const std::string& run_dir, Stack& stack, models::ModelTrainer& trainer,
                          data::ReplayBuffer& buffer) {
   const fs::path root = fs::path(run_dir) / "checkpoint";

@@ -99,6 +99,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     log->Info(Format("resumed after episode %d (%lld transitions); anything saved of a later, "
                      "unfinished episode is dropped and that episode runs again",
                      state.episode, static_cast<long long>(buffer.Size())));
+    if (hooks.on_resume) hooks.on_resume(state.episode, state.wall_s);
   }
   std::mt19937_64& env_rng = state.env_rng;
   std::mt19937_64& action_rng = state.action_rng;

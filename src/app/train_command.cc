@@ -145,11 +145,23 @@ int RunTrain(const TrainOptions& opt) {
     progress.Clear();
     lines.Line(buf);
   };
+  hooks.on_resume = [&](int, double wall_s) { last_wall = wall_s; };
   // Ctrl-C / SIGTERM: finish the current step, save the partial episode, exit 130.
   hooks.should_stop = [] { return g_stop_requested.load(); };
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
   std::printf("run directory: %s\n", out.c_str());
+  if (resume) {
+    const int done = algorithms::CheckpointEpisode(out);
+    if (done >= config.pets.episodes) {
+      std::printf("already complete: %d of %d episodes (extend it with --set pets.episodes=N)\n",
+                  done, config.pets.episodes);
+      return 0;
+    }
+    std::printf("resuming after episode %d of %d (anything saved of a later, unfinished episode "
+                "is dropped; that episode runs again)\n",
+                done, config.pets.episodes);
+  }
   std::fflush(stdout);
   const auto metrics = algorithms::RunPets(config, device.device, out, hooks, resume);
   if (!metrics.empty() && metrics.back().interrupted) {

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/algorithms/pets.h"
@@ -238,6 +239,40 @@ TEST(Resume, KilledTrainingProcessesResumeToTheUninterruptedReturns) {
   EXPECT_EQ(data::ReplayBuffer::Load(root + "/killed/replay_buffer.bin").Size(), 8 * 30);
   auto model = models::GaussianEnsemble(Tiny(8).model, 6, 4);
   EXPECT_NO_THROW(models::LoadEnsemble(model, root + "/killed/model.pt"));
+}
+
+// The CLI's refusals: one line naming the flag, exit code 2, the run left as it was.
+TEST(Resume, CliRefusesWhatWouldChangeTheFinishedEpisodes) {
+  const std::string dir = mbrl::testing::TempDir() + "/run";
+  RunPets(Tiny(2), torch::kCPU, dir);
+  const std::string metrics = ReadFile(dir + "/metrics.csv");
+  const std::string binary = std::string(MBRL_BINARY_DIR) + "/mbrl";
+  const auto cli = [&](const std::string& args) {
+    FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (p && std::fgets(buf, sizeof(buf), p)) out += buf;
+    const int status = p ? pclose(p) : -1;
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto [code, out] = cli("train --resume " + dir + " --set planner.population=5");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("error: --set planner.population: cannot change when resuming"),
+            std::string::npos)
+      << out;
+  std::tie(code, out) = cli("train --resume " + dir + " --out " + dir + "2");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("--resume: takes the run directory's own config.yaml"), std::string::npos)
+      << out;
+  std::tie(code, out) = cli("train --resume " + dir + "/nothing");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("no such directory"), std::string::npos) << out;
+  EXPECT_EQ(ReadFile(dir + "/metrics.csv"), metrics);
+  // Allowed: more episodes.
+  std::tie(code, out) = cli("train --resume " + dir + " --set pets.episodes=3 --quiet");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("resuming after episode 2 of 3"), std::string::npos) << out;
+  EXPECT_EQ(CsvRows(dir + "/metrics.csv"), 3);
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ void SaveCheckpoint(const std::string& run_dir, const LoopState& state, Stack& s
 /// Whether `run_dir` holds a checkpoint (checkpoint/LATEST).
 bool HasCheckpoint(const std::string& run_dir);
 
+/// The episodes completed by the newest checkpoint LATEST names (-1 when it names none).
+int CheckpointEpisode(const std::string& run_dir);
+
 /// Restores the newest complete checkpoint into `stack` (model, rollout and planner generators),
 /// `trainer` and `buffer`, and returns the loop state. Throws ConfigError naming the file and
 /// what is wrong (missing, truncated, another format) without changing anything on disk.

@@ -34,6 +34,8 @@ struct PetsHooks {
   std::function<void(const std::string& phase)> on_phase;                 ///< "training model", ...
   std::function<void(int episode, int step, int length, double ret)> on_step;  ///< each env step
   std::function<void(const EpisodeMetrics&)> on_episode;                  ///< after each episode
+  /// After a resumed run loaded its checkpoint: episodes completed, their run time (s).
+  std::function<void(int episodes, double wall_s)> on_resume;
   /// Polled every step; returning true ends the run after saving what was collected so far
   /// (the partial episode's transitions, its metrics row and the model).
   std::function<bool()> should_stop;
