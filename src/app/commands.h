@@ -8,6 +8,8 @@ namespace mbrl::app {
 
 /// Registers `train` on `app`; the returned function runs it (exit code) when it was chosen.
 std::function<int()> AddTrainCommand(CLI::App& app);
+/// Registers `eval` (a saved run's model with any planner).
+std::function<int()> AddEvalCommand(CLI::App& app);
 /// Registers `tasks` (list the tasks).
 std::function<int()> AddTasksCommand(CLI::App& app);
 /// Registers `toy` (the toy-barrier study).

@@ -37,10 +37,8 @@ GaussianEnsembleImpl::GaussianEnsembleImpl(const config::EnsembleConfig& config,
     biases_.push_back(register_parameter("b" + std::to_string(l),
                                          torch::zeros({ensemble_size_, 1, sizes[l + 1]})));
   }
-  max_logvar_ = register_parameter("max_logvar",
-                                   torch::full({1, out_dim}, config.init_max_logvar));
-  min_logvar_ = register_parameter("min_logvar",
-                                   torch::full({1, out_dim}, config.init_min_logvar));
+  max_logvar_ = register_parameter("max_logvar", torch::full({1, out_dim}, config.init_max_logvar));
+  min_logvar_ = register_parameter("min_logvar", torch::full({1, out_dim}, config.init_min_logvar));
   normalizer_ = register_module("normalizer", Normalizer(in_dim));
 }
 
@@ -88,7 +86,8 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const 
   return {mean, logvar};
 }
 
-std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardShared(const torch::Tensor& x) {
+std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardShared(
+    const torch::Tensor& x) {
   CheckShape(x, {-1, in_dim_}, "GaussianEnsemble shared input");
   return forward(x.unsqueeze(0).expand({ensemble_size_, x.size(0), in_dim_}));
 }
@@ -98,10 +97,33 @@ void SaveEnsemble(GaussianEnsemble& model, const std::string& path) {
 }
 
 void LoadEnsemble(GaussianEnsemble& model, const std::string& path) {
+  // torch::load replaces each tensor with the stored one whatever its shape, so the shapes are
+  // compared here: a model of other sizes is refused instead of silently taking them.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& p : model->named_parameters())
+    shapes.emplace_back(p.key(), p.value().sizes().vec());
+  for (const auto& b : model->named_buffers())
+    shapes.emplace_back(b.key(), b.value().sizes().vec());
   try {
     torch::load(model, path);
   } catch (const c10::Error& e) {
     throw Error(path + ": cannot load ensemble checkpoint: " + e.msg());
+  }
+  const auto shape_text = [](const std::vector<int64_t>& s) {
+    std::string t = "[";
+    for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
+    return t + "]";
+  };
+  auto params = model->named_parameters();
+  auto buffers = model->named_buffers();
+  for (const auto& [name, expected] : shapes) {
+    const auto* t = params.find(name);
+    if (t == nullptr) t = buffers.find(name);
+    const auto got = t ? t->sizes().vec() : std::vector<int64_t>{};
+    if (got != expected) {
+      throw Error(path + ": an ensemble of other sizes (" + name + " is " + shape_text(got) +
+                  ", the config gives " + shape_text(expected) + ")");
+    }
   }
 }
 

@@ -1,0 +1,34 @@
+#pragma once
+// Evaluating a trained model: MPC episodes with any planner on a saved run's model, no training.
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mbrl/config/config.h"
+
+namespace mbrl::algorithms {
+
+/// One evaluation episode.
+struct EvalEpisode {
+  int episode = 0;        ///< 1-based
+  double episode_return = 0;
+  int steps = 0;
+  double plan_ms = 0;     ///< mean planning time per step (ms)
+};
+
+/// Called after each env step (episode, step, episode length, return so far), for progress.
+using EvalStepHook = std::function<void(int episode, int step, int length, double ret)>;
+
+/// Runs `episodes` MPC episodes of `config` (its task, planner and seed; env resets from the
+/// seed's env stream) on the ensemble saved at `model_path`. Throws ConfigError naming the file
+/// when the model cannot be read or does not fit the config.
+std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
+                                       const std::string& model_path, int episodes,
+                                       const EvalStepHook& on_step = nullptr);
+
+/// eval.csv: a header and one row per episode (episode,return,steps,plan_ms_per_step).
+std::string EvalCsv(const std::vector<EvalEpisode>& episodes);
+
+}  // namespace mbrl::algorithms

@@ -1,0 +1,107 @@
+// `mbrl eval`: MPC episodes with a saved run's model and any planner, no training.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "mbrl/algorithms/evaluate.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/atomic_file.h"
+#include "mbrl/core/device.h"
+#include "mbrl/core/error.h"
+#include "mbrl/core/progress.h"
+
+namespace mbrl::app {
+namespace {
+
+struct EvalOptions {
+  std::string run_dir;
+  std::string planner;
+  std::string planner_dir = "configs/planner";
+  std::vector<std::string> overrides;
+  int episodes = 5;
+  int64_t seed = -1;
+  std::string device;
+  bool quiet = false;
+};
+
+int RunEval(const EvalOptions& opt) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(opt.run_dir, ec)) {
+    throw ConfigError("eval " + opt.run_dir + ": no such run directory");
+  }
+  const std::string config_path = opt.run_dir + "/config.yaml";
+  if (!fs::exists(config_path, ec)) {
+    throw ConfigError("eval " + opt.run_dir + ": no config.yaml here (not a run directory)");
+  }
+  const std::string model_path = opt.run_dir + "/model.pt";
+  if (!fs::exists(model_path, ec)) {
+    throw ConfigError("eval " + opt.run_dir + ": no trained model (model.pt) here: a run saves "
+                      "it after each episode unless pets.save_model is false");
+  }
+  config::LoadOptions load{config_path, opt.planner, opt.overrides};
+  load.planner_dir = opt.planner_dir;
+  config::Config config = config::LoadConfig(load);
+  if (opt.seed >= 0) config.seed = opt.seed;
+  if (!opt.device.empty()) config.device = opt.device;
+  const DeviceChoice device =
+      ResolveDevice(config.device, opt.device.empty() ? config_path + ": device" : "--device");
+  if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
+
+  Progress progress(stderr, !opt.quiet);
+  const auto episodes = algorithms::EvaluateModel(
+      config, device.device, model_path, opt.episodes,
+      [&](int ep, int step, int length, double ret) {
+        char buf[160];
+        std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep,
+                      opt.episodes, step, length, ret);
+        progress.Update(buf);
+      });
+  progress.Clear();
+  const std::string out_dir = opt.run_dir + "/eval/" + config.planner.type();
+  fs::create_directories(out_dir, ec);
+  if (ec) throw Error("cannot create " + out_dir + ": " + ec.message());
+  WriteTextAtomically(out_dir + "/eval.csv", algorithms::EvalCsv(episodes));
+  WriteTextAtomically(out_dir + "/config.yaml", config::ConfigToYaml(config));
+
+  double sum = 0, sum_sq = 0;
+  for (const auto& e : episodes) {
+    std::printf("episode %d: return %.2f, %d steps, plan %.1f ms/step\n", e.episode,
+                e.episode_return, e.steps, e.plan_ms);
+    sum += e.episode_return;
+  }
+  const double mean = sum / episodes.size();
+  for (const auto& e : episodes) sum_sq += (e.episode_return - mean) * (e.episode_return - mean);
+  const double std_dev = std::sqrt(sum_sq / episodes.size());
+  std::printf("%s on %s: return %.2f ± %.2f over %zu episodes (seed %lld) -> %s/eval.csv\n",
+              config.planner.type().c_str(), config.task.c_str(), mean, std_dev,
+              episodes.size(), static_cast<long long>(config.seed), out_dir.c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> AddEvalCommand(CLI::App& app) {
+  auto opt = std::make_shared<EvalOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Run MPC episodes with a saved run's model and any planner (no training)");
+  cmd->add_option("run_dir", opt->run_dir, "the run directory (config.yaml, model.pt)")
+      ->required();
+  cmd->add_option("-p,--planner", opt->planner,
+                  "planner: loads <planner-dir>/NAME.yaml into the planner section (default: the "
+                  "run's own planner)");
+  cmd->add_option("--planner-dir", opt->planner_dir, "where NAME.yaml files are")
+      ->capture_default_str();
+  cmd->add_option("-s,--set", opt->overrides, "override a config field, repeatable")->take_all();
+  cmd->add_option("-n,--episodes", opt->episodes, "episodes to run")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "seed for the env resets and the planner (default: the run's)");
+  cmd->add_option("-d,--device", opt->device, "cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+  cmd->add_flag("-q,--quiet", opt->quiet, "no live step counter");
+  return [opt]() { return RunEval(*opt); };
+}
+
+}  // namespace mbrl::app
