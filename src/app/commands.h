@@ -10,6 +10,8 @@ namespace mbrl::app {
 std::function<int()> AddTrainCommand(CLI::App& app);
 /// Registers `eval` (a saved run's model with any planner).
 std::function<int()> AddEvalCommand(CLI::App& app);
+/// Registers `sweep` (a grid of training runs as child processes).
+std::function<int()> AddSweepCommand(CLI::App& app);
 /// Registers `tasks` (list the tasks).
 std::function<int()> AddTasksCommand(CLI::App& app);
 /// Registers `toy` (the toy-barrier study).

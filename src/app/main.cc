@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto run_train = mbrl::app::AddTrainCommand(app);
   auto run_eval = mbrl::app::AddEvalCommand(app);
+  auto run_sweep = mbrl::app::AddSweepCommand(app);
   auto run_toy = mbrl::app::AddToyCommand(app);
   auto run_tasks = mbrl::app::AddTasksCommand(app);
   auto run_bench = mbrl::app::AddBenchCommand(app);
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("train")) return run_train();
     if (app.got_subcommand("eval")) return run_eval();
+    if (app.got_subcommand("sweep")) return run_sweep();
     if (app.got_subcommand("toy")) return run_toy();
     if (app.got_subcommand("tasks")) return run_tasks();
     if (app.got_subcommand("bench")) return run_bench();

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Learning curves from mbrl run directories: return per episode, mean ± std over seeds, one line
+per planner, one panel per task.
+
+    /usr/bin/python3 scripts/plot_runs.py DIR... --out FILE.png [--x episode|env_steps]
+        [--label-key planner.population] [--csv FILE.csv]
+
+Every directory under the given ones that holds metrics.csv and config.yaml is a run (a run
+directory itself, or a sweep's output). A run's line label is its label.txt when there is one,
+else its planner's type, plus ` key=value` for each --label-key. Runs of
+the same task and label are seeds of one line. Rows of interrupted (partial) episodes are
+skipped. --csv writes the plotted points (task, label, x, mean, std, seeds).
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+from collections import defaultdict
+
+
+def read_config(path):
+    """The resolved config.yaml as {dotted.key: value} (mbrl writes two levels, 'key: value')."""
+    values, section = {}, None
+    with open(path) as f:
+        for raw in f:
+            line = raw.split("#", 1)[0].rstrip()
+            if not line.strip() or ":" not in line:
+                continue
+            key, _, value = line.strip().partition(":")
+            value = value.strip()
+            if raw.startswith((" ", "\t")):
+                if section is not None:
+                    values[section + "." + key] = value
+            elif value == "":
+                section = key
+            else:
+                section = None
+                values[key] = value
+    return values
+
+
+def find_runs(roots):
+    runs = []
+    for root in roots:
+        if not os.path.isdir(root):
+            sys.exit(f"error: {root}: no such directory")
+        for dirpath, _, files in os.walk(root):
+            if "metrics.csv" in files and "config.yaml" in files:
+                runs.append(dirpath)
+    return sorted(runs)
+
+
+def read_run(run_dir, x_key, label_keys):
+    config = read_config(os.path.join(run_dir, "config.yaml"))
+    label_file = os.path.join(run_dir, "label.txt")
+    if os.path.exists(label_file):
+        with open(label_file) as f:
+            label = f.read().strip()
+    else:
+        label = config.get("planner.type", "?")
+    for key in label_keys:
+        if key not in config:
+            sys.exit(f"error: --label-key {key}: not in {run_dir}/config.yaml")
+        label += f" {key.split('.')[-1]}={config[key]}"
+    points = []
+    with open(os.path.join(run_dir, "metrics.csv")) as f:
+        for row in csv.DictReader(f):
+            if row.get("interrupted", "0") == "1":
+                continue
+            points.append((float(row[x_key]), float(row["return"])))
+    return config.get("task", "?"), label, points
+
+
+def aggregate(runs, x_key, label_keys):
+    """{task: {label: [(x, mean, std, seeds)]}}: the seeds' returns at each x they share."""
+    by_line = defaultdict(lambda: defaultdict(list))
+    for run in runs:
+        task, label, points = read_run(run, x_key, label_keys)
+        by_line[task][label].append(dict(points))
+    curves = {}
+    for task, lines in by_line.items():
+        curves[task] = {}
+        for label, seeds in lines.items():
+            xs = sorted(set().union(*[s.keys() for s in seeds]))
+            curve = []
+            for x in xs:
+                ys = [s[x] for s in seeds if x in s]
+                mean = sum(ys) / len(ys)
+                std = math.sqrt(sum((y - mean) ** 2 for y in ys) / len(ys))
+                curve.append((x, mean, std, len(ys)))
+            curves[task][label] = curve
+    return curves
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dirs", nargs="+", help="run or sweep directories")
+    parser.add_argument("--out", required=True, help="the PNG to write")
+    parser.add_argument("--x", default="episode", choices=["episode", "env_steps"])
+    parser.add_argument("--label-key", action="append", default=[],
+                        help="config key appended to each line's label (repeatable)")
+    parser.add_argument("--csv", help="also write the plotted points here")
+    args = parser.parse_args()
+
+    runs = find_runs(args.dirs)
+    if not runs:
+        sys.exit(f"error: no run directories (metrics.csv + config.yaml) under {' '.join(args.dirs)}")
+    curves = aggregate(runs, args.x, args.label_key)
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tasks = sorted(curves)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
+    for ax, task in zip(axes[0], tasks):
+        for label in sorted(curves[task]):
+            curve = curves[task][label]
+            xs = [p[0] for p in curve]
+            mean = [p[1] for p in curve]
+            std = [p[2] for p in curve]
+            seeds = max(p[3] for p in curve)
+            line, = ax.plot(xs, mean, marker="o", markersize=3, label=f"{label} ({seeds} seeds)")
+            ax.fill_between(xs, [m - s for m, s in zip(mean, std)],
+                            [m + s for m, s in zip(mean, std)], color=line.get_color(), alpha=0.2)
+        ax.set_title(task)
+        ax.set_xlabel("environment steps" if args.x == "env_steps" else "episode")
+        ax.set_ylabel("return (mean ± std over seeds)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    fig.savefig(args.out, dpi=120)
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["task", "label", args.x, "mean_return", "std_return", "seeds"])
+            for task in tasks:
+                for label in sorted(curves[task]):
+                    for x, mean, std, n in curves[task][label]:
+                        w.writerow([task, label, f"{x:g}", f"{mean:.6f}", f"{std:.6f}", n])
+    print(f"{len(runs)} runs, {sum(len(v) for v in curves.values())} lines -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""scripts/plot_runs.py on a fixture sweep: two tasks, two planners, two seeds each (plus an
+interrupted row that must be skipped): the PNG is written and the plotted means and stds are the
+seeds' own."""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                      "plot_runs.py")
+
+
+def write_run(d, task, planner, seed, returns, interrupted_extra=None):
+    os.makedirs(d)
+    with open(os.path.join(d, "config.yaml"), "w") as f:
+        f.write(f"task: {task}\nseed: {seed}\nplanner:\n  type: {planner}\n  population: 50\n")
+    with open(os.path.join(d, "metrics.csv"), "w") as f:
+        f.write("episode,env_steps,steps,return,random,interrupted\n")
+        for i, r in enumerate(returns, 1):
+            f.write(f"{i},{i * 100},100,{r},{int(i == 1)},0\n")
+        if interrupted_extra is not None:
+            n = len(returns) + 1
+            f.write(f"{n},{n * 100 - 50},50,{interrupted_extra},0,1\n")
+
+
+def main():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("skipped: this Python has no matplotlib (scripts/setup.sh installs python3-matplotlib)")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as tmp:
+        sweep = os.path.join(tmp, "sweep")
+        write_run(f"{sweep}/a", "cartpole_swingup", "cem", 0, [0.0, 10.0, 20.0], 999.0)
+        write_run(f"{sweep}/b", "cartpole_swingup", "cem", 1, [2.0, 14.0, 30.0])
+        write_run(f"{sweep}/c", "cartpole_swingup", "cem-gd", 0, [1.0, 5.0, 9.0])
+        write_run(f"{sweep}/d", "pusher", "cem", 0, [-5.0, -4.0, -3.0])
+        out, points = os.path.join(tmp, "plot.png"), os.path.join(tmp, "points.csv")
+        subprocess.run([sys.executable, SCRIPT, sweep, "--out", out, "--csv", points], check=True)
+        assert os.path.getsize(out) > 10000, "the PNG is missing or empty"
+        rows = {(r["task"], r["label"], r["episode"]): r for r in csv.DictReader(open(points))}
+        cem3 = rows[("cartpole_swingup", "cem", "3")]
+        assert float(cem3["mean_return"]) == 25.0 and float(cem3["std_return"]) == 5.0, cem3
+        assert cem3["seeds"] == "2"
+        assert ("cartpole_swingup", "cem", "4") not in rows, "an interrupted row was plotted"
+        assert float(rows[("pusher", "cem", "2")]["mean_return"]) == -4.0
+        assert ("cartpole_swingup", "cem-gd", "1") in rows
+        # --x env_steps, and a label key.
+        subprocess.run([sys.executable, SCRIPT, sweep, "--out", out, "--x", "env_steps",
+                        "--label-key", "planner.population", "--csv", points], check=True)
+        labels = {r["label"] for r in csv.DictReader(open(points))}
+        assert "cem population=50" in labels, labels
+        # No runs: a clear error, exit code non-zero.
+        empty = os.path.join(tmp, "empty")
+        os.makedirs(empty)
+        r = subprocess.run([sys.executable, SCRIPT, empty, "--out", out], capture_output=True,
+                           text=True)
+        assert r.returncode != 0 and "no run directories" in r.stderr, r.stderr
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
