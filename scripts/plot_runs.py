@@ -111,6 +111,7 @@ def main():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     tasks = sorted(curves)
     fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
@@ -125,6 +126,8 @@ def main():
             ax.fill_between(xs, [m - s for m, s in zip(mean, std)],
                             [m + s for m, s in zip(mean, std)], color=line.get_color(), alpha=0.2)
         ax.set_title(task)
+        if args.x == "episode":
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_xlabel("environment steps" if args.x == "env_steps" else "episode")
         ax.set_ylabel("return (mean ± std over seeds)")
         ax.grid(alpha=0.3)
