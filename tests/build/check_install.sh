@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `cmake --install` into a temporary prefix, then examples/embed_planner built against it with
+# find_package(mbrl), run on a tiny trained run: it must print one action within cartpole's bounds.
+#   tests/build/check_install.sh BUILD_DIR SOURCE_DIR WORK_DIR
+set -euo pipefail
+build=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"
+# The packages mbrl was built against (a PyTorch's LibTorch, an unpacked Debian prefix, ...).
+dirs=()
+for pkg in Torch mujoco yaml-cpp spdlog nlohmann_json; do
+  dir=$(sed -n "s/^${pkg}_DIR:[A-Z]*=//p" "$build/CMakeCache.txt" | head -1)
+  [ -n "$dir" ] && dirs+=("-D${pkg}_DIR=$dir")
+done
+cmake -S "$src/examples/embed_planner" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$work/prefix" "${dirs[@]}" > "$work/configure.log" \
+  || { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/build" -j2 > "$work/build.log" || { tail -30 "$work/build.log"; exit 1; }
+"$build/mbrl" train --config "$src/configs/cartpole_swingup.yaml" --planner cem --quiet \
+  --out "$work/run" --set pets.episodes=2 --set env.episode_length=20 --set model.hidden_size=16 \
+  --set planner.population=20 --set agent.horizon=5 --set trainer.max_epochs=2 > "$work/train.log" 2>&1
+action=$("$work/build/embed_planner" "$work/run" 0 3.14 0 0)
+echo "embed_planner: action $action"
+awk -v a="$action" 'BEGIN { n = split(a, v, " "); exit !(n == 1 && v[1] >= -1 && v[1] <= 1) }' \
+  || { echo "expected one action in [-1, 1], got '$action'"; exit 1; }
+# Bad input: the wrong number of observation values is refused with exit code 2.
+if "$work/build/embed_planner" "$work/run" 0 1 > /dev/null 2>&1; then
+  echo "embed_planner accepted 2 values for a 4-value observation"; exit 1
+fi
+echo ok
