@@ -229,7 +229,12 @@ LoopState LoadCheckpointFrom(const fs::path& root, Stack& stack, models::ModelTr
     throw ConfigError(e.what());
   }
   auto gens = RunGenerators(stack);
-  for (size_t i = 0; i < gens.size(); ++i) gens[i].set_state(gen_states[i]);
+  try {
+    for (size_t i = 0; i < gens.size(); ++i) gens[i].set_state(gen_states[i]);
+  } catch (const c10::Error& e) {
+    throw ConfigError(gen_path + ": random generator states of another kind (written on another "
+                      "device?); resume on the device the run used: " + e.msg());
+  }
   buffer = std::move(loaded_buffer);
   return state;
 }

@@ -37,7 +37,8 @@ struct TrainOptions {
 };
 
 // Keys a resumed run may change with --set: they do not change what the finished episodes mean.
-const std::vector<std::string> kResumableKeys = {"pets.episodes", "device"};
+// (Not the device: the random generators' states are the device's own.)
+const std::vector<std::string> kResumableKeys = {"pets.episodes"};
 
 // The run of `dir` with the --set overrides a resume allows. Throws ConfigError naming the flag
 // or file for anything else.
@@ -91,6 +92,10 @@ int RunTrain(const TrainOptions& opt) {
     }
     throw ConfigError(task_source + ": task: unknown task '" + config.task +
                       "' (valid: " + Join(tasks) + ")");
+  }
+  if (resume && !opt.device.empty() && opt.device != config.device) {
+    throw ConfigError("--device " + opt.device + ": a resumed run keeps its device (" +
+                      config.device + "): its random streams are that device's");
   }
   if (!opt.device.empty()) config.device = opt.device;
   const DeviceChoice device = ResolveDevice(config.device, opt.device.empty() ? source + ": device" : "--device");
@@ -190,7 +195,7 @@ std::function<int()> AddTrainCommand(CLI::App& app) {
                   "run directory (default: runs/<task>/<planner>/<timestamp>); must not hold a run");
   cmd->add_option("--resume", opt->resume,
                   "continue the run in this directory from its last complete episode (its "
-                  "config.yaml; --set may change only pets.episodes and device)");
+                  "config.yaml; --set may change only pets.episodes)");
   cmd->add_flag("-q,--quiet", opt->quiet, "no live step counter (episode lines still print)");
   return [opt]() { return RunTrain(*opt); };
 }

@@ -264,6 +264,9 @@ TEST(Resume, CliRefusesWhatWouldChangeTheFinishedEpisodes) {
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("--resume: takes the run directory's own config.yaml"), std::string::npos)
       << out;
+  std::tie(code, out) = cli("train --resume " + dir + " --set device=cuda");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("--set device: cannot change when resuming"), std::string::npos) << out;
   std::tie(code, out) = cli("train --resume " + dir + "/nothing");
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("no such directory"), std::string::npos) << out;
