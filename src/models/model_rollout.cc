@@ -11,10 +11,8 @@ ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,
                            uint64_t seed)
     : dynamics_(model, task),
       executors_(DefaultRolloutExecutors(/*capture_ready=*/false)),
-      task_(task),
       propagation_(ParsePropagation(config.propagation)),
       particles_(propagation_ == Propagation::kMean ? 1 : config.particles),
-      device_(device),
       generator_(MakeGenerator(device, seed)) {
   const int64_t E = model->ensemble_size();
   if (propagation_ == Propagation::kTsInf && particles_ % E != 0) {
@@ -39,8 +37,9 @@ torch::Tensor ModelRollout::EvaluateDeterministic(const torch::Tensor& obs,
 
 torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tensor& actions,
                                     Propagation mode, int64_t particles) {
-  CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
-  CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
+  const auto& task = dynamics_.task();
+  CheckShape(obs, {task.ObsDim()}, "ModelRollout obs");
+  CheckShape(actions, {-1, -1, task.ActionDim()}, "ModelRollout actions");
   RolloutJob job;
   job.obs = obs;
   job.actions = actions;

@@ -57,15 +57,15 @@ void AddTransposedProduct(const float* J, const float* v, int64_t m, int64_t n, 
 
 DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::Tensor& obs,
                                                                   const torch::Tensor& actions) {
-  CheckShape(obs, {task_.ObsDim()}, "ModelRollout obs");
-  CheckShape(actions, {-1, -1, task_.ActionDim()}, "ModelRollout actions");
+  CheckShape(obs, {dynamics_.task().ObsDim()}, "ModelRollout obs");
+  CheckShape(actions, {-1, -1, dynamics_.task().ActionDim()}, "ModelRollout actions");
   if (capture_ready_ || actions.size(0) != 1 || actions.size(1) == 0 ||
       !actions.device().is_cpu() || actions.scalar_type() != torch::kFloat) {
     return TrajectoryObjective::EvaluateDeterministicWithGradient(obs, actions);
   }
   torch::NoGradGuard no_grad;
-  const int64_t H = actions.size(1), A = actions.size(2), O = task_.ObsDim();
-  const int64_t I = task_.ModelObsDim();
+  const int64_t H = actions.size(1), A = actions.size(2), O = dynamics_.task().ObsDim();
+  const int64_t I = dynamics_.task().ModelObsDim();
   auto mlp = std::make_shared<MemberMeanMlp>(dynamics_.model());
   const auto acts = actions[0].contiguous();  // [H, A]
   const auto steps = acts.unbind(0);          // H x [A]
@@ -76,9 +76,9 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
   states.reserve(H + 1);
   preds.reserve(H);
   for (int64_t t = 0; t < H; ++t) {
-    const auto input = torch::cat({task_.PreprocessObs(states.back()), steps[t].view({1, A})}, 1);
+    const auto input = torch::cat({dynamics_.task().PreprocessObs(states.back()), steps[t].view({1, A})}, 1);
     preds.push_back(mlp->ForwardRow(input.view({-1}), &pre[t]).view({1, -1}));
-    states.push_back(task_.NextObsFromPrediction(states.back(), preds.back()));
+    states.push_back(dynamics_.task().NextObsFromPrediction(states.back(), preds.back()));
   }
   const auto all = torch::stack(states);        // [H + 1, 1, O]
   const auto total = dynamics_.ScoreSteps(all, actions);  // [1]
@@ -105,11 +105,11 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
     // Step t's Jacobians: input features by state [H, I, O]; next state by state [H, O, O] and
     // by the model's prediction [H, O, P].
     const auto j_pre = RowJacobians(
-        [this](const std::vector<torch::Tensor>& x) { return task_.PreprocessObs(x[0]); },
+        [this](const std::vector<torch::Tensor>& x) { return dynamics_.task().PreprocessObs(x[0]); },
         {before}, I)[0];
     const auto j_next = RowJacobians(
         [this](const std::vector<torch::Tensor>& x) {
-          return task_.NextObsFromPrediction(x[0], x[1]);
+          return dynamics_.task().NextObsFromPrediction(x[0], x[1]);
         },
         {before, preds}, O);
     const auto j_s = j_next[0], j_p = j_next[1];

@@ -51,10 +51,8 @@ class ModelRollout : public TrajectoryObjective {
   RolloutDynamics dynamics_;
   RolloutExecutors executors_;
   bool capture_ready_ = false;
-  const env::Task& task_;
   Propagation propagation_;
   int64_t particles_;
-  torch::Device device_;
   at::Generator generator_;
 };
 
