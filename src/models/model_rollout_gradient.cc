@@ -76,7 +76,8 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
   states.reserve(H + 1);
   preds.reserve(H);
   for (int64_t t = 0; t < H; ++t) {
-    const auto input = torch::cat({dynamics_.task().PreprocessObs(states.back()), steps[t].view({1, A})}, 1);
+    const auto input =
+        torch::cat({dynamics_.task().PreprocessObs(states.back()), steps[t].view({1, A})}, 1);
     preds.push_back(mlp->ForwardRow(input.view({-1}), &pre[t]).view({1, -1}));
     states.push_back(dynamics_.task().NextObsFromPrediction(states.back(), preds.back()));
   }
@@ -105,7 +106,9 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
     // Step t's Jacobians: input features by state [H, I, O]; next state by state [H, O, O] and
     // by the model's prediction [H, O, P].
     const auto j_pre = RowJacobians(
-        [this](const std::vector<torch::Tensor>& x) { return dynamics_.task().PreprocessObs(x[0]); },
+        [this](const std::vector<torch::Tensor>& x) {
+          return dynamics_.task().PreprocessObs(x[0]);
+        },
         {before}, I)[0];
     const auto j_next = RowJacobians(
         [this](const std::vector<torch::Tensor>& x) {
