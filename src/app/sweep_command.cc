@@ -29,7 +29,6 @@
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
-#include "mbrl/env/registry.h"
 
 namespace mbrl::app {
 namespace {
@@ -118,11 +117,7 @@ int RunSweep(const SweepOptions& opt) {
   // Every cell's config must load before anything starts: an unknown planner or task, or a bad
   // --set, stops the sweep with the config loader's error.
   const config::Config base = config::LoadConfig({opt.config_path, "", opt.overrides});
-  const auto tasks = env::TaskNames();
-  if (std::find(tasks.begin(), tasks.end(), base.task) == tasks.end()) {
-    throw ConfigError(opt.config_path + " (with --set): task: unknown task '" + base.task +
-                      "' (valid: " + Join(tasks) + ")");
-  }
+  RequireKnownTask(base, opt.config_path, opt.overrides);
   std::vector<std::string> planners =
       opt.planners.empty() ? std::vector<std::string>{base.planner.type()} : SplitList(opt.planners);
   std::vector<Cell> cells;

@@ -17,7 +17,6 @@
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/progress.h"
-#include "mbrl/env/registry.h"
 
 namespace mbrl::app {
 namespace {
@@ -83,16 +82,7 @@ int RunTrain(const TrainOptions& opt) {
   config::Config config = resume ? ResumeConfig(opt.resume, opt.overrides)
                                  : config::LoadConfig({opt.config_path, opt.planner, opt.overrides});
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
-  const auto tasks = env::TaskNames();
-  if (std::find(tasks.begin(), tasks.end(), config.task) == tasks.end()) {
-    // The last --set of the task names it; else the config file (or the defaults) did.
-    std::string task_source = source;
-    for (const auto& o : opt.overrides) {
-      if (o.rfind("task=", 0) == 0) task_source = "--set";
-    }
-    throw ConfigError(task_source + ": task: unknown task '" + config.task +
-                      "' (valid: " + Join(tasks) + ")");
-  }
+  RequireKnownTask(config, source, opt.overrides);
   if (resume && !opt.device.empty() && opt.device != config.device) {
     throw ConfigError("--device " + opt.device + ": a resumed run keeps its device (" +
                       config.device + "): its random streams are that device's");
