@@ -10,11 +10,13 @@
 #include "mbrl/config/loader.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/models/gaussian_ensemble.h"
+#include "test_files.h"
 #include "test_paths.h"
 
 namespace mbrl::algorithms {
 namespace {
 
+using mbrl::testing::ReadFile;
 using mbrl::testing::SourcePath;
 
 // The shipped cartpole config with tiny sizes.
@@ -24,13 +26,6 @@ config::Config TinyCartpole(std::vector<std::string> extra = {}) {
                                    "trainer.max_epochs=5",   "rollout.particles=5"};
   sets.insert(sets.end(), extra.begin(), extra.end());
   return config::LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), "cem", sets});
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(Pets, TinyCartpoleRunWritesEveryRunDirectoryFile) {

@@ -22,11 +22,15 @@
 #include "mbrl/core/error.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/models/gaussian_ensemble.h"
+#include "test_files.h"
 #include "test_paths.h"
 
 namespace mbrl::algorithms {
 namespace {
 
+using mbrl::testing::CsvRows;
+using mbrl::testing::ReadFile;
+using mbrl::testing::RunMbrl;
 using mbrl::testing::SourcePath;
 namespace fs = std::filesystem;
 
@@ -44,21 +48,6 @@ std::vector<double> Returns(const std::vector<EpisodeMetrics>& metrics) {
   std::vector<double> r;
   for (const auto& m : metrics) r.push_back(m.episode_return);
   return r;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-int CsvRows(const std::string& path) {
-  std::istringstream csv(ReadFile(path));
-  std::string line;
-  int n = -1;  // the header
-  while (std::getline(csv, line)) n += !line.empty();
-  return n;
 }
 
 TEST(Resume, StoppedAtAnEpisodeBoundaryOrMidEpisodeGivesTheUninterruptedReturns) {
@@ -246,33 +235,24 @@ TEST(Resume, CliRefusesWhatWouldChangeTheFinishedEpisodes) {
   const std::string dir = mbrl::testing::TempDir() + "/run";
   RunPets(Tiny(2), torch::kCPU, dir);
   const std::string metrics = ReadFile(dir + "/metrics.csv");
-  const std::string binary = std::string(MBRL_BINARY_DIR) + "/mbrl";
-  const auto cli = [&](const std::string& args) {
-    FILE* p = popen((binary + " " + args + " 2>&1").c_str(), "r");
-    std::string out;
-    char buf[512];
-    while (p && std::fgets(buf, sizeof(buf), p)) out += buf;
-    const int status = p ? pclose(p) : -1;
-    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
-  };
-  auto [code, out] = cli("train --resume " + dir + " --set planner.population=5");
+  auto [code, out] = RunMbrl("train --resume " + dir + " --set planner.population=5");
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("error: --set planner.population: cannot change when resuming"),
             std::string::npos)
       << out;
-  std::tie(code, out) = cli("train --resume " + dir + " --out " + dir + "2");
+  std::tie(code, out) = RunMbrl("train --resume " + dir + " --out " + dir + "2");
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("--resume: takes the run directory's own config.yaml"), std::string::npos)
       << out;
-  std::tie(code, out) = cli("train --resume " + dir + " --set device=cuda");
+  std::tie(code, out) = RunMbrl("train --resume " + dir + " --set device=cuda");
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("--set device: cannot change when resuming"), std::string::npos) << out;
-  std::tie(code, out) = cli("train --resume " + dir + "/nothing");
+  std::tie(code, out) = RunMbrl("train --resume " + dir + "/nothing");
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("no such directory"), std::string::npos) << out;
   EXPECT_EQ(ReadFile(dir + "/metrics.csv"), metrics);
   // Allowed: more episodes.
-  std::tie(code, out) = cli("train --resume " + dir + " --set pets.episodes=3 --quiet");
+  std::tie(code, out) = RunMbrl("train --resume " + dir + " --set pets.episodes=3 --quiet");
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("resuming after episode 2 of 3"), std::string::npos) << out;
   EXPECT_EQ(CsvRows(dir + "/metrics.csv"), 3);
