@@ -94,6 +94,14 @@ std::vector<std::string> CheckpointNames(const fs::path& root) {
   return names;
 }
 
+// The checkpoint folder LATEST names under `root` ("" when there is no LATEST or it is empty).
+std::string LatestName(const fs::path& root) {
+  std::ifstream in(root / "LATEST");
+  std::string name;
+  in >> name;
+  return name;
+}
+
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open (no such file)");
@@ -162,8 +170,8 @@ bool HasCheckpoint(const std::string& run_dir) {
 namespace {
 LoopState LoadCheckpointFrom(const fs::path& root, Stack& stack, models::ModelTrainer& trainer,
                              data::ReplayBuffer& buffer) {
-  std::string name = ReadText((root / "LATEST").string());
-  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  const std::string name = LatestName(root);
+  if (name.empty()) throw ConfigError((root / "LATEST").string() + ": cannot open (no such file)");
   const fs::path dir = root / name;
   if (name.rfind("episode_", 0) != 0 || !fs::is_directory(dir)) {
     throw ConfigError((root / "LATEST").string() + ": names '" + name +
@@ -241,10 +249,9 @@ LoopState LoadCheckpointFrom(const fs::path& root, Stack& stack, models::ModelTr
 }  // namespace
 
 int CheckpointEpisode(const std::string& run_dir) {
-  std::ifstream in(fs::path(run_dir) / "checkpoint" / "LATEST");
-  std::string name;
+  const std::string name = LatestName(fs::path(run_dir) / "checkpoint");
   int episode = -1;
-  if (in >> name && std::sscanf(name.c_str(), "episode_%d", &episode) == 1) return episode;
+  if (std::sscanf(name.c_str(), "episode_%d", &episode) == 1) return episode;
   return -1;
 }
 
