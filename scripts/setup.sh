@@ -56,6 +56,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   python3-matplotlib                     # plot scripts (run with /usr/bin/python3)
+  libosmesa6 ffmpeg                      # mbrl eval --video: offscreen rendering, encoding
 )
 if [ "$bench" = 1 ]; then packages+=(python3-torch); fi
 

@@ -29,16 +29,21 @@ inline int CsvRows(const std::string& path) {
   return n;
 }
 
+/// Runs a shell command line; its exit code and its stdout (bytes as they are).
+inline std::pair<int, std::string> RunCommand(const std::string& cmd) {
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n = 0;
+  while (p && (n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  const int status = p ? pclose(p) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 /// Runs the built `mbrl` with `args` (a shell command line); its exit code and its stdout and
 /// stderr together.
 inline std::pair<int, std::string> RunMbrl(const std::string& args) {
-  const std::string cmd = std::string(MBRL_BINARY_DIR) + "/mbrl " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (p && std::fgets(buf, sizeof(buf), p)) out += buf;
-  const int status = p ? pclose(p) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return RunCommand(std::string(MBRL_BINARY_DIR) + "/mbrl " + args + " 2>&1");
 }
 
 }  // namespace mbrl::testing

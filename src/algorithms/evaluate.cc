@@ -11,7 +11,8 @@ namespace mbrl::algorithms {
 
 std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
                                        const std::string& model_path, int episodes,
-                                       const EvalStepHook& on_step) {
+                                       const EvalStepHook& on_step,
+                                       const EvalFrameHook& on_frame) {
   if (episodes < 1) {
     throw ConfigError("--episodes: expected an integer >= 1, got " + std::to_string(episodes));
   }
@@ -30,6 +31,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
     e.episode = ep;
     auto obs = stack.env->Reset(env_rng);
     stack.agent->Reset();
+    if (on_frame) on_frame(*stack.env);
     double plan_ms = 0;
     for (int t = 0; t < stack.episode_length; ++t) {
       const auto action = stack.agent->Act(obs);
@@ -38,6 +40,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
       e.episode_return += step.reward;
       ++e.steps;
       obs = step.obs;
+      if (on_frame) on_frame(*stack.env);
       if (on_step) on_step(ep, t + 1, stack.episode_length, e.episode_return);
       if (step.terminated) break;
     }

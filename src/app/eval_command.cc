@@ -2,7 +2,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.h"
@@ -12,6 +14,8 @@
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
+#include "mbrl/core/video.h"
+#include "mbrl/env/render.h"
 
 namespace mbrl::app {
 namespace {
@@ -25,6 +29,55 @@ struct EvalOptions {
   int64_t seed = -1;
   std::string device;
   bool quiet = false;
+  std::string video;
+  std::string video_size = "640x480";
+  double fps = 0;  // 0: the env's control rate
+};
+
+// "WIDTHxHEIGHT" with even sizes (H.264), or a ConfigError naming the flag.
+std::pair<int, int> ParseVideoSize(const std::string& text) {
+  int width = 0, height = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%dx%d%c", &width, &height, &extra) != 2 || width < 16 ||
+      height < 16 || width > 4096 || height > 4096 || width % 2 || height % 2) {
+    throw ConfigError("--video-size '" + text + "': expected WIDTHxHEIGHT, even numbers from 16 "
+                      "to 4096 (e.g. 640x480)");
+  }
+  return {width, height};
+}
+
+// Films the episodes: a renderer and an ffmpeg pipe, made at the first frame (after the first
+// reset), then one frame per reset and per step.
+class Filming {
+ public:
+  Filming(std::string path, std::pair<int, int> size, double fps)
+      : path_(std::move(path)), size_(size), fps_(fps) {}
+  void Frame(const env::Env& env) {
+    if (!renderer_) {
+      try {
+        renderer_ = std::make_unique<env::OffscreenRenderer>(env, size_.first, size_.second);
+      } catch (const ConfigError&) {
+        throw;
+      } catch (const Error& e) {
+        throw ConfigError(std::string("--video: ") + e.what());
+      }
+      const double fps = fps_ > 0 ? fps_ : 1.0 / renderer_->seconds_per_frame();
+      writer_ = std::make_unique<VideoWriter>(path_, size_.first, size_.second, fps);
+    }
+    writer_->Write(renderer_->Render());
+  }
+  int Close() {
+    if (!writer_) return 0;
+    writer_->Close();
+    return writer_->frames();
+  }
+
+ private:
+  std::string path_;
+  std::pair<int, int> size_;
+  double fps_;
+  std::unique_ptr<env::OffscreenRenderer> renderer_;
+  std::unique_ptr<VideoWriter> writer_;
 };
 
 int RunEval(const EvalOptions& opt) {
@@ -41,6 +94,17 @@ int RunEval(const EvalOptions& opt) {
   if (!fs::exists(model_path, ec)) {
     throw ConfigError("eval " + opt.run_dir + ": no trained model (model.pt) here: a run saves "
                       "it after each episode unless pets.save_model is false");
+  }
+  std::unique_ptr<Filming> filming;
+  if (!opt.video.empty()) {
+    const auto size = ParseVideoSize(opt.video_size);
+    if (!(opt.fps >= 0)) throw ConfigError("--fps: expected a positive frame rate");
+    const fs::path parent = fs::absolute(opt.video).parent_path();
+    if (!fs::is_directory(parent, ec)) {
+      throw ConfigError("--video " + opt.video + ": no such directory " + parent.string());
+    }
+    RequireFfmpeg();
+    filming = std::make_unique<Filming>(opt.video, size, opt.fps);
   }
   config::LoadOptions load{config_path, opt.planner, opt.overrides};
   load.planner_dir = opt.planner_dir;
@@ -59,8 +123,11 @@ int RunEval(const EvalOptions& opt) {
         std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep,
                       opt.episodes, step, length, ret);
         progress.Update(buf);
-      });
+      },
+      filming ? algorithms::EvalFrameHook([&](const env::Env& env) { filming->Frame(env); })
+              : algorithms::EvalFrameHook());
   progress.Clear();
+  const int frames = filming ? filming->Close() : 0;
   const std::string out_dir = opt.run_dir + "/eval/" + config.planner.type();
   fs::create_directories(out_dir, ec);
   if (ec) throw Error("cannot create " + out_dir + ": " + ec.message());
@@ -79,6 +146,7 @@ int RunEval(const EvalOptions& opt) {
   std::printf("%s on %s: return %.2f ± %.2f over %zu episodes (seed %lld) -> %s/eval.csv\n",
               config.planner.type().c_str(), config.task.c_str(), mean, std_dev,
               episodes.size(), static_cast<long long>(config.seed), out_dir.c_str());
+  if (filming) std::printf("video: %d frames -> %s\n", frames, opt.video.c_str());
   return 0;
 }
 
@@ -101,6 +169,12 @@ std::function<int()> AddEvalCommand(CLI::App& app) {
   cmd->add_option("-d,--device", opt->device, "cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_flag("-q,--quiet", opt->quiet, "no live step counter");
+  cmd->add_option("--video", opt->video,
+                  "film the episodes into this MP4 file (offscreen MuJoCo rendering with OSMesa, "
+                  "encoded by ffmpeg; one frame per reset and per step)");
+  cmd->add_option("--video-size", opt->video_size, "video frame size, WIDTHxHEIGHT")
+      ->capture_default_str();
+  cmd->add_option("--fps", opt->fps, "video frame rate (default: the task's control rate)");
   return [opt]() { return RunEval(*opt); };
 }
 

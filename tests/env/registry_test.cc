@@ -16,7 +16,9 @@ TEST(TaskRegistry, TasksThatCannotTerminateNeverReportTermination) {
     const auto task = MakeTask(name);
     const auto next_obs = torch::randn({500, task->ObsDim()}) * 20;
     const bool any = task->Terminated(next_obs).any().item<bool>();
-    if (!task->CanTerminate()) EXPECT_FALSE(any) << name;
+    if (!task->CanTerminate()) {
+      EXPECT_FALSE(any) << name;
+    }
   }
   EXPECT_TRUE(MakeTask("cartpole_down")->CanTerminate());
   EXPECT_THROW(MakeTask("no_such_task"), ConfigError);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mbrl/config/config.h"
+#include "mbrl/env/env.h"
 
 namespace mbrl::algorithms {
 
@@ -20,13 +21,17 @@ struct EvalEpisode {
 
 /// Called after each env step (episode, step, episode length, return so far), for progress.
 using EvalStepHook = std::function<void(int episode, int step, int length, double ret)>;
+/// Called with the env after each reset and after each step (to film it): steps + 1 calls per
+/// episode.
+using EvalFrameHook = std::function<void(const env::Env& env)>;
 
 /// Runs `episodes` MPC episodes of `config` (its task, planner and seed; env resets from the
 /// seed's env stream) on the ensemble saved at `model_path`. Throws ConfigError naming the file
 /// when the model cannot be read or does not fit the config.
 std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
                                        const std::string& model_path, int episodes,
-                                       const EvalStepHook& on_step = nullptr);
+                                       const EvalStepHook& on_step = nullptr,
+                                       const EvalFrameHook& on_frame = nullptr);
 
 /// eval.csv: a header and one row per episode (episode,return,steps,plan_ms_per_step).
 std::string EvalCsv(const std::vector<EvalEpisode>& episodes);
