@@ -13,6 +13,7 @@
 #include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/algorithms/pets.h"
 #include "mbrl/config/loader.h"
+#include "mbrl/core/atomic_file.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
@@ -28,6 +29,8 @@ extern "C" void OnStopSignal(int) { g_stop_requested.store(true); }
 struct TrainOptions {
   std::string config_path;
   std::string planner;
+  std::string planner_dir;
+  std::string label;
   std::vector<std::string> overrides;
   std::string device;
   std::string out;
@@ -75,12 +78,14 @@ std::string Timestamp() {
 
 int RunTrain(const TrainOptions& opt) {
   const bool resume = !opt.resume.empty();
-  if (resume && (!opt.config_path.empty() || !opt.planner.empty() || !opt.out.empty())) {
-    throw ConfigError("--resume: takes the run directory's own config.yaml; --config, --planner "
-                      "and --out do not apply");
+  if (resume && (!opt.config_path.empty() || !opt.planner.empty() || !opt.out.empty() ||
+                 !opt.planner_dir.empty() || !opt.label.empty())) {
+    throw ConfigError("--resume: takes the run directory's own config.yaml; --config, --planner, "
+                      "--planner-dir, --label and --out do not apply");
   }
-  config::Config config = resume ? ResumeConfig(opt.resume, opt.overrides)
-                                 : config::LoadConfig({opt.config_path, opt.planner, opt.overrides});
+  config::LoadOptions load{opt.config_path, opt.planner, opt.overrides};
+  load.planner_dir = opt.planner_dir;
+  config::Config config = resume ? ResumeConfig(opt.resume, opt.overrides) : config::LoadConfig(load);
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
   RequireKnownTask(config, source, opt.overrides);
   if (resume && !opt.device.empty() && opt.device != config.device) {
@@ -101,6 +106,12 @@ int RunTrain(const TrainOptions& opt) {
     throw ConfigError("--out " + out + ": this directory already holds a run (metrics.csv); "
                       "choose a new directory so nothing is overwritten, or continue it with "
                       "--resume " + out);
+  }
+  if (!opt.label.empty()) {
+    // The run's name in plots (scripts/plot_runs.py), e.g. a sweep's "cem50" beside "cem500".
+    std::filesystem::create_directories(out, ec);
+    if (ec) throw ConfigError("--out " + out + ": cannot create (" + ec.message() + ")");
+    WriteTextAtomically(out + "/label.txt", opt.label + "\n");
   }
 
   Progress progress(stderr, !opt.quiet);
@@ -176,6 +187,11 @@ std::function<int()> AddTrainCommand(CLI::App& app) {
                   "YAML config file (default: built-in cartpole_swingup with cem)");
   cmd->add_option("-p,--planner", opt->planner,
                   "planner: loads configs/planner/NAME.yaml into the planner section (e.g. cem)");
+  cmd->add_option("--planner-dir", opt->planner_dir,
+                  "where --planner's NAME.yaml files are (default: configs/planner beside the "
+                  "config), e.g. configs/bench/labels for the paper's cem50, cem500, cem5000");
+  cmd->add_option("--label", opt->label,
+                  "the run's name in plots: written to label.txt in the run directory");
   cmd->add_option("-s,--set", opt->overrides,
                   "override a config field, repeatable: --set planner.population=200 --set seed=3")
       ->take_all();

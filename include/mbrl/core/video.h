@@ -6,10 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace mbrl {
+#include "mbrl/core/find_program.h"
 
-/// The full path of `program` found on PATH, or "" when there is none.
-std::string FindOnPath(const std::string& program);
+namespace mbrl {
 
 /// ffmpeg's full path; throws mbrl::ConfigError naming the package to install when it is not on
 /// PATH.
