@@ -4,6 +4,7 @@
 #include <mujoco/mujoco.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "mbrl/core/error.h"
@@ -61,12 +62,25 @@ constexpr float kPalette[][3] = {{0.85f, 0.55f, 0.25f}, {0.30f, 0.55f, 0.85f},
                                  {0.40f, 0.75f, 0.40f}, {0.80f, 0.35f, 0.40f},
                                  {0.65f, 0.50f, 0.80f}, {0.85f, 0.80f, 0.35f}};
 
-// Track the first body when it slides freely (the half-cheetah runs out of a fixed view).
-bool FirstBodyMovesFreely(const mjModel* m) {
+// Follow the first body when it slides or floats (the cart, the half-cheetah, the humanoid), so a
+// close view keeps it in the picture.
+bool FirstBodyMoves(const mjModel* m) {
   if (m->nbody < 2 || m->body_jntnum[1] == 0) return false;
-  const int j = m->body_jntadr[1];
-  return m->jnt_type[j] == mjJNT_FREE ||
-         (m->jnt_type[j] == mjJNT_SLIDE && m->jnt_limited[j] == 0);
+  const int type = m->jnt_type[m->body_jntadr[1]];
+  return type == mjJNT_FREE || type == mjJNT_SLIDE;
+}
+
+// Radius of the bodies other than the world around the first body's centre of mass.
+double MovingPartsRadius(const mjModel* m, const mjData* d) {
+  const mjtNum* com = d->subtree_com + 3;
+  double radius = 0;
+  for (int g = 0; g < m->ngeom; ++g) {
+    if (m->geom_bodyid[g] == 0) continue;
+    const mjtNum* p = d->geom_xpos + 3 * g;
+    const double dx = p[0] - com[0], dy = p[1] - com[1], dz = p[2] - com[2];
+    radius = std::max(radius, std::sqrt(dx * dx + dy * dy + dz * dz) + m->geom_rbound[g]);
+  }
+  return radius;
 }
 
 }  // namespace
@@ -134,8 +148,10 @@ OffscreenRenderer::OffscreenRenderer(const Env& env, int width, int height)
   // From the side and a little above: the planar tasks move in the x-z plane.
   mjv_defaultFreeCamera(m, &s.camera);
   s.camera.elevation = -12;
-  s.follow_first_body = FirstBodyMovesFreely(m);
-  if (s.follow_first_body) s.camera.distance = 4.0;
+  s.follow_first_body = FirstBodyMoves(m);
+  if (s.follow_first_body) {
+    s.camera.distance = std::max(1.5, 4.0 * MovingPartsRadius(m, s.sim->data()));
+  }
   mjv_defaultOption(&s.option);
   mjv_defaultScene(&s.scene);
   mjv_makeScene(m, &s.scene, 2000);
