@@ -3,13 +3,14 @@
 per planner, one panel per task.
 
     /usr/bin/python3 scripts/plot_runs.py DIR... --out FILE.png [--x episode|env_steps]
-        [--label-key planner.population] [--csv FILE.csv]
+        [--label-key planner.population] [--csv FILE.csv] [--runs-csv FILE.csv]
 
 Every directory under the given ones that holds metrics.csv and config.yaml is a run (a run
 directory itself, or a sweep's output). A run's line label is its label.txt when there is one,
 else its planner's type, plus ` key=value` for each --label-key. Runs of
 the same task and label are seeds of one line. Rows of interrupted (partial) episodes are
-skipped. --csv writes the plotted points (task, label, x, mean, std, seeds).
+skipped. --csv writes the plotted points (task, label, x, mean, std, seeds); --runs-csv writes
+every run's own returns (task, label, seed, episode, env_steps, return, run directory).
 """
 import argparse
 import csv
@@ -72,6 +73,22 @@ def read_run(run_dir, x_key, label_keys):
     return config.get("task", "?"), label, points
 
 
+def write_runs_csv(path, runs, label_keys):
+    """One row per finished episode of every run: the data behind the plot, seed by seed."""
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["task", "label", "seed", "episode", "env_steps", "return", "run"])
+        for run in runs:
+            task, label, _ = read_run(run, "episode", label_keys)
+            seed = read_config(os.path.join(run, "config.yaml")).get("seed", "")
+            with open(os.path.join(run, "metrics.csv")) as m:
+                for row in csv.DictReader(m):
+                    if row.get("interrupted", "0") == "1":
+                        continue
+                    w.writerow([task, label, seed, row["episode"], row["env_steps"],
+                                row["return"], run])
+
+
 def aggregate(runs, x_key, label_keys):
     """{task: {label: [(x, mean, std, seeds)]}}: the seeds' returns at each x they share."""
     by_line = defaultdict(lambda: defaultdict(list))
@@ -101,6 +118,7 @@ def main():
     parser.add_argument("--label-key", action="append", default=[],
                         help="config key appended to each line's label (repeatable)")
     parser.add_argument("--csv", help="also write the plotted points here")
+    parser.add_argument("--runs-csv", help="also write every run's returns per episode here")
     args = parser.parse_args()
 
     runs = find_runs(args.dirs)
@@ -143,6 +161,8 @@ def main():
                 for label in sorted(curves[task]):
                     for x, mean, std, n in curves[task][label]:
                         w.writerow([task, label, f"{x:g}", f"{mean:.6f}", f"{std:.6f}", n])
+    if args.runs_csv:
+        write_runs_csv(args.runs_csv, runs, args.label_key)
     print(f"{len(runs)} runs, {sum(len(v) for v in curves.values())} lines -> {args.out}")
 
 

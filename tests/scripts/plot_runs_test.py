@@ -38,7 +38,13 @@ def main():
         write_run(f"{sweep}/c", "cartpole_swingup", "cem-gd", 0, [1.0, 5.0, 9.0])
         write_run(f"{sweep}/d", "pusher", "cem", 0, [-5.0, -4.0, -3.0])
         out, points = os.path.join(tmp, "plot.png"), os.path.join(tmp, "points.csv")
-        subprocess.run([sys.executable, SCRIPT, sweep, "--out", out, "--csv", points], check=True)
+        per_run = os.path.join(tmp, "runs.csv")
+        subprocess.run([sys.executable, SCRIPT, sweep, "--out", out, "--csv", points,
+                        "--runs-csv", per_run], check=True)
+        raw = list(csv.DictReader(open(per_run)))
+        assert len(raw) == 12, f"expected 4 runs x 3 finished episodes, got {len(raw)} rows"
+        b3 = [r for r in raw if r["label"] == "cem" and r["seed"] == "1" and r["episode"] == "3"]
+        assert len(b3) == 1 and float(b3[0]["return"]) == 30.0, b3
         assert os.path.getsize(out) > 10000, "the PNG is missing or empty"
         rows = {(r["task"], r["label"], r["episode"]): r for r in csv.DictReader(open(points))}
         cem3 = rows[("cartpole_swingup", "cem", "3")]
