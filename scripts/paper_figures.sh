@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The CEM-GD paper's learning figures at a scale this machine can run (results/fig3/README.md says
+# where it differs from the paper and why). Each sweep resumes when run again; killing it loses at
+# most the episode in progress.
+#   scripts/paper_figures.sh fig3 TASK [--seeds 0-2] [--jobs 2]   Figure 3: return per planner
+#   scripts/paper_figures.sh plot                                 redraw from the runs there are
+# Runs go to runs/paper/fig3/<task>/ (large: models, buffers, checkpoints); the figures and their
+# data to results/fig3/<task>.{png,csv} (committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() { sed -n '2,9p' "$0"; exit 2; }
+[ $# -ge 1 ] || usage
+what="$1"
+shift
+seeds=0-2
+jobs=2
+task=""
+if [ "$what" = fig3 ]; then
+  [ $# -ge 1 ] || usage
+  task="$1"
+  shift
+fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seeds) seeds="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
+    *) echo "paper_figures.sh: unknown option '$1'" >&2; usage ;;
+  esac
+done
+[ -x build/mbrl ] || scripts/setup.sh
+
+# The paper's four planners (configs/bench/labels: its N, N_init, N_r, k, G, eta, rho, J) and its
+# horizon 45. Per task: episodes (the first, random, stands in for the paper's pretraining on
+# random rollouts) and, where the budget forces it, a shorter episode.
+fig3_planners=cem50,cem500,cem_gd,grad
+fig3_sets() {
+  case "$1" in
+    cartpole_swingup) echo "--set pets.episodes=10" ;;
+    pusher)           echo "--set pets.episodes=10" ;;
+    half_cheetah)     echo "--set pets.episodes=8 --set env.episode_length=200" ;;
+    humanoid_standup) echo "--set pets.episodes=8" ;;
+    *) echo "paper_figures.sh: no Figure 3 settings for task '$1' (cartpole_swingup, pusher," \
+            "half_cheetah, humanoid_standup)" >&2; exit 2 ;;
+  esac
+}
+
+plot_fig3() {
+  local t="$1" dir="runs/paper/fig3/$1"
+  [ -d "$dir" ] || return 0
+  mkdir -p results/fig3
+  /usr/bin/python3 scripts/plot_runs.py "$dir" --out "results/fig3/$t.png" \
+    --csv "results/fig3/${t}_mean.csv" --runs-csv "results/fig3/$t.csv"
+  cp "$dir/status.csv" "results/fig3/${t}_status.csv"
+}
+
+case "$what" in
+  fig3)
+    # shellcheck disable=SC2046
+    build/mbrl sweep --config "configs/$task.yaml" --planner-dir configs/bench/labels \
+      --planners "$fig3_planners" --seeds "$seeds" --jobs "$jobs" --out "runs/paper/fig3/$task" \
+      --set agent.horizon=45 $(fig3_sets "$task")
+    plot_fig3 "$task"
+    ;;
+  plot)
+    for t in cartpole_swingup pusher half_cheetah humanoid_standup; do plot_fig3 "$t"; done
+    ;;
+  *) usage ;;
+esac
