@@ -3,13 +3,16 @@
 # where it differs from the paper and why). Each sweep resumes when run again; killing it loses at
 # most the episode in progress.
 #   scripts/paper_figures.sh fig3 TASK [--seeds 0-2] [--jobs 2]   Figure 3: return per planner
+#   scripts/paper_figures.sh fig4 [--seeds 0-2] [--jobs 2]        Figure 4 on cartpole swing-up
 #   scripts/paper_figures.sh plot                                 redraw from the runs there are
-# Runs go to runs/paper/fig3/<task>/ (large: models, buffers, checkpoints); the figures and their
-# data to results/fig3/<task>.{png,csv} (committed).
+# Runs go to runs/paper/fig{3,4}/<task>/ (large: models, buffers, checkpoints); the figures and
+# their data to results/fig3/<task>.{png,csv} and results/fig4/ (committed). Figure 4 reuses
+# Figure 3's cartpole runs (cem50, cem500, cem-gd with N_r 50, grad) and adds the other sample
+# counts: run `fig3 cartpole_swingup` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,9p' "$0"; exit 2; }
+usage() { sed -n '2,12p' "$0"; exit 2; }
 [ $# -ge 1 ] || usage
 what="$1"
 shift
@@ -45,6 +48,24 @@ fig3_sets() {
   esac
 }
 
+# Figure 4: CEM with 100 and 1000 samples per step and CEM-GD with N_r 10, 100 and 500, beside
+# Figure 3's 50 and 500 and N_r 50, with the same settings (CEM 5000 costs 23 min per episode here).
+fig4_planners=cem100,cem1000,cem_gd_nr10,cem_gd_nr100,cem_gd_nr500
+
+plot_fig4() {
+  local dirs=()
+  for d in runs/paper/fig3/cartpole_swingup runs/paper/fig4/cartpole_swingup; do
+    [ -d "$d" ] && dirs+=("$d")
+  done
+  [ ${#dirs[@]} -gt 0 ] || return 0
+  mkdir -p results/fig4
+  /usr/bin/python3 scripts/plot_samples.py "${dirs[@]}" --out results/fig4/cartpole_swingup.png \
+    --csv results/fig4/cartpole_swingup.csv
+  [ -d runs/paper/fig4/cartpole_swingup ] &&
+    cp runs/paper/fig4/cartpole_swingup/status.csv results/fig4/cartpole_swingup_status.csv
+  return 0
+}
+
 plot_fig3() {
   local t="$1" dir="runs/paper/fig3/$1"
   [ -d "$dir" ] || return 0
@@ -62,8 +83,16 @@ case "$what" in
       --set agent.horizon=45 $(fig3_sets "$task")
     plot_fig3 "$task"
     ;;
+  fig4)
+    # shellcheck disable=SC2046
+    build/mbrl sweep --config configs/cartpole_swingup.yaml --planner-dir configs/bench/labels \
+      --planners "$fig4_planners" --seeds "$seeds" --jobs "$jobs" \
+      --out runs/paper/fig4/cartpole_swingup --set agent.horizon=45 $(fig3_sets cartpole_swingup)
+    plot_fig4
+    ;;
   plot)
     for t in cartpole_swingup pusher half_cheetah humanoid_standup; do plot_fig3 "$t"; done
+    plot_fig4
     ;;
   *) usage ;;
 esac

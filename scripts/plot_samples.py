@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Best return against samples per planning step (the CEM-GD paper's Figure 4): CEM with N samples
+per step (population x iterations) against CEM-GD with N_r samples per step after the first, each
+point the mean ± std over seeds of every run's best episode return (random episodes excluded);
+the Grad baseline, which samples nothing, as a horizontal line.
+
+    /usr/bin/python3 scripts/plot_samples.py DIR... --out FILE.png [--csv FILE.csv]
+
+Every directory under the given ones that holds metrics.csv and config.yaml is a run. One panel
+per task. --csv writes the plotted points (task, planner, samples, mean, std, seeds).
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plot_runs import find_runs, read_config  # noqa: E402
+
+
+def samples_per_step(config):
+    """(planner family, samples per step after the first), or None for planners without a count."""
+    kind = config.get("planner.type")
+    if kind == "cem":
+        return "cem", int(config["planner.population"]) * int(config["planner.iterations"])
+    if kind == "cem-gd":
+        return "cem-gd", int(config["planner.n_r"])
+    if kind == "grad":
+        return "grad", 0
+    return None
+
+
+def best_return(run_dir):
+    best = None
+    with open(os.path.join(run_dir, "metrics.csv")) as f:
+        for row in csv.DictReader(f):
+            if row.get("interrupted", "0") == "1" or row.get("random", "0") == "1":
+                continue
+            r = float(row["return"])
+            best = r if best is None else max(best, r)
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dirs", nargs="+", help="run or sweep directories")
+    parser.add_argument("--out", required=True, help="the PNG to write")
+    parser.add_argument("--csv", help="also write the plotted points here")
+    args = parser.parse_args()
+
+    runs = find_runs(args.dirs)
+    points = defaultdict(lambda: defaultdict(list))  # {task: {(family, samples): [best, ...]}}
+    for run in runs:
+        config = read_config(os.path.join(run, "config.yaml"))
+        key = samples_per_step(config)
+        best = best_return(run)
+        if key is None or best is None:
+            continue
+        points[config.get("task", "?")][key].append(best)
+    if not points:
+        sys.exit(f"error: no CEM, CEM-GD or Grad runs with an MPC episode under {' '.join(args.dirs)}")
+
+    def stats(values):
+        mean = sum(values) / len(values)
+        return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)), len(values)
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tasks = sorted(points)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
+    rows = []
+    for ax, task in zip(axes[0], tasks):
+        for family, name in (("cem", "CEM (N samples)"), ("cem-gd", "CEM-GD (N_r samples)")):
+            keys = sorted(k for k in points[task] if k[0] == family)
+            if not keys:
+                continue
+            xs = [k[1] for k in keys]
+            s = [stats(points[task][k]) for k in keys]
+            ax.errorbar(xs, [m for m, _, _ in s], yerr=[d for _, d, _ in s], marker="o",
+                        capsize=3, label=f"{name}, {max(n for _, _, n in s)} seeds")
+            rows += [(task, family, x, m, d, n) for x, (m, d, n) in zip(xs, s)]
+        if ("grad", 0) in points[task]:
+            m, d, n = stats(points[task][("grad", 0)])
+            ax.axhline(m, color="grey", linestyle="--", label=f"Grad ({n} seeds)")
+            rows.append((task, "grad", 0, m, d, n))
+        ax.set_xscale("log")
+        ax.set_title(task)
+        ax.set_xlabel("samples per planning step")
+        ax.set_ylabel("best episode return (mean ± std over seeds)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    fig.savefig(args.out, dpi=120)
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["task", "planner", "samples_per_step", "mean_best_return",
+                        "std_best_return", "seeds"])
+            for task, family, x, m, d, n in rows:
+                w.writerow([task, family, x, f"{m:.6f}", f"{d:.6f}", n])
+    print(f"{len(runs)} runs -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
