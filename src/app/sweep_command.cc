@@ -163,6 +163,17 @@ void UpdateStatus(const std::string& out, const std::vector<Cell>& cells, const 
   if (fd >= 0) close(fd);
 }
 
+// The grid without its pets.episodes override: a rerun may change only that (to extend every run,
+// each resumed with the new count).
+std::string WithoutEpisodes(const std::string& yaml) {
+  std::stringstream in(yaml);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.rfind("  - \"pets.episodes=", 0) != 0) out += line + "\n";
+  }
+  return out;
+}
+
 // Checks the whole grid (every cell's config must load: an unknown planner or task, or a bad
 // --set, stops the sweep before anything starts) and sets up its directory.
 Grid LoadGrid(const SweepOptions& opt) {
@@ -205,9 +216,15 @@ Grid LoadGrid(const SweepOptions& opt) {
     std::ifstream in(sweep_file);
     std::stringstream old;
     old << in.rdbuf();
-    if (old.str() != grid.yaml) {
+    if (WithoutEpisodes(old.str()) != WithoutEpisodes(grid.yaml)) {
       throw ConfigError("--out " + opt.out + ": holds another sweep (its sweep.yaml differs from "
-                        "this command's grid); choose another --out, or rerun its own command");
+                        "this command's grid); choose another --out, or rerun its own command "
+                        "(only --set pets.episodes=N may change, to extend every run)");
+    }
+    if (old.str() != grid.yaml) {
+      std::printf("episodes per run: %d now (the sweep's other settings unchanged)\n",
+                  grid.episodes);
+      WriteTextAtomically(sweep_file, grid.yaml);
     }
   } else {
     WriteTextAtomically(sweep_file, grid.yaml);
@@ -247,9 +264,17 @@ std::vector<std::string> TrainArgs(const SweepOptions& opt, const Grid& grid, co
   return args;
 }
 
+// This binary's path, for the runs' processes. After a rebuild during a sweep the kernel shows
+// the old file as "PATH (deleted)": the runs then start the new binary at PATH.
 std::string SelfPath() {
   std::error_code ec;
-  return fs::read_symlink("/proc/self/exe", ec).string();
+  std::string path = fs::read_symlink("/proc/self/exe", ec).string();
+  const std::string deleted = " (deleted)";
+  if (path.size() > deleted.size() &&
+      path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0) {
+    path.erase(path.size() - deleted.size());
+  }
+  return path;
 }
 
 // Starts `args` as a child with its output appended to `log`, OMP_NUM_THREADS = `threads` unless

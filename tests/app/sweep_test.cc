@@ -56,6 +56,17 @@ TEST(Sweep, RunsTheGridSkipsFinishedRunsAndResumesAStoppedOne) {
   EXPECT_EQ(code, 0) << text;
   EXPECT_EQ(text.find("start "), std::string::npos) << text;
   EXPECT_EQ(ReadFile(out + "/mppi/seed_0/metrics.csv"), before);
+
+  // With more episodes: every run is resumed and extended, nothing rerun.
+  const std::string longer = sweep.substr(0, sweep.rfind("pets.episodes=2")) + "pets.episodes=3";
+  std::tie(code, text) = RunMbrl(longer);
+  ASSERT_EQ(code, 0) << text;
+  EXPECT_NE(text.find("episodes per run: 3 now"), std::string::npos) << text;
+  EXPECT_NE(text.find("start mppi/seed_0 (resumed)"), std::string::npos) << text;
+  EXPECT_EQ(ReadFile(out + "/mppi/seed_0/metrics.csv").substr(0, before.size()), before);
+  for (const std::string run : {"cem/seed_0", "cem/seed_1", "mppi/seed_0", "mppi/seed_1"}) {
+    EXPECT_EQ(CsvRows(out + "/" + run + "/metrics.csv"), 3) << run;
+  }
 }
 
 TEST(Sweep, GridsItCannotRunAreRefusedBeforeAnythingStarts) {
