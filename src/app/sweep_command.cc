@@ -307,6 +307,23 @@ void Finish(const SweepOptions& opt, Cell& c, int wait_status, bool stopping) {
                                                 : "failed";
 }
 
+// Progress of running cells, from their checkpoints, at most every few seconds: true when a count
+// changed (status.csv is then written again, so it shows how far each run is).
+bool RefreshRunning(const SweepOptions& opt, std::vector<Cell>& cells,
+                    std::chrono::steady_clock::time_point& last) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last < std::chrono::seconds(5)) return false;
+  last = now;
+  bool changed = false;
+  for (auto& c : cells) {
+    if (c.status != "running") continue;
+    const int done = std::max(0, algorithms::CheckpointEpisode(opt.out + "/" + c.name()));
+    changed |= done != c.episodes_done;
+    c.episodes_done = done;
+  }
+  return changed;
+}
+
 // The local launcher: the cells as child processes, --jobs at a time.
 int RunLocal(const SweepOptions& opt, Grid& grid) {
   // One sweep at a time per directory: a lock held while this process lives (Slurm array tasks
@@ -328,6 +345,7 @@ int RunLocal(const SweepOptions& opt, Grid& grid) {
   size_t next = 0;
   int running = 0;
   bool stopping = false;
+  auto last_refresh = std::chrono::steady_clock::now();
   while (true) {
     if (g_sweep_stop.load() && !stopping) {
       stopping = true;
@@ -350,6 +368,7 @@ int RunLocal(const SweepOptions& opt, Grid& grid) {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, WNOHANG);  // polled, so that a stop is seen at once
     if (pid == 0 || (pid < 0 && errno == EINTR)) {
+      if (RefreshRunning(opt, cells, last_refresh)) WriteStatus(opt.out, cells, grid.episodes);
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
@@ -409,6 +428,7 @@ int RunCell(const SweepOptions& opt, Grid& grid) {
   UpdateStatus(opt.out, grid.cells, c, grid.episodes);
   int status = 0;
   bool stopping = false;
+  auto last_refresh = std::chrono::steady_clock::now();
   while (true) {
     const pid_t pid = waitpid(c.pid, &status, WNOHANG);
     if (pid == c.pid) break;
@@ -416,6 +436,11 @@ int RunCell(const SweepOptions& opt, Grid& grid) {
     if (g_sweep_stop.load() && !stopping) {
       stopping = true;
       kill(c.pid, SIGTERM);
+    }
+    std::vector<Cell> mine = {c};
+    if (RefreshRunning(opt, mine, last_refresh)) {
+      c.episodes_done = mine[0].episodes_done;
+      UpdateStatus(opt.out, grid.cells, c, grid.episodes);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
