@@ -52,6 +52,24 @@ def find_runs(roots):
     return sorted(runs)
 
 
+def finished_episodes(run_dir):
+    """The rows of a run's metrics.csv, without those of interrupted (partial) episodes."""
+    with open(os.path.join(run_dir, "metrics.csv")) as f:
+        return [row for row in csv.DictReader(f) if row.get("interrupted", "0") != "1"]
+
+
+def mean_std(values):
+    """(mean, population std, count) of a non-empty list."""
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)), len(values)
+
+
+def save_figure(fig, out):
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    fig.savefig(out, dpi=120)
+
+
 def read_run(run_dir, x_key, label_keys):
     config = read_config(os.path.join(run_dir, "config.yaml"))
     label_file = os.path.join(run_dir, "label.txt")
@@ -64,12 +82,7 @@ def read_run(run_dir, x_key, label_keys):
         if key not in config:
             sys.exit(f"error: --label-key {key}: not in {run_dir}/config.yaml")
         label += f" {key.split('.')[-1]}={config[key]}"
-    points = []
-    with open(os.path.join(run_dir, "metrics.csv")) as f:
-        for row in csv.DictReader(f):
-            if row.get("interrupted", "0") == "1":
-                continue
-            points.append((float(row[x_key]), float(row["return"])))
+    points = [(float(row[x_key]), float(row["return"])) for row in finished_episodes(run_dir)]
     return config.get("task", "?"), label, points
 
 
@@ -81,12 +94,9 @@ def write_runs_csv(path, runs, label_keys):
         for run in runs:
             task, label, _ = read_run(run, "episode", label_keys)
             seed = read_config(os.path.join(run, "config.yaml")).get("seed", "")
-            with open(os.path.join(run, "metrics.csv")) as m:
-                for row in csv.DictReader(m):
-                    if row.get("interrupted", "0") == "1":
-                        continue
-                    w.writerow([task, label, seed, row["episode"], row["env_steps"],
-                                row["return"], run])
+            for row in finished_episodes(run):
+                w.writerow([task, label, seed, row["episode"], row["env_steps"], row["return"],
+                            run])
 
 
 def aggregate(runs, x_key, label_keys):
@@ -102,10 +112,7 @@ def aggregate(runs, x_key, label_keys):
             xs = sorted(set().union(*[s.keys() for s in seeds]))
             curve = []
             for x in xs:
-                ys = [s[x] for s in seeds if x in s]
-                mean = sum(ys) / len(ys)
-                std = math.sqrt(sum((y - mean) ** 2 for y in ys) / len(ys))
-                curve.append((x, mean, std, len(ys)))
+                curve.append((x, *mean_std([s[x] for s in seeds if x in s])))
             curves[task][label] = curve
     return curves
 
@@ -150,9 +157,7 @@ def main():
         ax.set_ylabel("return (mean ± std over seeds)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    fig.savefig(args.out, dpi=120)
+    save_figure(fig, args.out)
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.writer(f)

@@ -11,13 +11,12 @@ per task. --csv writes the plotted points (task, planner, samples, mean, std, se
 """
 import argparse
 import csv
-import math
 import os
 import sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from plot_runs import find_runs, read_config  # noqa: E402
+from plot_runs import finished_episodes, find_runs, mean_std, read_config, save_figure  # noqa: E402
 
 
 def samples_per_step(config):
@@ -33,14 +32,10 @@ def samples_per_step(config):
 
 
 def best_return(run_dir):
-    best = None
-    with open(os.path.join(run_dir, "metrics.csv")) as f:
-        for row in csv.DictReader(f):
-            if row.get("interrupted", "0") == "1" or row.get("random", "0") == "1":
-                continue
-            r = float(row["return"])
-            best = r if best is None else max(best, r)
-    return best
+    """The best return of the run's finished MPC episodes, or None when there is none."""
+    returns = [float(row["return"]) for row in finished_episodes(run_dir)
+               if row.get("random", "0") != "1"]
+    return max(returns) if returns else None
 
 
 def main():
@@ -62,10 +57,6 @@ def main():
     if not points:
         sys.exit(f"error: no CEM, CEM-GD or Grad runs with an MPC episode under {' '.join(args.dirs)}")
 
-    def stats(values):
-        mean = sum(values) / len(values)
-        return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)), len(values)
-
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -79,12 +70,12 @@ def main():
             if not keys:
                 continue
             xs = [k[1] for k in keys]
-            s = [stats(points[task][k]) for k in keys]
+            s = [mean_std(points[task][k]) for k in keys]
             ax.errorbar(xs, [m for m, _, _ in s], yerr=[d for _, d, _ in s], marker="o",
                         capsize=3, label=f"{name}, {max(n for _, _, n in s)} seeds")
             rows += [(task, family, x, m, d, n) for x, (m, d, n) in zip(xs, s)]
         if ("grad", 0) in points[task]:
-            m, d, n = stats(points[task][("grad", 0)])
+            m, d, n = mean_std(points[task][("grad", 0)])
             ax.axhline(m, color="grey", linestyle="--", label=f"Grad ({n} seeds)")
             rows.append((task, "grad", 0, m, d, n))
         ax.set_xscale("log")
@@ -93,9 +84,7 @@ def main():
         ax.set_ylabel("best episode return (mean ± std over seeds)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    fig.savefig(args.out, dpi=120)
+    save_figure(fig, args.out)
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.writer(f)
