@@ -4,15 +4,18 @@
 # most the episode in progress.
 #   scripts/paper_figures.sh fig3 TASK [--seeds 0-2] [--jobs 2]   Figure 3: return per planner
 #   scripts/paper_figures.sh fig4 [--seeds 0-2] [--jobs 2]        Figure 4 on cartpole swing-up
+#   scripts/paper_figures.sh all [--seeds 0-2] [--jobs 2]         all of them: cartpole, humanoid, pusher,
+#                                                                 Figure 4, half-cheetah
 #   scripts/paper_figures.sh plot                                 redraw from the runs there are
 # Runs go to runs/paper/fig{3,4}/<task>/ (large: models, buffers, checkpoints); the figures and
 # their data to results/fig3/<task>.{png,csv} and results/fig4/ (committed). Figure 4 reuses
 # Figure 3's cartpole runs (cem50, cem500, cem-gd with N_r 50, grad) and adds the other sample
 # counts: run `fig3 cartpole_swingup` first.
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,12p' "$0"; exit 2; }
+usage() { sed -n '2,13p' "$self"; exit 2; }
 [ $# -ge 1 ] || usage
 what="$1"
 shift
@@ -40,9 +43,9 @@ fig3_planners=cem50,cem500,cem_gd,grad
 fig3_sets() {
   case "$1" in
     cartpole_swingup) echo "--set pets.episodes=10" ;;
-    pusher)           echo "--set pets.episodes=10" ;;
-    half_cheetah)     echo "--set pets.episodes=8 --set env.episode_length=200" ;;
-    humanoid_standup) echo "--set pets.episodes=8" ;;
+    pusher)           echo "--set pets.episodes=6" ;;
+    half_cheetah)     echo "--set pets.episodes=5 --set env.episode_length=200" ;;
+    humanoid_standup) echo "--set pets.episodes=6" ;;
     *) echo "paper_figures.sh: no Figure 3 settings for task '$1' (cartpole_swingup, pusher," \
             "half_cheetah, humanoid_standup)" >&2; exit 2 ;;
   esac
@@ -50,7 +53,9 @@ fig3_sets() {
 
 # Figure 4: CEM with 100 and 1000 samples per step and CEM-GD with N_r 10, 100 and 500, beside
 # Figure 3's 50 and 500 and N_r 50, with the same settings (CEM 5000 costs 23 min per episode here).
+# Its runs stop after 5 episodes; every run, Figure 3's included, is scored on its first 5.
 fig4_planners=cem100,cem1000,cem_gd_nr10,cem_gd_nr100,cem_gd_nr500
+fig4_episodes=5
 
 plot_fig4() {
   local dirs=()
@@ -60,7 +65,7 @@ plot_fig4() {
   [ ${#dirs[@]} -gt 0 ] || return 0
   mkdir -p results/fig4
   /usr/bin/python3 scripts/plot_samples.py "${dirs[@]}" --out results/fig4/cartpole_swingup.png \
-    --csv results/fig4/cartpole_swingup.csv
+    --csv results/fig4/cartpole_swingup.csv --episodes "$fig4_episodes"
   [ -d runs/paper/fig4/cartpole_swingup ] &&
     cp runs/paper/fig4/cartpole_swingup/status.csv results/fig4/cartpole_swingup_status.csv
   return 0
@@ -87,8 +92,16 @@ case "$what" in
     # shellcheck disable=SC2046
     build/mbrl sweep --config configs/cartpole_swingup.yaml --planner-dir configs/bench/labels \
       --planners "$fig4_planners" --seeds "$seeds" --jobs "$jobs" \
-      --out runs/paper/fig4/cartpole_swingup --set agent.horizon=45 $(fig3_sets cartpole_swingup)
+      --out runs/paper/fig4/cartpole_swingup --set agent.horizon=45 \
+      --set pets.episodes="$fig4_episodes"
     plot_fig4
+    ;;
+  all)
+    for t in cartpole_swingup humanoid_standup pusher; do
+      "$self" fig3 "$t" --seeds "$seeds" --jobs "$jobs"
+    done
+    "$self" fig4 --seeds "$seeds" --jobs "$jobs"
+    "$self" fig3 half_cheetah --seeds "$seeds" --jobs "$jobs"
     ;;
   plot)
     for t in cartpole_swingup pusher half_cheetah humanoid_standup; do plot_fig3 "$t"; done

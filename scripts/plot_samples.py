@@ -5,9 +5,12 @@ point the mean ± std over seeds of every run's best episode return (random epis
 the Grad baseline, which samples nothing, as a horizontal line.
 
     /usr/bin/python3 scripts/plot_samples.py DIR... --out FILE.png [--csv FILE.csv]
+        [--episodes N]
 
 Every directory under the given ones that holds metrics.csv and config.yaml is a run. One panel
-per task. --csv writes the plotted points (task, planner, samples, mean, std, seeds).
+per task. --csv writes the plotted points (task, planner, samples, mean, std, seeds). --episodes N
+compares runs of different lengths fairly: the best of each run's first N episodes, and only runs
+that have finished N.
 """
 import argparse
 import csv
@@ -31,10 +34,15 @@ def samples_per_step(config):
     return None
 
 
-def best_return(run_dir):
-    """The best return of the run's finished MPC episodes, or None when there is none."""
-    returns = [float(row["return"]) for row in finished_episodes(run_dir)
-               if row.get("random", "0") != "1"]
+def best_return(run_dir, episodes=None):
+    """The best return of the run's finished MPC episodes (of its first `episodes` when given, and
+    then None unless it has finished that many), or None when there is none."""
+    rows = finished_episodes(run_dir)
+    if episodes is not None:
+        rows = [row for row in rows if int(row["episode"]) <= episodes]
+        if len(rows) < episodes:
+            return None
+    returns = [float(row["return"]) for row in rows if row.get("random", "0") != "1"]
     return max(returns) if returns else None
 
 
@@ -43,6 +51,8 @@ def main():
     parser.add_argument("dirs", nargs="+", help="run or sweep directories")
     parser.add_argument("--out", required=True, help="the PNG to write")
     parser.add_argument("--csv", help="also write the plotted points here")
+    parser.add_argument("--episodes", type=int,
+                        help="the best of each run's first N episodes; runs with fewer left out")
     args = parser.parse_args()
 
     runs = find_runs(args.dirs)
@@ -50,12 +60,13 @@ def main():
     for run in runs:
         config = read_config(os.path.join(run, "config.yaml"))
         key = samples_per_step(config)
-        best = best_return(run)
+        best = best_return(run, args.episodes)
         if key is None or best is None:
             continue
         points[config.get("task", "?")][key].append(best)
     if not points:
-        sys.exit(f"error: no CEM, CEM-GD or Grad runs with an MPC episode under {' '.join(args.dirs)}")
+        sys.exit(f"error: no CEM, CEM-GD or Grad runs with an MPC episode under {' '.join(args.dirs)}"
+                 + (f" that have finished {args.episodes} episodes" if args.episodes else ""))
 
     import matplotlib
     matplotlib.use("Agg")
@@ -81,7 +92,8 @@ def main():
         ax.set_xscale("log")
         ax.set_title(task)
         ax.set_xlabel("samples per planning step")
-        ax.set_ylabel("best episode return (mean ± std over seeds)")
+        ax.set_ylabel("best episode return" + (f" in episodes 1-{args.episodes}" if args.episodes
+                                               else "") + " (mean ± std over seeds)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     save_figure(fig, args.out)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """scripts/plot_samples.py on fixture runs: each point is the mean ± std over seeds of the runs'
 best MPC-episode return (random and interrupted episodes excluded), at population x iterations
-samples for CEM and N_r for CEM-GD; Grad is its own line."""
+samples for CEM and N_r for CEM-GD; Grad is its own line; --episodes N limits each run to its first
+N episodes and leaves out runs that have not finished N."""
 import csv
 import os
 import subprocess
@@ -51,6 +52,19 @@ def main():
         assert float(rows[("cem-gd", "10")]["mean_best_return"]) == 20.0
         assert float(rows[("cem-gd", "50")]["mean_best_return"]) == 25.0
         assert float(rows[("grad", "0")]["mean_best_return"]) == -1.0
+        # --episodes N: the best of the first N episodes, and only runs that have finished N.
+        subprocess.run([sys.executable, SCRIPT, f"{tmp}/s", f"{tmp}/t", "--out", out,
+                        "--csv", points, "--episodes", "2"], check=True)
+        rows = {(r["planner"], r["samples_per_step"]): r for r in csv.DictReader(open(points))}
+        c50 = rows[("cem", "50")]
+        assert float(c50["mean_best_return"]) == 4.5 and float(c50["std_best_return"]) == 3.5, c50
+        assert float(rows[("cem", "500")]["mean_best_return"]) == 10.0
+        assert float(rows[("grad", "0")]["mean_best_return"]) == -3.0
+        subprocess.run([sys.executable, SCRIPT, f"{tmp}/s", f"{tmp}/t", "--out", out,
+                        "--csv", points, "--episodes", "3"], check=True)
+        rows = {(r["planner"], r["samples_per_step"]): r for r in csv.DictReader(open(points))}
+        assert ("cem-gd", "10") not in rows, "a run with 2 finished episodes counted for 3"
+        assert rows[("cem", "50")]["seeds"] == "2" and rows[("grad", "0")]["seeds"] == "1"
         # No runs: a clear error.
         empty = os.path.join(tmp, "empty")
         os.makedirs(empty)
