@@ -1,32 +1,70 @@
 #!/usr/bin/env bash
-# Learning check (a benchmark, not a unit test): PETS + CEM on cartpole swingup with
-# configs/bench/cartpole_swingup_quick.yaml must reach an episode return >= THRESHOLD (default 120)
-# within its 15 episodes. Exits 0 when it does, 1 when it does not, 2 on a usage error.
-#   scripts/learn_check.sh [--threshold N] [--out DIR] [extra mbrl train args...]
+# Learning check (a benchmark, not a unit test): PETS must learn the task within a small budget.
+#   scripts/learn_check.sh [--task T] [--threshold N] [--out DIR] [extra mbrl train args...]
+# cartpole_swingup (the default): PETS + CEM with configs/bench/cartpole_swingup_quick.yaml must
+#   reach an episode return >= 120 within its 15 episodes.
+# pusher, half_cheetah, humanoid_standup: the Figure 3 sweep's cem500 cell at seed 0 (the paper's
+#   CEM 500, horizon 45, scripts/paper_settings.sh's episodes and length; results/fig3/README.md)
+#   must beat a random policy clearly: its best MPC episode at least the random policy's mean
+#   return + 5 standard deviations (README, "random-policy returns"), and its last MPC episode
+#   above its first (rising).
+# Exits 0 when it passes, 1 when it does not, 2 on a usage error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-threshold=120
-out="runs/learn_check/$(date +%Y%m%d-%H%M%S)"
+task=cartpole_swingup
+threshold=""
+out=""
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --task) task="$2"; shift 2 ;;
     --threshold) threshold="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
+# shellcheck source=scripts/paper_settings.sh
+. scripts/paper_settings.sh
+# Random-policy return per task (mean, std over 10 episodes of uniform random actions, with the
+# episode length the check runs): `build/mbrl train --config configs/TASK.yaml
+# --set pets.episodes=10 --set pets.seed_episodes=10` (half-cheetah with env.episode_length=200).
+case "$task" in
+  cartpole_swingup)
+    default_threshold=120
+    args=(--config configs/bench/cartpole_swingup_quick.yaml) ;;
+  pusher)           random_mean=-288.4; random_std=13.1 ;;
+  half_cheetah)     random_mean=-58.9;  random_std=16.8 ;;
+  humanoid_standup) random_mean=3161.7; random_std=95.6 ;;
+  *) echo "learn_check.sh: unknown --task '$task' (one of: $fig3_tasks)" >&2; exit 2 ;;
+esac
+if [ "$task" != cartpole_swingup ]; then
+  default_threshold=$(awk -v m="$random_mean" -v s="$random_std" 'BEGIN { printf "%.1f", m + 5 * s }')
+  # shellcheck disable=SC2207
+  args=(--config "configs/$task.yaml" --planner-dir configs/bench/labels --planner cem500
+        --set seed=0 $(fig3_sets "$task"))
+fi
+threshold="${threshold:-$default_threshold}"
+out="${out:-runs/learn_check/$task-$(date +%Y%m%d-%H%M%S)}"
 [ -x build/mbrl ] || scripts/setup.sh
 start=$(date +%s)
-build/mbrl train --config configs/bench/cartpole_swingup_quick.yaml --out "$out" "${extra[@]}"
+build/mbrl train "${args[@]}" --out "$out" "${extra[@]}"
 elapsed=$(( $(date +%s) - start ))
-# Column 4 of metrics.csv is the episode return.
-best=$(awk -F, 'NR > 1 { if (best == "" || $4 > best) best = $4 } END { print best }' "$out/metrics.csv")
+# metrics.csv: column 4 the episode return, column 5 whether the episode was random.
+read -r best first last < <(awk -F, 'NR > 1 && $5 == 0 {
+    if (best == "" || $4 > best) best = $4; if (first == "") first = $4; last = $4 }
+  END { print best, first, last }' "$out/metrics.csv")
 returns=$(awk -F, 'NR > 1 { printf "%s%.1f", (NR > 2 ? " " : ""), $4 }' "$out/metrics.csv")
-echo "learn_check: returns per episode: $returns"
-echo "learn_check: best return $best (threshold $threshold) in ${elapsed}s; run in $out"
-if awk -v b="$best" -v t="$threshold" 'BEGIN { exit !(b >= t) }'; then
+echo "learn_check: $task returns per episode: $returns"
+echo "learn_check: best MPC return $best (threshold $threshold) in ${elapsed}s; run in $out"
+fail=""
+awk -v b="$best" -v t="$threshold" 'BEGIN { exit !(b >= t) }' || fail="best MPC return $best < $threshold"
+if [ -z "$fail" ] && [ "$task" != cartpole_swingup ] &&
+   ! awk -v f="$first" -v l="$last" 'BEGIN { exit !(l > f) }'; then
+  fail="not rising: last MPC episode $last <= first $first"
+fi
+if [ -z "$fail" ]; then
   echo "learn_check: PASS"
 else
-  echo "learn_check: FAIL (best return $best < $threshold)"
+  echo "learn_check: FAIL ($fail)"
   exit 1
 fi

@@ -36,20 +36,8 @@ while [ $# -gt 0 ]; do
 done
 [ -x build/mbrl ] || scripts/setup.sh
 
-# The paper's four planners (configs/bench/labels: its N, N_init, N_r, k, G, eta, rho, J) and its
-# horizon 45. Per task: episodes (the first, random, stands in for the paper's pretraining on
-# random rollouts) and, where the budget forces it, a shorter episode.
-fig3_planners=cem50,cem500,cem_gd,grad
-fig3_sets() {
-  case "$1" in
-    cartpole_swingup) echo "--set pets.episodes=10" ;;
-    pusher)           echo "--set pets.episodes=6" ;;
-    half_cheetah)     echo "--set pets.episodes=5 --set env.episode_length=200" ;;
-    humanoid_standup) echo "--set pets.episodes=6" ;;
-    *) echo "paper_figures.sh: no Figure 3 settings for task '$1' (cartpole_swingup, pusher," \
-            "half_cheetah, humanoid_standup)" >&2; exit 2 ;;
-  esac
-}
+# shellcheck source=scripts/paper_settings.sh
+. scripts/paper_settings.sh
 
 # Figure 4: CEM with 100 and 1000 samples per step and CEM-GD with N_r 10, 100 and 500, beside
 # Figure 3's 50 and 500 and N_r 50, with the same settings (CEM 5000 costs 23 min per episode here).
@@ -82,10 +70,11 @@ plot_fig3() {
 
 case "$what" in
   fig3)
+    fig3_sets "$task" > /dev/null || usage
     # shellcheck disable=SC2046
     build/mbrl sweep --config "configs/$task.yaml" --planner-dir configs/bench/labels \
       --planners "$fig3_planners" --seeds "$seeds" --jobs "$jobs" --out "runs/paper/fig3/$task" \
-      --set agent.horizon=45 $(fig3_sets "$task")
+      $(fig3_sets "$task")
     plot_fig3 "$task"
     ;;
   fig4)
@@ -104,7 +93,7 @@ case "$what" in
     "$self" fig3 half_cheetah --seeds "$seeds" --jobs "$jobs"
     ;;
   plot)
-    for t in cartpole_swingup pusher half_cheetah humanoid_standup; do plot_fig3 "$t"; done
+    for t in $fig3_tasks; do plot_fig3 "$t"; done
     plot_fig4
     ;;
   *) usage ;;

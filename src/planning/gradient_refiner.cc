@@ -32,6 +32,15 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
   out.trials = torch::zeros({}, long_opts);
   out.accepted = torch::zeros({}, long_opts);
   auto active = torch::ones({k}, torch::TensorOptions().dtype(torch::kBool).device(a.device()));
+  // Adam's moments and step count per row (step "adam"), advanced only by accepted updates.
+  const bool adam = config.step == "adam";
+  constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;  // torch.optim.Adam's defaults
+  torch::Tensor m, v, t;
+  if (adam) {
+    m = torch::zeros_like(a);
+    v = torch::zeros_like(a);
+    t = torch::zeros({k, 1, 1}, a.options().dtype(torch::kDouble));  // exact bias corrections
+  }
   for (int step = 0; step < config.grad_steps; ++step) {
     if (!capture_ready && !active.any().item<bool>()) break;
     // Gradient of each row's own return (rows are independent, so the sum's gradient splits).
@@ -39,6 +48,16 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     const auto grad = pending.gradient();  // [k, H, A]
     drop_pending();
     torch::NoGradGuard no_grad;
+    // The direction every trial step size scales: the gradient, or Adam's normalised step.
+    torch::Tensor direction = grad, m_next, v_next, t_next;
+    if (adam) {
+      m_next = kBeta1 * m + (1 - kBeta1) * grad;
+      v_next = kBeta2 * v + (1 - kBeta2) * grad.square();
+      t_next = t + 1;
+      const auto c1 = (1 - torch::pow(kBeta1, t_next)).to(a.scalar_type());  // [k, 1, 1]
+      const auto c2 = (1 - torch::pow(kBeta2, t_next)).to(a.scalar_type());
+      direction = (m_next / c1) / ((v_next / c2).sqrt() + kEps);
+    }
     // The objective is deterministic, so scoring the J step sizes eta_init * rho^j in batches and
     // taking the first improving one per row accepts exactly the sequential search's step. The
     // first size goes alone: it is usually accepted (every step of CEM-GD's later MPC steps in
@@ -50,7 +69,7 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     const auto eta = config.eta_init * torch::pow(torch::full({J}, config.rho, a.options()),
                                                   torch::arange(J, a.options()));  // [J]
     const auto all =
-        clamp(a.unsqueeze(0) + eta.view({J, 1, 1, 1}) * grad.unsqueeze(0));  // [J, k, H, A]
+        clamp(a.unsqueeze(0) + eta.view({J, 1, 1, 1}) * direction.unsqueeze(0));  // [J, k, H, A]
     torch::Tensor cand_ret;                                                  // [1 or J, k]
     if (capture_ready) {
       // Capture-ready: all J sizes in one batch every update, and no pass kept (the next
@@ -79,6 +98,12 @@ Refinement RefineWithLineSearch(TrajectoryObjective& objective, const torch::Ten
     const auto pick = first.to(a.scalar_type());  // [scored, k]
     a = torch::where(accept.view({k, 1, 1}), (pick.view({scored, k, 1, 1}) * candidates).sum(0), a);
     ret = torch::where(accept, (pick * cand_ret).sum(0), ret);
+    if (adam) {
+      const auto accepted_row = accept.view({k, 1, 1});
+      m = torch::where(accepted_row, m_next, m);
+      v = torch::where(accepted_row, v_next, v);
+      t = torch::where(accepted_row, t_next, t);
+    }
     // Trials the sequential search uses: up to the accepted one, or all J for a failed row (which
     // only happens when all J were scored).
     const auto used = torch::where(accept, first.to(torch::kLong).argmax(0) + 1,

@@ -91,6 +91,9 @@ TEST(LineSearch, BatchedTrialsMatchTheSequentialBacktrackingSearch) {
   // reject the first step size, so all J are scored in batches; eta 0.01: every row accepts the
   // first, which is scored alone and whose recorded pass gives the next gradient; eta 0.3: a
   // mix; k = 1 and k = 16.
+  // Step "adam": the same search along Adam's direction, with torch.optim.Adam's moments
+  // advanced only when a row accepts.
+  for (const std::string step : {"gradient", "adam"}) {
   for (const double eta_init : {1.5, 0.3, 0.01}) {
     for (const int64_t k : {1, 16}) {
       Wavy objective;
@@ -99,40 +102,85 @@ TEST(LineSearch, BatchedTrialsMatchTheSequentialBacktrackingSearch) {
       config::LineSearchConfig c;
       c.eta_init = eta_init;
       c.grad_steps = 3;
+      c.step = step;
       const auto low = torch::full({2}, -2.0), high = torch::full({2}, 2.0);
       const auto r = RefineWithLineSearch(objective, torch::zeros({1}), start, c, low, high);
       int64_t trials = 0;
       for (int64_t row = 0; row < k; ++row) {
         auto current = start.narrow(0, row, 1).clone();
+        auto m = torch::zeros_like(current), v = torch::zeros_like(current);
+        int adam_steps = 0;
         for (int update = 0; update < c.grad_steps; ++update) {
           auto leaf = current.clone().requires_grad_(true);
           const auto grad =
               torch::autograd::grad({objective.Evaluate({}, leaf).sum()}, {leaf})[0];
           torch::NoGradGuard no_grad;
+          auto direction = grad;
+          const auto m_next = 0.9 * m + 0.1 * grad;
+          const auto v_next = 0.999 * v + 0.001 * grad.square();
+          if (step == "adam") {
+            const int n = adam_steps + 1;
+            direction = (m_next / (1 - std::pow(0.9, n))) /
+                        ((v_next / (1 - std::pow(0.999, n))).sqrt() + 1e-8);
+          }
           const double before = objective.Evaluate({}, current).item<double>();
           bool moved = false;
           double eta = c.eta_init;
           for (int j = 0; j < c.line_search_trials && !moved; ++j, eta *= c.rho) {
             ++trials;
-            const auto cand = torch::max(torch::min(current + eta * grad, high), low);
+            const auto cand = torch::max(torch::min(current + eta * direction, high), low);
             if (objective.Evaluate({}, cand).item<double>() > before) {
               current = cand;
               moved = true;
             }
           }
           if (!moved) break;  // this row has finished
+          m = m_next;
+          v = v_next;
+          ++adam_steps;
         }
         EXPECT_TRUE(torch::allclose(r.actions.narrow(0, row, 1), current, 1e-5, 1e-6))
-            << "eta " << eta_init << " k " << k << " row " << row;
+            << step << " eta " << eta_init << " k " << k << " row " << row << "\n"
+            << (r.actions.narrow(0, row, 1) - current).abs().max().item<double>();
       }
-      EXPECT_EQ(r.trials.item<int64_t>(), trials) << "eta " << eta_init << " k " << k;
+      EXPECT_EQ(r.trials.item<int64_t>(), trials) << step << " eta " << eta_init << " k " << k;
       if (eta_init < 0.1) {
         EXPECT_EQ(trials, 3 * k);  // the first step size was accepted by every row every time
-      } else if (k > 1) {
+      } else if (k > 1 && (step == "gradient" || eta_init > 1)) {
         EXPECT_GT(trials, 3 * k);  // some row needed smaller steps
       }
     }
   }
+  }
+}
+
+TEST(LineSearch, AdamStepsMoveActionsByEtaWhateverTheReturnsScale) {
+  // Scaling the return by 1000 scales a gradient step 1000-fold but leaves Adam's step (about
+  // eta per action at the first update) unchanged: the reason the paper's eta 0.01 depends on
+  // which step its code took.
+  class Scaled : public Wavy {
+   public:
+    explicit Scaled(double s) : s_(s) {}
+    torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& a) override {
+      return s_ * Wavy::Evaluate(obs, a);
+    }
+    double s_;
+  };
+  torch::manual_seed(3);
+  const auto start = torch::rand({4, 3, 2}) - 0.5;
+  const auto low = torch::full({2}, -2.0), high = torch::full({2}, 2.0);
+  config::LineSearchConfig c;
+  c.eta_init = 0.001;
+  c.grad_steps = 1;
+  const auto moved = [&](const std::string& step, double scale) {
+    c.step = step;
+    Scaled objective(scale);
+    const auto r = RefineWithLineSearch(objective, torch::zeros({1}), start, c, low, high);
+    return (r.actions - start).abs().max().item<double>();
+  };
+  EXPECT_NEAR(moved("adam", 1.0), 0.001, 1e-6);
+  EXPECT_NEAR(moved("adam", 1000.0), 0.001, 1e-6);
+  EXPECT_GT(moved("gradient", 1000.0), 100 * moved("gradient", 1.0));
 }
 
 // Counts evaluations and how many of them record a graph for autograd.

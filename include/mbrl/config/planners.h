@@ -39,6 +39,11 @@ struct LineSearchConfig {
   double eta_init = 0.01;      // first step size tried at every update
   double rho = 0.67;           // step size shrink factor after a trial that did not improve
   int line_search_trials = 8;  // J trials per update; a sequence whose J trials fail stops
+  // The direction each trial steps along: "gradient" (the paper's Eq. 3: eta * grad) or "adam"
+  // (Adam's bias-corrected m / (sqrt(v) + eps), as the paper's code steps; its moments advance
+  // only on accepted updates). An Adam step moves each action by about eta whatever the
+  // return's scale; a gradient step by eta times the gradient.
+  std::string step = "gradient";
 
   template <class V>
   void Visit(V& v) {
@@ -46,6 +51,7 @@ struct LineSearchConfig {
     v.Field("eta_init", eta_init, Positive());
     v.Field("rho", rho, Between(0.0, 1.0));
     v.Field("line_search_trials", line_search_trials, InRange(1, 1000));
+    v.Field("step", step, OneOf({"gradient", "adam"}));
   }
 };
 

@@ -18,8 +18,10 @@ struct Refinement {
 
 /// Refines actions [k, H, A] with `grad_steps` updates of gradient ascent on the objective's
 /// deterministic return. Each update starts every row at eta_init and tries
-/// a' = clamp(a + eta * grad), accepting the first a' whose return is strictly higher, else
+/// a' = clamp(a + eta * d), accepting the first a' whose return is strictly higher, else
 /// eta <- rho * eta, at most `line_search_trials` times; a row whose trials all fail stops.
+/// d is the gradient (step "gradient") or Adam's bias-corrected m / (sqrt(v) + eps) of the
+/// gradients (step "adam"; each row's moments advance when it accepts an update).
 /// All rows move in one batch: one forward/backward per update, and one forward of all J trial
 /// step sizes (the deterministic return makes its first improving trial the sequential choice).
 /// Only the action tensor requires gradients. `capture_ready`: every update scores all J sizes
