@@ -137,11 +137,42 @@ def cem(rollout, obs, mean, var, low, high, population, iterations, elite_ratio=
     return mean, top
 
 
-def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials=8, static=False):
-    """Backtracking line-search gradient ascent through the ensemble mean, rows in one batch."""
+class Direction:
+    """The direction each line-search trial steps along: the gradient (step "gradient"), or Adam's
+    bias-corrected m / (sqrt(v) + eps) with torch.optim.Adam's defaults (step "adam"), whose
+    moments advance only for the rows that accept a step; as mbrl's `step` key."""
+
+    def __init__(self, step, a):
+        self.adam = step == "adam"
+        if self.adam:
+            self.m, self.v = torch.zeros_like(a), torch.zeros_like(a)
+            self.t = torch.zeros(a.shape[0], 1, 1, dtype=torch.float64, device=a.device)
+
+    def propose(self, grad):
+        if not self.adam:
+            return grad
+        self.m_next = 0.9 * self.m + 0.1 * grad
+        self.v_next = 0.999 * self.v + 0.001 * grad.square()
+        self.t_next = self.t + 1
+        c1 = (1 - 0.9 ** self.t_next).to(grad.dtype)
+        c2 = (1 - 0.999 ** self.t_next).to(grad.dtype)
+        return (self.m_next / c1) / ((self.v_next / c2).sqrt() + 1e-8)
+
+    def commit(self, accepted):
+        if self.adam:
+            row = accepted.view(-1, 1, 1)
+            self.m = torch.where(row, self.m_next, self.m)
+            self.v = torch.where(row, self.v_next, self.v)
+            self.t = torch.where(row, self.t_next, self.t)
+
+
+def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials=8, static=False,
+           step="adam"):
+    """Backtracking line-search ascent through the ensemble mean, rows in one batch."""
     if static:
-        return refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials)
+        return refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials, step)
     k = a.shape[0]
+    direction = Direction(step, a)
     with torch.no_grad():
         ret = rollout.evaluate(obs, a, deterministic=True)
     active = torch.ones(k, dtype=torch.bool, device=a.device)
@@ -152,23 +183,25 @@ def refine(rollout, obs, a, low, high, steps=10, eta_init=0.01, rho=0.67, trials
         r = rollout.evaluate(obs, leaf, deterministic=True)
         (grad,) = torch.autograd.grad(r.sum(), leaf)
         with torch.no_grad():
+            d = direction.propose(grad)
             eta = torch.full((k,), eta_init, device=a.device)
             searching = active.clone()
             for _ in range(trials):
                 if not searching.any():
                     break
-                cand = (a + eta.view(k, 1, 1) * grad).clamp(low, high)
+                cand = (a + eta.view(k, 1, 1) * d).clamp(low, high)
                 cand_ret = rollout.evaluate(obs, cand, deterministic=True)
                 accept = searching & (cand_ret > ret)
                 a = torch.where(accept.view(k, 1, 1), cand, a)
                 ret = torch.where(accept, cand_ret, ret)
                 searching = searching & ~accept
                 eta = torch.where(searching, eta * rho, eta)
+            direction.commit(active & ~searching)
             active = active & ~searching
     return a, ret
 
 
-def refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials):
+def refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials, step):
     """The same accepted steps with no host reads: all `trials` step sizes scored in one batch
     and the first improving one taken per row; a row with none stops moving."""
     k, H, A = a.shape
@@ -176,12 +209,14 @@ def refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials):
     with torch.no_grad():
         ret = rollout.evaluate(obs, a, deterministic=True)
     active = torch.ones(k, dtype=torch.bool, device=a.device)
+    direction = Direction(step, a)
     for _ in range(steps):
         leaf = a.clone().requires_grad_(True)
         r = rollout.evaluate(obs, leaf, deterministic=True)
         (grad,) = torch.autograd.grad(r.sum(), leaf)
         with torch.no_grad():
-            cand = (a.unsqueeze(0) + eta.view(-1, 1, 1, 1) * grad.unsqueeze(0)).clamp(low, high)
+            d = direction.propose(grad)
+            cand = (a.unsqueeze(0) + eta.view(-1, 1, 1, 1) * d.unsqueeze(0)).clamp(low, high)
             cand_ret = rollout.evaluate(obs, cand.view(trials * k, H, A),
                                         deterministic=True).view(trials, k)
             improves = (cand_ret > ret.unsqueeze(0)) & active.unsqueeze(0)  # [J, k]
@@ -190,6 +225,7 @@ def refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials):
             pick = first.to(a.dtype)
             a = torch.where(accept.view(k, 1, 1), (pick.view(trials, k, 1, 1) * cand).sum(0), a)
             ret = torch.where(accept, (pick * cand_ret).sum(0), ret)
+            direction.commit(accept)
             active = active & accept
     return a, ret
 
@@ -197,11 +233,13 @@ def refine_static(rollout, obs, a, low, high, steps, eta_init, rho, trials):
 class Planner:
     SETTINGS = {"cem50": (10, 5), "cem500": (100, 5), "cem5000": (100, 50)}
 
-    def __init__(self, label, rollout, horizon, low, high, n_init=15000, static=False):
+    def __init__(self, label, rollout, horizon, low, high, n_init=15000, static=False,
+                 step="adam"):
         self.label, self.rollout, self.horizon = label, rollout, horizon
         self.low, self.high = low, high
         self.n_init = n_init
         self.static = static
+        self.step = step
         self.previous = None
 
     def warm_start(self):
@@ -224,7 +262,8 @@ class Planner:
                 _, top = cem(self.rollout, obs, self.warm_start(), var, self.low, self.high,
                              self.n_init if first else 50, 1, keep=1, static=self.static)
         if self.label not in self.SETTINGS:
-            refined, ret = refine(self.rollout, obs, top, self.low, self.high, static=self.static)
+            refined, ret = refine(self.rollout, obs, top, self.low, self.high, static=self.static,
+                                  step=self.step)
             plan = refined.index_select(0, ret.argmax().view(1))[0]
         self.previous = plan.detach()
         return plan
@@ -273,6 +312,8 @@ def main():
     parser.add_argument("--particles", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-init", type=int, default=15000, help="CEM-GD samples at t = 0")
+    parser.add_argument("--step", default="adam", choices=["adam", "gradient"],
+                        help="CEM-GD's line-search direction (configs/bench/labels/cem_gd.yaml: adam)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--mode", default="eager", choices=["eager", "static", "graph"],
                         help="eager (with early exits), static (no host reads) or graph "
@@ -295,7 +336,7 @@ def main():
     low, high = torch.tensor([-1.0], device=device), torch.tensor([1.0], device=device)
     obs = torch.tensor([0.0, 3.14159, 0.0, 0.0], device=device)  # the swingup start: pole down
     planner = Planner(args.planner, rollout, args.horizon, low, high, args.n_init,
-                      static=args.mode != "eager")
+                      static=args.mode != "eager", step=args.step)
     planner.plan(obs)  # warm-up: one untimed t = 0 plan, as `mbrl bench planners`
     sync()
     planner.previous = None
