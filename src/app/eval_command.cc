@@ -29,6 +29,7 @@ struct EvalOptions {
   int64_t seed = -1;
   std::string device;
   bool quiet = false;
+  std::string out;  // empty: RUN_DIR/eval/<planner name>
   std::string video;
   std::string video_size = "640x480";
   double fps = 0;  // 0: the env's control rate
@@ -115,6 +116,18 @@ int RunEval(const EvalOptions& opt) {
       ResolveDevice(config.device, opt.device.empty() ? config_path + ": device" : "--device");
   if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
 
+  // Named after --planner when given, so that labels of one type (cem50, cem500) do not
+  // overwrite each other. Made before the episodes run, so that a bad --out costs nothing.
+  const std::string out_dir =
+      !opt.out.empty() ? opt.out
+                       : opt.run_dir + "/eval/" +
+                             (opt.planner.empty() ? config.planner.type() : opt.planner);
+  fs::create_directories(out_dir, ec);
+  if (ec || !fs::is_directory(out_dir)) {
+    throw ConfigError((opt.out.empty() ? std::string("eval: ") : std::string("--out ")) + out_dir +
+                      ": cannot create this directory" + (ec ? " (" + ec.message() + ")" : ""));
+  }
+
   Progress progress(stderr, !opt.quiet);
   const auto episodes = algorithms::EvaluateModel(
       config, device.device, model_path, opt.episodes,
@@ -128,9 +141,6 @@ int RunEval(const EvalOptions& opt) {
               : algorithms::EvalFrameHook());
   progress.Clear();
   const int frames = filming ? filming->Close() : 0;
-  const std::string out_dir = opt.run_dir + "/eval/" + config.planner.type();
-  fs::create_directories(out_dir, ec);
-  if (ec) throw Error("cannot create " + out_dir + ": " + ec.message());
   WriteTextAtomically(out_dir + "/eval.csv", algorithms::EvalCsv(episodes));
   WriteTextAtomically(out_dir + "/config.yaml", config::ConfigToYaml(config));
 
@@ -169,6 +179,8 @@ std::function<int()> AddEvalCommand(CLI::App& app) {
   cmd->add_option("-d,--device", opt->device, "cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   cmd->add_flag("-q,--quiet", opt->quiet, "no live step counter");
+  cmd->add_option("-o,--out", opt->out,
+                  "where eval.csv and config.yaml go (default: RUN_DIR/eval/<planner name>)");
   cmd->add_option("--video", opt->video,
                   "film the episodes into this MP4 file (offscreen MuJoCo rendering with OSMesa, "
                   "encoded by ffmpeg; one frame per reset and per step)");
