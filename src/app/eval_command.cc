@@ -122,11 +122,33 @@ int RunEval(const EvalOptions& opt) {
       !opt.out.empty() ? opt.out
                        : opt.run_dir + "/eval/" +
                              (opt.planner.empty() ? config.planner.type() : opt.planner);
+  // The outermost directory this creates (empty when out_dir exists already).
+  fs::path first_new;
+  for (fs::path p = fs::absolute(out_dir, ec); !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    first_new = p;
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(out_dir, ec);
   if (ec || !fs::is_directory(out_dir)) {
     throw ConfigError((opt.out.empty() ? std::string("eval: ") : std::string("--out ")) + out_dir +
                       ": cannot create this directory" + (ec ? " (" + ec.message() + ")" : ""));
   }
+
+  // A refusal during the episodes (e.g. --video on a task without a MuJoCo scene) leaves no
+  // empty directory behind.
+  struct RemoveIfUnused {
+    fs::path dir, first_new;
+    ~RemoveIfUnused() {
+      std::error_code ignored;
+      if (first_new.empty()) return;
+      for (fs::path p = dir; fs::is_directory(p, ignored) && fs::is_empty(p, ignored);
+           p = p.parent_path()) {
+        fs::remove(p, ignored);
+        if (p == first_new) break;
+      }
+    }
+  } cleanup{fs::absolute(out_dir, ec), first_new};
 
   Progress progress(stderr, !opt.quiet);
   const auto episodes = algorithms::EvaluateModel(
