@@ -307,20 +307,20 @@ void Finish(const SweepOptions& opt, Cell& c, int wait_status, bool stopping) {
                                                 : "failed";
 }
 
-// Progress of running cells, from their checkpoints, at most every few seconds: true when a count
-// changed (status.csv is then written again, so it shows how far each run is).
-bool RefreshRunning(const SweepOptions& opt, std::vector<Cell>& cells,
-                    std::chrono::steady_clock::time_point& last) {
+// Whether it is time to read the running cells' progress again (every few seconds).
+bool RefreshDue(std::chrono::steady_clock::time_point& last) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last < std::chrono::seconds(5)) return false;
   last = now;
-  bool changed = false;
-  for (auto& c : cells) {
-    if (c.status != "running") continue;
-    const int done = std::max(0, algorithms::CheckpointEpisode(opt.out + "/" + c.name()));
-    changed |= done != c.episodes_done;
-    c.episodes_done = done;
-  }
+  return true;
+}
+
+// A running cell's finished episodes, from its checkpoint: true when the count changed
+// (status.csv is then written again, so it shows how far each run is).
+bool RefreshCell(const SweepOptions& opt, Cell& c) {
+  const int done = std::max(0, algorithms::CheckpointEpisode(opt.out + "/" + c.name()));
+  const bool changed = done != c.episodes_done;
+  c.episodes_done = done;
   return changed;
 }
 
@@ -368,7 +368,13 @@ int RunLocal(const SweepOptions& opt, Grid& grid) {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, WNOHANG);  // polled, so that a stop is seen at once
     if (pid == 0 || (pid < 0 && errno == EINTR)) {
-      if (RefreshRunning(opt, cells, last_refresh)) WriteStatus(opt.out, cells, grid.episodes);
+      if (RefreshDue(last_refresh)) {
+        bool changed = false;
+        for (auto& c : cells) {
+          if (c.status == "running") changed |= RefreshCell(opt, c);
+        }
+        if (changed) WriteStatus(opt.out, cells, grid.episodes);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
@@ -437,9 +443,7 @@ int RunCell(const SweepOptions& opt, Grid& grid) {
       stopping = true;
       kill(c.pid, SIGTERM);
     }
-    std::vector<Cell> mine = {c};
-    if (RefreshRunning(opt, mine, last_refresh)) {
-      c.episodes_done = mine[0].episodes_done;
+    if (RefreshDue(last_refresh) && RefreshCell(opt, c)) {
       UpdateStatus(opt.out, grid.cells, c, grid.episodes);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
