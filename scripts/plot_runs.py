@@ -2,7 +2,7 @@
 """Learning curves from mbrl run directories: return per episode, mean ± std over seeds, one line
 per planner, one panel per task.
 
-    /usr/bin/python3 scripts/plot_runs.py DIR... --out FILE.png [--x episode|env_steps]
+    /usr/bin/python3 scripts/plot_runs.py DIR... --out FILE.png [--x episode|env_steps|mpc_episode]
         [--label-key planner.population] [--csv FILE.csv] [--runs-csv FILE.csv]
 
 Every directory under the given ones that holds metrics.csv and config.yaml is a run (a run
@@ -11,6 +11,9 @@ else its planner's type, plus ` key=value` for each --label-key. Runs of
 the same task and label are seeds of one line. Rows of interrupted (partial) episodes are
 skipped. --csv writes the plotted points (task, label, x, mean, std, seeds); --runs-csv writes
 every run's own returns (task, label, seed, episode, env_steps, return, run directory).
+--x mpc_episode numbers each run's MPC episodes 1, 2, ... and leaves its random (pretraining)
+episodes out of the lines: runs that pretrain on different numbers of random episodes line up,
+and the random episodes of all runs of a task are drawn instead as a dashed band (mean ± std).
 """
 import argparse
 import csv
@@ -82,8 +85,23 @@ def read_run(run_dir, x_key, label_keys):
         if key not in config:
             sys.exit(f"error: --label-key {key}: not in {run_dir}/config.yaml")
         label += f" {key.split('.')[-1]}={config[key]}"
-    points = [(float(row[x_key]), float(row["return"])) for row in finished_episodes(run_dir)]
+    rows = finished_episodes(run_dir)
+    if x_key == "mpc_episode":
+        mpc = [row for row in rows if row.get("random", "0") != "1"]
+        points = [(float(i), float(row["return"])) for i, row in enumerate(mpc, 1)]
+    else:
+        points = [(float(row[x_key]), float(row["return"])) for row in rows]
     return config.get("task", "?"), label, points
+
+
+def random_returns(runs):
+    """{task: [return of every random episode of every run]}."""
+    returns = defaultdict(list)
+    for run in runs:
+        task = read_config(os.path.join(run, "config.yaml")).get("task", "?")
+        returns[task] += [float(row["return"]) for row in finished_episodes(run)
+                          if row.get("random", "0") == "1"]
+    return returns
 
 
 def write_runs_csv(path, runs, label_keys):
@@ -121,7 +139,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dirs", nargs="+", help="run or sweep directories")
     parser.add_argument("--out", required=True, help="the PNG to write")
-    parser.add_argument("--x", default="episode", choices=["episode", "env_steps"])
+    parser.add_argument("--x", default="episode", choices=["episode", "env_steps", "mpc_episode"])
     parser.add_argument("--label-key", action="append", default=[],
                         help="config key appended to each line's label (repeatable)")
     parser.add_argument("--csv", help="also write the plotted points here")
@@ -139,6 +157,7 @@ def main():
     import matplotlib.ticker
 
     tasks = sorted(curves)
+    randoms = random_returns(runs) if args.x == "mpc_episode" else {}
     fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
     for ax, task in zip(axes[0], tasks):
         for label in sorted(curves[task]):
@@ -150,10 +169,16 @@ def main():
             line, = ax.plot(xs, mean, marker="o", markersize=3, label=f"{label} ({seeds} seeds)")
             ax.fill_between(xs, [m - s for m, s in zip(mean, std)],
                             [m + s for m, s in zip(mean, std)], color=line.get_color(), alpha=0.2)
+        if randoms.get(task):
+            mean, std, n = mean_std(randoms[task])
+            ax.axhline(mean, color="gray", linestyle="--", linewidth=1,
+                       label=f"random actions ({n} episodes)")
+            ax.axhspan(mean - std, mean + std, color="gray", alpha=0.12)
         ax.set_title(task)
-        if args.x == "episode":
+        if args.x in ("episode", "mpc_episode"):
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        ax.set_xlabel("environment steps" if args.x == "env_steps" else "episode")
+        ax.set_xlabel({"env_steps": "environment steps", "episode": "episode",
+                       "mpc_episode": "MPC episode (after the random ones)"}[args.x])
         ax.set_ylabel("return (mean ± std over seeds)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)

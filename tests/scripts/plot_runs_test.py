@@ -12,14 +12,14 @@ SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "s
                       "plot_runs.py")
 
 
-def write_run(d, task, planner, seed, returns, interrupted_extra=None):
+def write_run(d, task, planner, seed, returns, interrupted_extra=None, random_episodes=1):
     os.makedirs(d)
     with open(os.path.join(d, "config.yaml"), "w") as f:
         f.write(f"task: {task}\nseed: {seed}\nplanner:\n  type: {planner}\n  population: 50\n")
     with open(os.path.join(d, "metrics.csv"), "w") as f:
         f.write("episode,env_steps,steps,return,random,interrupted\n")
         for i, r in enumerate(returns, 1):
-            f.write(f"{i},{i * 100},100,{r},{int(i == 1)},0\n")
+            f.write(f"{i},{i * 100},100,{r},{int(i <= random_episodes)},0\n")
         if interrupted_extra is not None:
             n = len(returns) + 1
             f.write(f"{n},{n * 100 - 50},50,{interrupted_extra},0,1\n")
@@ -58,6 +58,18 @@ def main():
                         "--label-key", "planner.population", "--csv", points], check=True)
         labels = {r["label"] for r in csv.DictReader(open(points))}
         assert "cem population=50" in labels, labels
+        # --x mpc_episode: random episodes leave the lines, MPC episodes are numbered from 1, so
+        # a run that pretrained on two random episodes lines up with the others.
+        write_run(f"{sweep}/e", "pusher", "cem", 1, [-7.0, -6.0, -2.0, -1.0], random_episodes=2)
+        subprocess.run([sys.executable, SCRIPT, sweep, "--out", out, "--x", "mpc_episode",
+                        "--csv", points], check=True)
+        rows = {(r["task"], r["label"], r["mpc_episode"]): r for r in csv.DictReader(open(points))}
+        cem1 = rows[("cartpole_swingup", "cem", "1")]
+        assert float(cem1["mean_return"]) == 12.0 and cem1["seeds"] == "2", cem1
+        push1, push2 = rows[("pusher", "cem", "1")], rows[("pusher", "cem", "2")]
+        assert float(push1["mean_return"]) == -3.0 and push1["seeds"] == "2", push1
+        assert float(push2["mean_return"]) == -2.0 and push2["seeds"] == "2", push2
+        assert ("pusher", "cem", "3") not in rows and ("cartpole_swingup", "cem", "3") not in rows
         # No runs: a clear error, exit code non-zero.
         empty = os.path.join(tmp, "empty")
         os.makedirs(empty)
