@@ -5,7 +5,7 @@
 #   scripts/paper_figures.sh fig3 TASK [--seeds 0-2] [--jobs 2]   Figure 3: return per planner
 #   scripts/paper_figures.sh fig4 [--seeds 0-2] [--jobs 2]        Figure 4 on cartpole swing-up
 #   scripts/paper_figures.sh all [--seeds 0-2] [--jobs 2]         all of them: cartpole, humanoid, pusher,
-#                                                                 Figure 4, half-cheetah
+#                                                                 half-cheetah, Figure 4
 #   scripts/paper_figures.sh plot                                 redraw from the runs there are
 # Runs go to runs/paper/fig{3,4}/<task>/ (large: models, buffers, checkpoints); the figures and
 # their data to results/fig3/<task>.{png,csv} and results/fig4/ (committed). Figure 4 reuses
@@ -63,7 +63,7 @@ plot_fig3() {
   local t="$1" dir="runs/paper/fig3/$1"
   [ -d "$dir" ] || return 0
   mkdir -p results/fig3
-  /usr/bin/python3 scripts/plot_runs.py "$dir" --out "results/fig3/$t.png" \
+  /usr/bin/python3 scripts/plot_runs.py "$dir" --x mpc_episode --out "results/fig3/$t.png" \
     --csv "results/fig3/${t}_mean.csv" --runs-csv "results/fig3/$t.csv"
   cp "$dir/status.csv" "results/fig3/${t}_status.csv"
 }
@@ -86,11 +86,10 @@ case "$what" in
     plot_fig4
     ;;
   all)
-    for t in cartpole_swingup humanoid_standup pusher; do
+    for t in cartpole_swingup humanoid_standup pusher half_cheetah; do
       "$self" fig3 "$t" --seeds "$seeds" --jobs "$jobs"
     done
     "$self" fig4 --seeds "$seeds" --jobs "$jobs"
-    "$self" fig3 half_cheetah --seeds "$seeds" --jobs "$jobs"
     ;;
   plot)
     for t in $fig3_tasks; do plot_fig3 "$t"; done
