@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "mbrl/core/atomic_file.h"
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/logging.h"
 #include "mbrl/core/seeding.h"
@@ -99,6 +100,10 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
   }
   int since_best = 0;
   const int64_t batch = std::min<int64_t>(config_.batch_size, n_train);
+  // Minibatch products ([E, 32, 200] at the default sizes) gain nothing from OpenBLAS's threads,
+  // and its threads spin while they wait: beside other busy processes (a sweep's jobs, another
+  // run) a multi-threaded BLAS made training 38x slower (docs/performance.md, "Model training").
+  ScopedBlasThreads single_threaded_blas(1);
   for (int epoch = 0; epoch < config_.max_epochs; ++epoch) {
     // Each member sees its own ordering (bootstrap: sampled with replacement).
     torch::Tensor order;  // [E, Nt]
