@@ -96,12 +96,13 @@ def read_run(run_dir, x_key, label_keys):
 
 def random_returns(runs):
     """{task: [return of every random episode of every run]}."""
-    returns = defaultdict(list)
+    returns, counts = defaultdict(list), defaultdict(int)
     for run in runs:
         task = read_config(os.path.join(run, "config.yaml")).get("task", "?")
         returns[task] += [float(row["return"]) for row in finished_episodes(run)
                           if row.get("random", "0") == "1"]
-    return returns
+        counts[task] += 1
+    return returns, counts
 
 
 def write_runs_csv(path, runs, label_keys):
@@ -157,7 +158,7 @@ def main():
     import matplotlib.ticker
 
     tasks = sorted(curves)
-    randoms = random_returns(runs) if args.x == "mpc_episode" else {}
+    randoms, random_runs = random_returns(runs) if args.x == "mpc_episode" else ({}, {})
     fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
     for ax, task in zip(axes[0], tasks):
         for label in sorted(curves[task]):
@@ -172,7 +173,7 @@ def main():
         if randoms.get(task):
             mean, std, n = mean_std(randoms[task])
             ax.axhline(mean, color="gray", linestyle="--", linewidth=1,
-                       label=f"random actions ({n} episodes)")
+                       label=f"random actions ({n} episodes of {random_runs[task]} runs)")
             ax.axhspan(mean - std, mean + std, color="gray", alpha=0.12)
         ax.set_title(task)
         if args.x in ("episode", "mpc_episode"):
