@@ -27,20 +27,26 @@ MAGIC = b"MBRLBUF1"
 
 
 def read_buffer(path):
-    """(actions [N, A], rewards [N]) of an mbrl replay buffer file (src/data/replay_buffer.cc)."""
+    """(obs [N, O], actions [N, A], rewards [N], next_obs [N, O]) of an mbrl replay buffer file
+    (src/data/replay_buffer.cc)."""
     with open(path, "rb") as f:
         raw = f.read()
     if raw[:8] != MAGIC:
         sys.exit(f"error: {path}: not an mbrl replay buffer (bad header)")
     obs_dim, act_dim = (int(x) for x in np.frombuffer(raw, np.int32, 2, 8))
     n = int(np.frombuffer(raw, np.int64, 1, 16)[0])
-    offset = 24 + 4 * n * obs_dim
     need = 24 + 4 * n * (2 * obs_dim + act_dim + 1) + n
     if len(raw) < need:
         sys.exit(f"error: {path}: truncated ({len(raw)} bytes, expected {need})")
+    offset = 24
+    obs = np.frombuffer(raw, np.float32, n * obs_dim, offset).reshape(n, obs_dim)
+    offset += 4 * n * obs_dim
     actions = np.frombuffer(raw, np.float32, n * act_dim, offset).reshape(n, act_dim)
-    rewards = np.frombuffer(raw, np.float32, n, offset + 4 * n * act_dim)
-    return actions, rewards
+    offset += 4 * n * act_dim
+    rewards = np.frombuffer(raw, np.float32, n, offset)
+    offset += 4 * n
+    next_obs = np.frombuffer(raw, np.float32, n * obs_dim, offset).reshape(n, obs_dim)
+    return obs, actions, rewards, next_obs
 
 
 def task_bounds(mbrl):
@@ -60,7 +66,7 @@ def task_bounds(mbrl):
 
 
 def episode_rows(run_dir, bound):
-    actions, rewards = read_buffer(os.path.join(run_dir, "replay_buffer.bin"))
+    _, actions, rewards, _ = read_buffer(os.path.join(run_dir, "replay_buffer.bin"))
     with open(os.path.join(run_dir, "metrics.csv")) as f:
         metrics = list(csv.DictReader(f))
     rows, start = [], 0

@@ -19,27 +19,11 @@ import sys
 
 import numpy as np
 
-MAGIC = b"MBRLBUF1"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                "scripts"))
+from action_stats import read_buffer  # noqa: E402
+
 GOAL = np.array([0.45, -0.05, -0.323])
-
-
-def read_buffer(path):
-    """(obs [N, O], actions [N, A], rewards [N], next_obs [N, O]) of an mbrl replay buffer file."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:8] != MAGIC:
-        sys.exit(f"error: {path}: not an mbrl replay buffer")
-    o, a = (int(x) for x in np.frombuffer(raw, np.int32, 2, 8))
-    n = int(np.frombuffer(raw, np.int64, 1, 16)[0])
-    off = 24
-    obs = np.frombuffer(raw, np.float32, n * o, off).reshape(n, o)
-    off += 4 * n * o
-    actions = np.frombuffer(raw, np.float32, n * a, off).reshape(n, a)
-    off += 4 * n * a
-    rewards = np.frombuffer(raw, np.float32, n, off)
-    off += 4 * n
-    next_obs = np.frombuffer(raw, np.float32, n * o, off).reshape(n, o)
-    return obs, actions, rewards, next_obs
 
 
 def main():
