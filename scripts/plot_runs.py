@@ -91,18 +91,8 @@ def read_run(run_dir, x_key, label_keys):
         points = [(float(i), float(row["return"])) for i, row in enumerate(mpc, 1)]
     else:
         points = [(float(row[x_key]), float(row["return"])) for row in rows]
-    return config.get("task", "?"), label, points
-
-
-def random_returns(runs):
-    """{task: [return of every random episode of every run]}."""
-    returns, counts = defaultdict(list), defaultdict(int)
-    for run in runs:
-        task = read_config(os.path.join(run, "config.yaml")).get("task", "?")
-        returns[task] += [float(row["return"]) for row in finished_episodes(run)
-                          if row.get("random", "0") == "1"]
-        counts[task] += 1
-    return returns, counts
+    randoms = [float(row["return"]) for row in rows if row.get("random", "0") == "1"]
+    return config.get("task", "?"), label, points, randoms
 
 
 def write_runs_csv(path, runs, label_keys):
@@ -111,7 +101,7 @@ def write_runs_csv(path, runs, label_keys):
         w = csv.writer(f)
         w.writerow(["task", "label", "seed", "episode", "env_steps", "return", "run"])
         for run in runs:
-            task, label, _ = read_run(run, "episode", label_keys)
+            task, label, _, _ = read_run(run, "episode", label_keys)
             seed = read_config(os.path.join(run, "config.yaml")).get("seed", "")
             for row in finished_episodes(run):
                 w.writerow([task, label, seed, row["episode"], row["env_steps"], row["return"],
@@ -119,11 +109,14 @@ def write_runs_csv(path, runs, label_keys):
 
 
 def aggregate(runs, x_key, label_keys):
-    """{task: {label: [(x, mean, std, seeds)]}}: the seeds' returns at each x they share."""
+    """({task: {label: [(x, mean, std, seeds)]}}: the seeds' returns at each x they share,
+    {task: ([return of every random episode of its runs], number of runs)})."""
     by_line = defaultdict(lambda: defaultdict(list))
+    randoms = defaultdict(lambda: ([], 0))
     for run in runs:
-        task, label, points = read_run(run, x_key, label_keys)
+        task, label, points, random = read_run(run, x_key, label_keys)
         by_line[task][label].append(dict(points))
+        randoms[task] = (randoms[task][0] + random, randoms[task][1] + 1)
     curves = {}
     for task, lines in by_line.items():
         curves[task] = {}
@@ -133,7 +126,7 @@ def aggregate(runs, x_key, label_keys):
             for x in xs:
                 curve.append((x, *mean_std([s[x] for s in seeds if x in s])))
             curves[task][label] = curve
-    return curves
+    return curves, randoms
 
 
 def main():
@@ -150,7 +143,7 @@ def main():
     runs = find_runs(args.dirs)
     if not runs:
         sys.exit(f"error: no run directories (metrics.csv + config.yaml) under {' '.join(args.dirs)}")
-    curves = aggregate(runs, args.x, args.label_key)
+    curves, randoms = aggregate(runs, args.x, args.label_key)
 
     import matplotlib
     matplotlib.use("Agg")
@@ -158,7 +151,6 @@ def main():
     import matplotlib.ticker
 
     tasks = sorted(curves)
-    randoms, random_runs = random_returns(runs) if args.x == "mpc_episode" else ({}, {})
     fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
     for ax, task in zip(axes[0], tasks):
         for label in sorted(curves[task]):
@@ -170,10 +162,11 @@ def main():
             line, = ax.plot(xs, mean, marker="o", markersize=3, label=f"{label} ({seeds} seeds)")
             ax.fill_between(xs, [m - s for m, s in zip(mean, std)],
                             [m + s for m, s in zip(mean, std)], color=line.get_color(), alpha=0.2)
-        if randoms.get(task):
-            mean, std, n = mean_std(randoms[task])
+        random, random_runs = randoms[task]
+        if args.x == "mpc_episode" and random:
+            mean, std, n = mean_std(random)
             ax.axhline(mean, color="gray", linestyle="--", linewidth=1,
-                       label=f"random actions ({n} episodes of {random_runs[task]} runs)")
+                       label=f"random actions ({n} episodes of {random_runs} runs)")
             ax.axhspan(mean - std, mean + std, color="gray", alpha=0.12)
         ax.set_title(task)
         if args.x in ("episode", "mpc_episode"):
