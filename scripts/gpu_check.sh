@@ -90,9 +90,12 @@ fi
 
 ref_rows=""
 if "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"; then
-  stamp "bench planners on CUDA (capture-ready, the CUDA default)"
+  stamp "bench planners on CUDA (capture-ready with CUDA graphs, the CUDA default)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --out results/bench || true
+  stamp "bench planners on CUDA, capture-ready without CUDA graphs (planner.cuda_graph=off)"
+  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
+    --set planner.cuda_graph=off --out results/bench/cuda_nograph || true
   stamp "bench planners on CUDA with planner.capture_ready=off (early exits, host reads)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --set planner.capture_ready=off --out results/bench/cuda_eager || true
@@ -124,13 +127,17 @@ stamp "done"
   echo "- cuda tests (ctest -L cuda): $cuda_line"
   echo "- took $(( $(date +%s) - start )) s; log: $log"
   echo
-  echo "## mbrl bench planners --device cuda --steps $steps"
+  echo "## mbrl bench planners --device cuda --steps $steps (CUDA graphs: planner.cuda_graph auto)"
   echo
   cat results/bench/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
   echo
   echo "## mbrl bench forward --device cuda --tasks cartpole_swingup --gemm 8192"
   echo
   cat results/bench/forward_cuda.md 2>/dev/null || echo "(not run)"
+  echo
+  echo "## mbrl bench planners --device cuda --set planner.cuda_graph=off"
+  echo
+  cat results/bench/cuda_nograph/planners_cuda.md 2>/dev/null || echo "(not run)"
   echo
   echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
   echo

@@ -1,7 +1,12 @@
 #include "mbrl/algorithms/stack.h"
 
+#include <iostream>
+
+#include "mbrl/core/error.h"
 #include "mbrl/core/seeding.h"
+#include "mbrl/core/step_graph.h"
 #include "mbrl/env/registry.h"
+#include "mbrl/planning/graphed_planner.h"
 #include "mbrl/planning/registry.h"
 
 namespace mbrl::algorithms {
@@ -22,11 +27,21 @@ Stack BuildEnvPart(const config::Config& config, const torch::Device& device) {
   return s;
 }
 
+// `objective_generators`: the objective's random streams, which a CUDA graph must advance.
 void AddAgent(Stack& s, const config::Config& config, const torch::Device& device,
-              TrajectoryObjective& objective) {
-  auto planner = planning::MakePlanner(config.planner, s.space, device,
-                                       StreamSeed(config.seed, SeedStream::kPlan));
+              TrajectoryObjective& objective, std::vector<at::Generator> objective_generators) {
+  std::unique_ptr<planning::Planner> planner = planning::MakePlanner(
+      config.planner, s.space, device, StreamSeed(config.seed, SeedStream::kPlan));
   planner->SetCaptureReady(CaptureReady(config.planner, device));
+  if (UseCudaGraph(config.planner, device)) {
+    auto generators = planner->generators();
+    generators.insert(generators.end(), objective_generators.begin(), objective_generators.end());
+    planner = std::make_unique<planning::GraphedPlanner>(
+        std::move(planner),
+        [device, generators]() { return MakeCudaStepGraph(device, generators); },
+        config.planner.type(),
+        [](const std::string& line) { std::cerr << "warning: " << line << "\n"; });
+  }
   s.agent = std::make_unique<agent::MpcAgent>(std::move(planner), objective,
                                               config.agent.replan_freq, device);
 }
@@ -36,6 +51,19 @@ void AddAgent(Stack& s, const config::Config& config, const torch::Device& devic
 bool CaptureReady(const config::PlannerConfig& planner, const torch::Device& device) {
   if (planner.capture_ready == "auto") return device.is_cuda();
   return planner.capture_ready == "on";
+}
+
+bool UseCudaGraph(const config::PlannerConfig& planner, const torch::Device& device) {
+  const bool ready = CaptureReady(planner, device);
+  if (planner.cuda_graph == "auto") return device.is_cuda() && ready && CudaGraphsAvailable();
+  if (planner.cuda_graph == "off") return false;
+  if (!device.is_cuda()) throw ConfigError("planner.cuda_graph: 'on' needs --device cuda");
+  if (!ready) {
+    throw ConfigError(
+        "planner.cuda_graph: 'on' needs capture-ready planning "
+        "(planner.capture_ready auto or on)");
+  }
+  return true;
 }
 
 uint64_t StreamSeed(int64_t seed, SeedStream stream) {
@@ -51,14 +79,14 @@ Stack BuildStack(const config::Config& config, const torch::Device& device) {
   s.rollout = std::make_unique<models::ModelRollout>(s.model, *s.task, config.rollout, device,
                                                      StreamSeed(config.seed, SeedStream::kRollout));
   s.rollout->SetCaptureReady(CaptureReady(config.planner, device));
-  AddAgent(s, config, device, *s.rollout);
+  AddAgent(s, config, device, *s.rollout, {s.rollout->generator()});
   return s;
 }
 
 Stack BuildStack(const config::Config& config, const torch::Device& device,
                  TrajectoryObjective& objective) {
   Stack s = BuildEnvPart(config, device);
-  AddAgent(s, config, device, objective);
+  AddAgent(s, config, device, objective, {});
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/algorithms/pets.h"
+#include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/device.h"
@@ -96,6 +97,7 @@ int RunTrain(const TrainOptions& opt) {
   const DeviceChoice device = ResolveDevice(config.device, opt.device.empty() ? source + ": device" : "--device");
   if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
   config.device = device.device.is_cuda() ? "cuda" : "cpu";
+  algorithms::UseCudaGraph(config.planner, device.device);  // refused before the run directory
 
   const std::string out = resume ? opt.resume
                            : opt.out.empty()

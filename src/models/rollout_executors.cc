@@ -1,6 +1,7 @@
 #include "mbrl/models/rollout_executors.h"
 
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -119,7 +120,7 @@ class TsInfExecutor : public RolloutExecutor {
     int64_t angles = 0;
     if (features) {
       angles = features->angle_count;
-      w0 = torch::matmul(FeatureMap(*features, O, A).to(opts), w0);  // [E, O + A + 2n, h1]
+      w0 = torch::matmul(DeviceFeatureMap(*features, O, A, opts), w0);  // [E, O + A + 2n, h1]
     }
     const auto mean_w = ws[last].narrow(2, 0, O), mean_b = bs[last].narrow(2, 0, O);
     const auto lv_w = ws[last].narrow(2, O, O);
@@ -180,6 +181,23 @@ class TsInfExecutor : public RolloutExecutor {
   }
 
  private:
+  // FeatureMap on the actions' device. Off the CPU it is built once and kept: a copy from host
+  // memory inside a step would make the device wait for the host, and cannot be captured into a
+  // CUDA graph.
+  torch::Tensor DeviceFeatureMap(const env::ObsFeatures& f, int64_t O, int64_t A,
+                                 const torch::TensorOptions& opts) const {
+    if (opts.device().is_cpu()) return FeatureMap(f, O, A).to(opts);
+    std::lock_guard<std::mutex> lock(device_map_mutex_);
+    if (!device_map_.defined() || device_map_.device() != opts.device() ||
+        device_map_.scalar_type() != opts.dtype().toScalarType() ||
+        device_map_.size(0) != O + A + 2 * f.angle_count) {
+      device_map_ = FeatureMap(f, O, A).to(opts);
+    }
+    return device_map_;
+  }
+  mutable std::mutex device_map_mutex_;
+  mutable torch::Tensor device_map_;  // [O + A + 2n, I] on a device
+
   // The matrix [O + A + 2n, I] that maps [state, action, sin(angles), cos(angles)] to the model
   // input [PreprocessObs(state), action]: the first layer's weights W [I, h] become map * W.
   static torch::Tensor FeatureMap(const env::ObsFeatures& f, int64_t O, int64_t A) {

@@ -35,6 +35,11 @@ uint64_t StreamSeed(int64_t seed, SeedStream stream);
 /// Whether planning on `device` is capture-ready (planner.capture_ready; auto: on CUDA).
 bool CaptureReady(const config::PlannerConfig& planner, const torch::Device& device);
 
+/// Whether planning steps on `device` replay CUDA graphs (planner.cuda_graph; auto: on a CUDA
+/// device with capture-ready planning). Throws ConfigError for `on` without a CUDA device or with
+/// planner.capture_ready off.
+bool UseCudaGraph(const config::PlannerConfig& planner, const torch::Device& device);
+
 /// Everything one MPC run acts with. Moving a Stack keeps its internal references valid.
 struct Stack {
   std::unique_ptr<env::Env> env;

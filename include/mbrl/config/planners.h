@@ -219,6 +219,10 @@ struct PlannerConfig {
   // auto | on | off: planning steps with no host reads and fixed shapes (Planner::SetCaptureReady
   // and ModelRollout::SetCaptureReady); auto: on for CUDA devices.
   std::string capture_ready = "auto";
+  // auto | on | off: each warm-started planning step captured once as a CUDA graph and replayed
+  // (planning::GraphedPlanner); needs a CUDA device and capture-ready planning. auto: on when
+  // both hold.
+  std::string cuda_graph = "auto";
 
   /// The planner `name` at its defaults. Throws ConfigError listing the valid names.
   static PlannerConfig Named(const std::string& name);
@@ -243,6 +247,7 @@ struct PlannerConfig {
     v.Field("type", name, OneOf(PlannerNames()));
     if (name != type()) settings = *DefaultPlannerSettings(name);
     v.Field("capture_ready", capture_ready, OneOf({"auto", "on", "off"}));
+    v.Field("cuda_graph", cuda_graph, OneOf({"auto", "on", "off"}));
     std::visit([&](auto& s) { s.Visit(v); }, settings);
   }
 

@@ -1,0 +1,90 @@
+#include "mbrl/core/step_graph.h"
+
+#include <stdexcept>
+
+#if defined(MBRL_WITH_CUDA)
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+#endif
+
+namespace mbrl {
+
+#if defined(MBRL_WITH_CUDA)
+namespace {
+
+// Eager runs before capture: cuBLAS creates its handle and workspace, the caching allocator
+// grows its pools, lazily built state is built, all outside the graph.
+constexpr int kWarmupRuns = 2;
+
+// The step is warmed up and captured on a side stream (capture on the default stream is not
+// allowed) and replayed on the current one.
+class CudaStepGraph : public StepGraph {
+ public:
+  CudaStepGraph(const torch::Device& device, std::vector<at::Generator> generators)
+      : device_(device), generators_(std::move(generators)) {}
+
+  void Capture(const std::function<void()>& step) override {
+    c10::cuda::CUDAGuard device_guard(device_);
+    torch::cuda::synchronize(device_.index());
+    auto side = c10::cuda::getStreamFromPool(/*isHighPriority=*/false, device_.index());
+    {
+      c10::cuda::CUDAStreamGuard stream_guard(side);
+      for (int i = 0; i < kWarmupRuns; ++i) step();
+      side.synchronize();
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+      // Generators other than the default one are registered explicitly (LibTorch >= 2.4), so
+      // that their offsets advance per replay instead of being frozen into the graph.
+      for (const auto& g : generators_) {
+        if (g.device().is_cuda()) graph_.register_generator_state(g);
+      }
+#endif
+      graph_.capture_begin();
+      try {
+        step();
+      } catch (...) {
+        try {
+          graph_.capture_end();
+        } catch (...) {
+        }
+        throw;
+      }
+      graph_.capture_end();
+    }
+    torch::cuda::synchronize(device_.index());
+  }
+
+  void Replay() override {
+    c10::cuda::CUDAGuard device_guard(device_);
+    graph_.replay();
+  }
+
+ private:
+  torch::Device device_;
+  std::vector<at::Generator> generators_;
+  at::cuda::CUDAGraph graph_;
+};
+
+}  // namespace
+
+bool CudaGraphsAvailable() { return true; }
+
+std::unique_ptr<StepGraph> MakeCudaStepGraph(const torch::Device& device,
+                                             std::vector<at::Generator> generators) {
+  if (!device.is_cuda()) throw std::runtime_error("CUDA graphs need a CUDA device");
+  return std::make_unique<CudaStepGraph>(device, std::move(generators));
+}
+
+#else
+
+bool CudaGraphsAvailable() { return false; }
+
+std::unique_ptr<StepGraph> MakeCudaStepGraph(const torch::Device&, std::vector<at::Generator>) {
+  throw std::runtime_error("this build of mbrl has no CUDA (its LibTorch is CPU-only)");
+}
+
+#endif
+
+}  // namespace mbrl
