@@ -1,0 +1,4 @@
+#pragma once
+// See cuda_runtime_api.h: a stand-in for syntax checks only.
+#include "cuda_runtime_api.h"
+#define CUDA_VERSION 11080
