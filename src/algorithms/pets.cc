@@ -129,6 +129,8 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     agent.Reset();
     double plan_ms_total = 0;
     int plans = 0;
+    std::map<std::string, int> stat_counts;  // plans that reported each stat (a CUDA graph
+                                             // replay reports no host timings)
     for (int t = 0; t < length; ++t) {
       std::vector<double> action(act_dim);
       if (m.random) {
@@ -140,7 +142,10 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
         if (agent.replanned()) {
           plan_ms_total += agent.last_plan_ms();
           ++plans;
-          for (const auto& [name, value] : agent.last_plan().stats) m.plan_stats[name] += value;
+          for (const auto& [name, value] : agent.last_plan().stats) {
+            m.plan_stats[name] += value;
+            ++stat_counts[name];
+          }
         }
       }
       const auto step = env.Step(action);
@@ -158,7 +163,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     m.env_steps = buffer.Size();
     m.plan_ms = m.steps > 0 ? plan_ms_total / m.steps : 0;
     for (auto& [name, value] : m.plan_stats) {
-      value /= std::max(plans, 1);
+      value /= std::max(stat_counts[name], 1);
       stat_names.insert(name);
     }
     m.wall_s = wall_before + run_timer.Seconds();
