@@ -12,7 +12,8 @@ namespace mbrl::algorithms {
 std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
                                        const std::string& model_path, int episodes,
                                        const EvalStepHook& on_step,
-                                       const EvalFrameHook& on_frame) {
+                                       const EvalFrameHook& on_frame,
+                                       data::ReplayBuffer* transitions) {
   if (episodes < 1) {
     throw ConfigError("--episodes: expected an integer >= 1, got " + std::to_string(episodes));
   }
@@ -37,6 +38,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
       const auto action = stack.agent->Act(obs);
       plan_ms += stack.agent->last_plan_ms();
       const auto step = stack.env->Step(action);
+      if (transitions) transitions->Add(obs, action, step.reward, step.obs, step.terminated);
       e.episode_return += step.reward;
       ++e.steps;
       obs = step.obs;

@@ -36,8 +36,18 @@ TEST(Evaluate, RunsASavedModelWithItsOwnPlannerOrAnotherReproducibly) {
     EXPECT_GT(e.plan_ms, 0);
   }
   // The same seed gives the same episodes; the episodes of one evaluation differ from each other.
-  const auto b = EvaluateModel(own, torch::kCPU, dir + "/model.pt", 3);
+  data::ReplayBuffer transitions(4, 1);  // cartpole's obs and action sizes
+  const auto b = EvaluateModel(own, torch::kCPU, dir + "/model.pt", 3, nullptr, nullptr,
+                               &transitions);
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].episode_return, b[i].episode_return);
+  // Every step's transition, in order: each episode's rewards add up to its return.
+  ASSERT_EQ(transitions.Size(), 60);
+  const auto rewards = transitions.rewards();
+  for (int ep = 0; ep < 3; ++ep) {
+    double sum = 0;
+    for (int t = 0; t < 20; ++t) sum += rewards[ep * 20 + t];
+    EXPECT_NEAR(sum, b[ep].episode_return, 1e-3) << "episode " << ep;
+  }
   EXPECT_NE(a[0].episode_return, a[1].episode_return);
   // A model trained with CEM, evaluated with CEM-GD.
   const auto gd = EvaluateModel(Tiny("cem-gd", {"planner.n_init=100", "planner.grad_steps=2"}),

@@ -36,6 +36,8 @@ TEST(Eval, ResultsGoUnderThePlannersNameOrOut) {
   // Two CEM labels, two directories, each with its own planner section.
   for (const std::string label : {"cem50", "cem100"}) {
     ASSERT_TRUE(fs::exists(run + "/eval/" + label + "/eval.csv")) << label;
+    // Every step's transition, in the replay buffer's format (scripts/action_stats.py reads it).
+    EXPECT_GT(fs::file_size(run + "/eval/" + label + "/transitions.bin"), 24u) << label;
     std::ifstream f(run + "/eval/" + label + "/config.yaml");
     const std::string yaml((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     EXPECT_NE(yaml.find(label == "cem50" ? "population: 10" : "population: 20"),
