@@ -27,7 +27,8 @@ from action_stats import read_buffer  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="+", help="half-cheetah run directories")
+    parser.add_argument("runs", nargs="+",
+                        help="half-cheetah run directories or `mbrl eval --out` directories")
     parser.add_argument("--csv", help="also write the rows here")
     parser.add_argument("--mpc-only", action="store_true", help="leave random episodes out")
     args = parser.parse_args()
@@ -35,10 +36,16 @@ def main():
               "max_abs_pitch", "flipped_fraction"]
     rows = []
     for run in args.runs:
-        obs, actions, rewards, next_obs = read_buffer(os.path.join(run, "replay_buffer.bin"))
+        # A training run (replay_buffer.bin, metrics.csv) or an `mbrl eval` output (transitions.bin,
+        # eval.csv: every episode an MPC one).
+        is_eval = not os.path.exists(os.path.join(run, "replay_buffer.bin"))
+        buffer = "transitions.bin" if is_eval else "replay_buffer.bin"
+        if not os.path.exists(os.path.join(run, buffer)):
+            sys.exit(f"error: {run}: neither replay_buffer.bin (a run) nor transitions.bin (mbrl eval)")
+        obs, actions, rewards, next_obs = read_buffer(os.path.join(run, buffer))
         if obs.shape[1] != 18:
             sys.exit(f"error: {run}: observations of {obs.shape[1]} values, not half-cheetah's 18")
-        with open(os.path.join(run, "metrics.csv")) as f:
+        with open(os.path.join(run, "eval.csv" if is_eval else "metrics.csv")) as f:
             metrics = list(csv.DictReader(f))
         start = 0
         for m in metrics:
