@@ -58,6 +58,11 @@ bool UseCudaGraph(const config::PlannerConfig& planner, const torch::Device& dev
   if (planner.cuda_graph == "auto") return device.is_cuda() && ready && CudaGraphsAvailable();
   if (planner.cuda_graph == "off") return false;
   if (!device.is_cuda()) throw ConfigError("planner.cuda_graph: 'on' needs --device cuda");
+  if (!CudaGraphsAvailable()) {
+    throw ConfigError(
+        "planner.cuda_graph: 'on' needs mbrl built against a CUDA LibTorch 2.4 or "
+        "later (older ones advance only the default generator inside a graph)");
+  }
   if (!ready) {
     throw ConfigError(
         "planner.cuda_graph: 'on' needs capture-ready planning "

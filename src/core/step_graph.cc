@@ -35,8 +35,8 @@ class CudaStepGraph : public StepGraph {
       for (int i = 0; i < kWarmupRuns; ++i) step();
       side.synchronize();
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-      // Generators other than the default one are registered explicitly (LibTorch >= 2.4), so
-      // that their offsets advance per replay instead of being frozen into the graph.
+      // Generators other than the default one are registered explicitly, so that their offsets
+      // advance per replay instead of being frozen into the graph.
       for (const auto& g : generators_) {
         if (g.device().is_cuda()) graph_.register_generator_state(g);
       }
@@ -69,7 +69,10 @@ class CudaStepGraph : public StepGraph {
 
 }  // namespace
 
-bool CudaGraphsAvailable() { return true; }
+// Before 2.4 a graph advances only the default generator's offsets, and mbrl draws from its own.
+bool CudaGraphsAvailable() {
+  return TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4);
+}
 
 std::unique_ptr<StepGraph> MakeCudaStepGraph(const torch::Device& device,
                                              std::vector<at::Generator> generators) {

@@ -24,7 +24,8 @@ class StepGraph {
 /// Makes an empty StepGraph.
 using StepGraphFactory = std::function<std::unique_ptr<StepGraph>()>;
 
-/// Whether this build can capture CUDA graphs (a LibTorch with CUDA).
+/// Whether this build can capture CUDA graphs that draw new samples on each replay: a LibTorch
+/// with CUDA, 2.4 or later (older ones advance only the default generator in a graph).
 bool CudaGraphsAvailable();
 
 /// A CUDA graph on `device`. The random draws of `generators` (CUDA generators; the device's
