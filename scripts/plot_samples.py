@@ -93,7 +93,7 @@ def main():
         ax.set_title(task)
         ax.set_xlabel("samples per planning step")
         ax.set_ylabel("best episode return" + (f" in episodes 1-{args.episodes}" if args.episodes
-                                               else "") + " (mean ± std over seeds)")
+                                               else "") + "\n(mean ± std over seeds)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     save_figure(fig, args.out)
