@@ -65,26 +65,44 @@ def task_bounds(mbrl):
     return bounds
 
 
-def episode_rows(run_dir, bound):
-    _, actions, rewards, _ = read_buffer(os.path.join(run_dir, "replay_buffer.bin"))
-    with open(os.path.join(run_dir, "metrics.csv")) as f:
+def read_episodes(run_dir):
+    """The transitions of a run directory (replay_buffer.bin with metrics.csv) or of an `mbrl eval`
+    output directory (transitions.bin with eval.csv, every episode an MPC one):
+    ((obs, actions, rewards, next_obs), [(row, kind, steps slice)]), one entry per episode whose
+    steps are all in the buffer (a buffer saved during an episode lacks the later ones)."""
+    is_eval = not os.path.exists(os.path.join(run_dir, "replay_buffer.bin"))
+    buffer = "transitions.bin" if is_eval else "replay_buffer.bin"
+    if not os.path.exists(os.path.join(run_dir, buffer)):
+        sys.exit(f"error: {run_dir}: neither replay_buffer.bin (a run) nor transitions.bin "
+                 "(mbrl eval)")
+    arrays = read_buffer(os.path.join(run_dir, buffer))
+    with open(os.path.join(run_dir, "eval.csv" if is_eval else "metrics.csv")) as f:
         metrics = list(csv.DictReader(f))
-    rows, start = [], 0
+    episodes, start = [], 0
     for m in metrics:
         steps = int(m["steps"])
-        if start + steps > len(rewards):
+        if start + steps > len(arrays[2]):
             break  # the buffer was saved before this episode (a run still going)
-        a = actions[start:start + steps] / bound
+        kind = "random" if m.get("random") == "1" else "mpc"
+        episodes.append((m, kind, slice(start, start + steps)))
+        start += steps
+    return arrays, episodes
+
+
+def episode_rows(run_dir, bound):
+    (_, actions, rewards, _), episodes = read_episodes(run_dir)
+    rows = []
+    for m, kind, s in episodes:
+        a = actions[s] / bound
         rows.append({
             "episode": int(m["episode"]),
-            "kind": "random" if m.get("random") == "1" else "mpc",
-            "steps": steps,
-            "return": float(rewards[start:start + steps].sum()),
+            "kind": kind,
+            "steps": s.stop - s.start,
+            "return": float(rewards[s].sum()),
             "mean_sq_action": float(np.mean(a ** 2)),
             "at_bound": float(np.mean(np.abs(a) >= 0.97)),
             "interrupted": m.get("interrupted", "0") == "1",
         })
-        start += steps
     return rows
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                                 "scripts"))
-from action_stats import read_buffer  # noqa: E402
+from action_stats import read_episodes  # noqa: E402
 
 
 def main():
@@ -36,25 +36,10 @@ def main():
               "max_abs_pitch", "flipped_fraction"]
     rows = []
     for run in args.runs:
-        # A training run (replay_buffer.bin, metrics.csv) or an `mbrl eval` output (transitions.bin,
-        # eval.csv: every episode an MPC one).
-        is_eval = not os.path.exists(os.path.join(run, "replay_buffer.bin"))
-        buffer = "transitions.bin" if is_eval else "replay_buffer.bin"
-        if not os.path.exists(os.path.join(run, buffer)):
-            sys.exit(f"error: {run}: neither replay_buffer.bin (a run) nor transitions.bin (mbrl eval)")
-        obs, actions, rewards, next_obs = read_buffer(os.path.join(run, buffer))
+        (obs, actions, rewards, next_obs), episodes = read_episodes(run)
         if obs.shape[1] != 18:
             sys.exit(f"error: {run}: observations of {obs.shape[1]} values, not half-cheetah's 18")
-        with open(os.path.join(run, "eval.csv" if is_eval else "metrics.csv")) as f:
-            metrics = list(csv.DictReader(f))
-        start = 0
-        for m in metrics:
-            steps = int(m["steps"])
-            if start + steps > len(rewards):
-                break
-            s = slice(start, start + steps)
-            start += steps
-            kind = "random" if m.get("random") == "1" else "mpc"
+        for m, kind, s in episodes:
             if args.mpc_only and kind == "random":
                 continue
             a = actions[s].astype(np.float64)

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                                 "scripts"))
-from action_stats import read_buffer  # noqa: E402
+from action_stats import read_episodes  # noqa: E402
 
 GOAL = np.array([0.45, -0.05, -0.323])
 
@@ -36,19 +36,10 @@ def main():
               "obj_goal_start", "obj_goal_end"]
     rows = []
     for run in args.runs:
-        obs, actions, rewards, next_obs = read_buffer(os.path.join(run, "replay_buffer.bin"))
+        (obs, actions, rewards, next_obs), episodes = read_episodes(run)
         if obs.shape[1] != 20:
             sys.exit(f"error: {run}: observations of {obs.shape[1]} values, not pusher's 20")
-        with open(os.path.join(run, "metrics.csv")) as f:
-            metrics = list(csv.DictReader(f))
-        start = 0
-        for m in metrics:
-            steps = int(m["steps"])
-            if start + steps > len(rewards):
-                break
-            s = slice(start, start + steps)
-            start += steps
-            kind = "random" if m.get("random") == "1" else "mpc"
+        for m, kind, s in episodes:
             if args.mpc_only and kind == "random":
                 continue
             ret = float(rewards[s].sum())
