@@ -77,26 +77,37 @@ std::vector<torch::Tensor> Episode(Planner& planner, algorithms::Stack& stack, i
   return plans;
 }
 
-TEST(GraphedPlanner, ReplaysGiveTheEagerPlansOfEveryPlanner) {
-  for (const auto& name : config::PlannerNames()) {
-    const auto config = SmallConfig(name);
-    auto eager_stack = algorithms::BuildStack(config, torch::kCPU);
-    auto graph_stack = algorithms::BuildStack(config, torch::kCPU);
+// The same 4-step episode planned by planner `name` on two identical stacks: eagerly, and wrapped
+// in a GraphedPlanner whose graphs fail to capture when `fail` is set.
+struct EagerAgainstGraphed {
+  EagerAgainstGraphed(const std::string& name, bool fail)
+      : config(SmallConfig(name)),
+        eager_stack(algorithms::BuildStack(config, torch::kCPU)),
+        graph_stack(algorithms::BuildStack(config, torch::kCPU)) {
     auto eager = MakePlanner(config.planner, eager_stack.space, torch::kCPU, 11);
     eager->SetCaptureReady(true);
-    Counts counts;
-    auto graphed = Wrap(config, graph_stack, counts, /*fail=*/false);
+    graphed = Wrap(config, graph_stack, counts, fail);
+    want = Episode(*eager, eager_stack, 4);
+    got = Episode(*graphed, graph_stack, 4, &replayed);
+  }
+  config::Config config;
+  algorithms::Stack eager_stack, graph_stack;
+  Counts counts;
+  std::unique_ptr<GraphedPlanner> graphed;
+  std::vector<torch::Tensor> want, got;  // the eager and the graphed plans
+  std::vector<bool> replayed;            // which graphed steps replayed
+};
 
-    const auto want = Episode(*eager, eager_stack, 4);
-    std::vector<bool> replayed;
-    const auto got = Episode(*graphed, graph_stack, 4, &replayed);
-    for (size_t t = 0; t < want.size(); ++t) {
-      EXPECT_TRUE(torch::equal(got[t], want[t])) << name << " step " << t;
+TEST(GraphedPlanner, ReplaysGiveTheEagerPlansOfEveryPlanner) {
+  for (const auto& name : config::PlannerNames()) {
+    const EagerAgainstGraphed run(name, /*fail=*/false);
+    for (size_t t = 0; t < run.want.size(); ++t) {
+      EXPECT_TRUE(torch::equal(run.got[t], run.want[t])) << name << " step " << t;
     }
     // The first step (no warm start) is eager; the second captures; all later ones replay.
-    EXPECT_EQ(replayed, (std::vector<bool>{false, true, true, true})) << name;
-    EXPECT_EQ(counts.graphs, 1) << name;
-    EXPECT_TRUE(counts.warnings.empty()) << name;
+    EXPECT_EQ(run.replayed, (std::vector<bool>{false, true, true, true})) << name;
+    EXPECT_EQ(run.counts.graphs, 1) << name;
+    EXPECT_TRUE(run.counts.warnings.empty()) << name;
   }
 }
 
@@ -114,23 +125,17 @@ TEST(GraphedPlanner, ResetDropsTheGraphAndTheNextEpisodeCapturesAgain) {
 }
 
 TEST(GraphedPlanner, AFailedCaptureWarnsOnceNamingThePlannerAndPlansEagerly) {
-  const auto config = SmallConfig("cem-gd");
-  auto eager_stack = algorithms::BuildStack(config, torch::kCPU);
-  auto graph_stack = algorithms::BuildStack(config, torch::kCPU);
-  auto eager = MakePlanner(config.planner, eager_stack.space, torch::kCPU, 11);
-  eager->SetCaptureReady(true);
-  Counts counts;
-  auto graphed = Wrap(config, graph_stack, counts, /*fail=*/true);
-  const auto want = Episode(*eager, eager_stack, 4);
-  std::vector<bool> replayed;
-  const auto got = Episode(*graphed, graph_stack, 4, &replayed);
-  for (size_t t = 0; t < want.size(); ++t) EXPECT_TRUE(torch::equal(got[t], want[t])) << t;
-  EXPECT_EQ(replayed, (std::vector<bool>{false, false, false, false}));
-  EXPECT_TRUE(graphed->failed());
-  EXPECT_EQ(counts.graphs, 1);  // not tried again
-  ASSERT_EQ(counts.warnings.size(), 1u);
-  EXPECT_NE(counts.warnings[0].find("planner cem-gd"), std::string::npos) << counts.warnings[0];
-  EXPECT_NE(counts.warnings[0].find("stream is capturing"), std::string::npos);
+  const EagerAgainstGraphed run("cem-gd", /*fail=*/true);
+  for (size_t t = 0; t < run.want.size(); ++t) {
+    EXPECT_TRUE(torch::equal(run.got[t], run.want[t])) << t;
+  }
+  EXPECT_EQ(run.replayed, (std::vector<bool>{false, false, false, false}));
+  EXPECT_TRUE(run.graphed->failed());
+  EXPECT_EQ(run.counts.graphs, 1);  // not tried again
+  ASSERT_EQ(run.counts.warnings.size(), 1u);
+  const auto& warning = run.counts.warnings[0];
+  EXPECT_NE(warning.find("planner cem-gd"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("stream is capturing"), std::string::npos);
 }
 
 TEST(GraphedPlanner, CudaGraphSettingIsCheckedAgainstTheDevice) {
