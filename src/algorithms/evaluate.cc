@@ -13,7 +13,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
                                        const std::string& model_path, int episodes,
                                        const EvalStepHook& on_step,
                                        const EvalFrameHook& on_frame,
-                                       data::ReplayBuffer* transitions) {
+                                       std::optional<data::ReplayBuffer>* transitions) {
   if (episodes < 1) {
     throw ConfigError("--episodes: expected an integer >= 1, got " + std::to_string(episodes));
   }
@@ -25,6 +25,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
                       " (is it this run's model? its config.yaml must match it)");
   }
   stack.model->eval();
+  if (transitions) transitions->emplace(stack.env->ObsDim(), stack.env->ActionDim());
   std::mt19937_64 env_rng(StreamSeed(config.seed, SeedStream::kEnv));
   std::vector<EvalEpisode> out;
   for (int ep = 1; ep <= episodes; ++ep) {
@@ -38,7 +39,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
       const auto action = stack.agent->Act(obs);
       plan_ms += stack.agent->last_plan_ms();
       const auto step = stack.env->Step(action);
-      if (transitions) transitions->Add(obs, action, step.reward, step.obs, step.terminated);
+      if (transitions) (*transitions)->Add(obs, action, step.reward, step.obs, step.terminated);
       e.episode_return += step.reward;
       ++e.steps;
       obs = step.obs;

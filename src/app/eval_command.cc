@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,7 +16,6 @@
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
 #include "mbrl/core/video.h"
-#include "mbrl/env/registry.h"
 #include "mbrl/env/render.h"
 
 namespace mbrl::app {
@@ -152,8 +152,7 @@ int RunEval(const EvalOptions& opt) {
   } cleanup{fs::absolute(out_dir, ec), first_new};
 
   Progress progress(stderr, !opt.quiet);
-  const auto dims = env::MakeEnv(config.task);  // the task's sizes, for the transitions file
-  data::ReplayBuffer transitions(dims->ObsDim(), dims->ActionDim());
+  std::optional<data::ReplayBuffer> transitions;
   const auto episodes = algorithms::EvaluateModel(
       config, device.device, model_path, opt.episodes,
       [&](int ep, int step, int length, double ret) {
@@ -167,7 +166,7 @@ int RunEval(const EvalOptions& opt) {
       &transitions);
   progress.Clear();
   const int frames = filming ? filming->Close() : 0;
-  transitions.Save(out_dir + "/transitions.bin");  // replay_buffer.bin's format
+  transitions->Save(out_dir + "/transitions.bin");  // replay_buffer.bin's format
   WriteTextAtomically(out_dir + "/eval.csv", algorithms::EvalCsv(episodes));
   WriteTextAtomically(out_dir + "/config.yaml", config::ConfigToYaml(config));
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,13 +29,14 @@ using EvalFrameHook = std::function<void(const env::Env& env)>;
 
 /// Runs `episodes` MPC episodes of `config` (its task, planner and seed; env resets from the
 /// seed's env stream) on the ensemble saved at `model_path`. Throws ConfigError naming the file
-/// when the model cannot be read or does not fit the config. `transitions`, when given, receives
-/// every step (obs, action, reward, next obs, terminated), episode after episode.
+/// when the model cannot be read or does not fit the config. `transitions`, when given, is made
+/// with the task's sizes and receives every step (obs, action, reward, next obs, terminated),
+/// episode after episode.
 std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
                                        const std::string& model_path, int episodes,
                                        const EvalStepHook& on_step = nullptr,
                                        const EvalFrameHook& on_frame = nullptr,
-                                       data::ReplayBuffer* transitions = nullptr);
+                                       std::optional<data::ReplayBuffer>* transitions = nullptr);
 
 /// eval.csv: a header and one row per episode (episode,return,steps,plan_ms_per_step).
 std::string EvalCsv(const std::vector<EvalEpisode>& episodes);
