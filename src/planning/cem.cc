@@ -46,9 +46,13 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
     const auto ub_dist = high() - mean;
     const auto cap = torch::min((lb_dist / 2).square(), (ub_dist / 2).square());
     const auto var = torch::min(cap, variance);                                  // [H, A]
-    const auto u = torch::rand({population, H, A}, generator_, mean.options());  // [B, H, A]
-    const auto z = std::sqrt(2.0) * torch::erfinv((2 * phi_low - 1) + 2 * (1 - 2 * phi_low) * u);
-    auto samples = Clamp(mean + z * var.sqrt());  // [B, H, A]
+    // In place, one [B, H, A] tensor: CEM-GD's first step draws 15000 sequences (46 MB on
+    // humanoid), and out-of-place steps kept three of them alive at once.
+    auto samples = torch::rand({population, H, A}, generator_, mean.options());  // u, [B, H, A]
+    samples.mul_(2 * (1 - 2 * phi_low)).add_(2 * phi_low - 1).erfinv_().mul_(std::sqrt(2.0));
+    samples.mul_(var.sqrt()).add_(mean);
+    torch::minimum_out(samples, samples, high());  // Clamp, in place
+    torch::maximum_out(samples, samples, low());
     if (include_mean) samples[population - 1] = Clamp(mean);
     const auto returns = objective.Evaluate(obs, samples);  // [B]
     const auto top = returns.topk(std::max(num_elites, num_keep));
