@@ -20,6 +20,7 @@ Propagation ParsePropagation(const std::string& name) {
 
 RolloutJob RolloutJob::Slice(int64_t b, int64_t n) const {
   RolloutJob part = *this;
+  part.whole_rows = whole_job_rows();
   part.actions = actions.narrow(0, b, n);
   return part;
 }

@@ -13,8 +13,15 @@ namespace mbrl::models {
 namespace {
 // Rows (sequences x particles) per block of a no-grad rollout.
 constexpr int64_t kRolloutBlockRows = 1 << 15;
-// Rollouts of at most this many rows x steps score all steps' rewards in one batch.
+// A rollout scores all steps' rewards in one batch (fewer operators, but every step's states, and
+// the tsinf executor's noise, are kept until the end) when the whole job has at most
+// kBatchedRewardRows rows x steps, or when it is a piece of a larger job (a part of cpu_split)
+// whose kept states have at most kBatchedPieceFloats numbers: parts roll out side by side, so
+// batching every part of humanoid's CEM 500 (45 observations) held 60 MB at once, while
+// cartpole's parts (4) hold a few MB and run fewer operators. docs/performance.md, "Split
+// sampling rollouts".
 constexpr int64_t kBatchedRewardRows = 1 << 16;
+constexpr int64_t kBatchedPieceFloats = 1 << 18;
 // cpu_split takes 2 * kMinPartRows to kMaxSplitRows rows and makes parts of at most kMaxPartRows
 // rows (when there are enough sequences). Why these sizes: docs/performance.md, "Split sampling
 // rollouts".
@@ -23,7 +30,10 @@ constexpr int64_t kMinPartRows = 100;
 constexpr int64_t kMaxPartRows = 512;
 
 bool BatchRewards(const RolloutJob& job) {
-  return job.horizon() > 0 && job.rows() * job.horizon() <= kBatchedRewardRows;
+  const int64_t H = job.horizon();
+  if (H == 0) return false;
+  if (job.whole_job_rows() * H <= kBatchedRewardRows) return true;
+  return job.whole_rows > 0 && job.rows() * H * job.obs.size(0) <= kBatchedPieceFloats;
 }
 
 // Large populations without autograd (CEM-GD's first step has 300k rows): blocks of sequences.

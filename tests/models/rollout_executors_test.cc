@@ -131,6 +131,29 @@ TEST(RolloutExecutors, TheSplittingOnesHandleWhatTheyAreFor) {
   EXPECT_EQ(DefaultRolloutExecutors(false).size(), 4u);
 }
 
+TEST(RolloutExecutors, APieceOfALargeJobBatchesItsRewardsOnlyWhenItsStatesAreFew) {
+  // Scoring all steps' rewards in one batch keeps every step's states. The parts of a split job
+  // roll out side by side, so a part batches only while the states it keeps are few.
+  env::CartpoleDownTask task;  // 4 observations
+  torch::NoGradGuard no_grad;
+  const auto batched = MakeRolloutExecutor("batched");
+  const auto large = Job(task, Propagation::kTsInf, 800, 4, 25, 1);  // 3200 rows x 25 steps
+  EXPECT_FALSE(batched->Handles(large));
+  const auto part = large.Slice(0, 700);  // 2800 x 25 steps x 4 = 280000 numbers kept
+  EXPECT_EQ(part.whole_job_rows(), 3200);
+  EXPECT_EQ(part.Slice(0, 10).whole_job_rows(), 3200);
+  EXPECT_FALSE(batched->Handles(part));
+  EXPECT_TRUE(batched->Handles(large.Slice(0, 100)));  // 40000 numbers
+  // The same part with humanoid's 45 observations keeps 450000: not batched, though its 400 rows
+  // x 25 steps alone would be.
+  auto wide = large;
+  wide.obs = torch::zeros({45});
+  EXPECT_FALSE(batched->Handles(wide.Slice(0, 100)));
+  // A whole job is judged by its rows x steps alone.
+  EXPECT_FALSE(batched->Handles(Job(task, Propagation::kTsInf, 700, 4, 25, 1)));
+  EXPECT_TRUE(batched->Handles(Job(task, Propagation::kTsInf, 64, 4, 5, 1)));
+}
+
 TEST(RolloutExecutors, BatchedDrawsExactlyAsTheReferenceWithFullVariance) {
   // The batched executor takes the same steps from the same generator, so with sampling at full
   // variance its returns equal the reference's, in every mode.

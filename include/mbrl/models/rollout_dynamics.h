@@ -34,10 +34,15 @@ struct RolloutJob {
   int64_t particles = 1;  ///< P (1 for kMean)
   at::Generator gen;      ///< where the random draws come from (shared state, not a copy)
   bool serial = false;    ///< run the model in the calling thread only (no inner threads)
+  /// Rows of the whole job this one was sliced from (0: it is whole). What depends on the size
+  /// of the rollout, such as scoring all steps' rewards in one batch, is decided on the whole:
+  /// parts rolled out side by side would otherwise each keep every step's states.
+  int64_t whole_rows = 0;
 
   int64_t sequences() const { return actions.size(0); }
   int64_t horizon() const { return actions.size(1); }
   int64_t rows() const { return sequences() * particles; }
+  int64_t whole_job_rows() const { return whole_rows > 0 ? whole_rows : rows(); }
   /// The same job for sequences [b, b + n).
   RolloutJob Slice(int64_t b, int64_t n) const;
 };

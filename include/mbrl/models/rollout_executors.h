@@ -12,8 +12,8 @@
 //   tsinf      TS-inf: particles kept member by member for the whole horizon, input
 //              normalisation folded into the first layer, noise drawn for all steps at once, and
 //              the rewards of all steps scored in one batch (few operators per model step)
-//   batched    up to 65536 rows x steps: the reference's steps, with all steps' rewards and
-//              terminations scored in one batch after the model steps
+//   batched    up to 65536 rows x steps (of the whole job, for a piece of one): the reference's
+//              steps, with all steps' rewards and terminations scored in one batch afterwards
 // Each is tested equal to the reference for every propagation mode it handles.
 #include <torch/torch.h>
 
