@@ -89,6 +89,21 @@ def read_episodes(run_dir):
     return arrays, episodes
 
 
+def task_episodes(runs, obs_dim, task, mpc_only=False):
+    """read_episodes over several run (or eval) directories of one task, exiting with an error
+    when a directory's observations are not the task's `obs_dim` values: yields
+    (run, (obs, actions, rewards, next_obs), metrics row, kind, steps slice) per episode,
+    random episodes left out with `mpc_only`."""
+    for run in runs:
+        arrays, episodes = read_episodes(run)
+        if arrays[0].shape[1] != obs_dim:
+            sys.exit(f"error: {run}: observations of {arrays[0].shape[1]} values, not {task}'s "
+                     f"{obs_dim}")
+        for m, kind, s in episodes:
+            if not (mpc_only and kind == "random"):
+                yield run, arrays, m, kind, s
+
+
 def episode_rows(run_dir, bound):
     (_, actions, rewards, _), episodes = read_episodes(run_dir)
     rows = []

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                                 "scripts"))
-from action_stats import read_episodes  # noqa: E402
+from action_stats import task_episodes  # noqa: E402
 
 
 def main():
@@ -35,19 +35,14 @@ def main():
     header = ["run", "episode", "kind", "return", "forward", "action_cost", "at_bounds",
               "max_abs_pitch", "flipped_fraction"]
     rows = []
-    for run in args.runs:
-        (obs, actions, rewards, next_obs), episodes = read_episodes(run)
-        if obs.shape[1] != 18:
-            sys.exit(f"error: {run}: observations of {obs.shape[1]} values, not half-cheetah's 18")
-        for m, kind, s in episodes:
-            if args.mpc_only and kind == "random":
-                continue
-            a = actions[s].astype(np.float64)
-            pitch = np.abs(next_obs[s, 2].astype(np.float64))
-            rows.append([run, int(m["episode"]), kind, float(rewards[s].sum()),
-                         float(next_obs[s, 0].sum()), float(0.1 * (a ** 2).sum()),
-                         float((np.abs(a) > 0.95).mean()), float(pitch.max()),
-                         float((pitch > np.pi / 2).mean())])
+    for run, (_, actions, rewards, next_obs), m, kind, s in task_episodes(
+            args.runs, 18, "half-cheetah", args.mpc_only):
+        a = actions[s].astype(np.float64)
+        pitch = np.abs(next_obs[s, 2].astype(np.float64))
+        rows.append([run, int(m["episode"]), kind, float(rewards[s].sum()),
+                     float(next_obs[s, 0].sum()), float(0.1 * (a ** 2).sum()),
+                     float((np.abs(a) > 0.95).mean()), float(pitch.max()),
+                     float((pitch > np.pi / 2).mean())])
     print("\t".join(header))
     for r in rows:
         print("\t".join([r[0], str(r[1]), r[2]] + [f"{v:.3f}" for v in r[3:]]))

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
                                 "scripts"))
-from action_stats import read_episodes  # noqa: E402
+from action_stats import task_episodes  # noqa: E402
 
 GOAL = np.array([0.45, -0.05, -0.323])
 
@@ -35,20 +35,15 @@ def main():
     header = ["run", "episode", "kind", "return", "action_cost", "state_part", "min_tip_obj",
               "obj_goal_start", "obj_goal_end"]
     rows = []
-    for run in args.runs:
-        (obs, actions, rewards, next_obs), episodes = read_episodes(run)
-        if obs.shape[1] != 20:
-            sys.exit(f"error: {run}: observations of {obs.shape[1]} values, not pusher's 20")
-        for m, kind, s in episodes:
-            if args.mpc_only and kind == "random":
-                continue
-            ret = float(rewards[s].sum())
-            action_cost = float(0.1 * (actions[s].astype(np.float64) ** 2).sum())
-            tip, obj = next_obs[s, 14:17], next_obs[s, 17:20]
-            rows.append([run, int(m["episode"]), kind, ret, action_cost, ret + action_cost,
-                         float(np.abs(tip - obj).sum(1).min()),
-                         float(np.abs(obs[s][0, 17:20] - GOAL).sum()),
-                         float(np.abs(obj[-1] - GOAL).sum())])
+    for run, (obs, actions, rewards, next_obs), m, kind, s in task_episodes(
+            args.runs, 20, "pusher", args.mpc_only):
+        ret = float(rewards[s].sum())
+        action_cost = float(0.1 * (actions[s].astype(np.float64) ** 2).sum())
+        tip, obj = next_obs[s, 14:17], next_obs[s, 17:20]
+        rows.append([run, int(m["episode"]), kind, ret, action_cost, ret + action_cost,
+                     float(np.abs(tip - obj).sum(1).min()),
+                     float(np.abs(obs[s][0, 17:20] - GOAL).sum()),
+                     float(np.abs(obj[-1] - GOAL).sum())])
     print(f"{'run':<44} {'ep':>3} {'kind':<6} {'return':>8} {'actions':>8} {'state':>8} "
           f"{'min tip-obj':>11} {'obj-goal start':>14} {'end':>6}")
     for r in rows:
