@@ -51,8 +51,7 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
     auto samples = torch::rand({population, H, A}, generator_, mean.options());  // u, [B, H, A]
     samples.mul_(2 * (1 - 2 * phi_low)).add_(2 * phi_low - 1).erfinv_().mul_(std::sqrt(2.0));
     samples.mul_(var.sqrt()).add_(mean);
-    torch::minimum_out(samples, samples, high());  // Clamp, in place
-    torch::maximum_out(samples, samples, low());
+    ClampInPlace(samples);
     if (include_mean) samples[population - 1] = Clamp(mean);
     const auto returns = objective.Evaluate(obs, samples);  // [B]
     const auto top = returns.topk(std::max(num_elites, num_keep));

@@ -66,6 +66,11 @@ torch::Tensor Planner::Clamp(const torch::Tensor& x) const {
   return ClampToBounds(x, space_.low, space_.high);
 }
 
+void Planner::ClampInPlace(torch::Tensor& x) const {
+  torch::minimum_out(x, x, space_.high);  // as ClampToBounds: the upper bound first
+  torch::maximum_out(x, x, space_.low);
+}
+
 torch::Tensor ClampToBounds(const torch::Tensor& x, const torch::Tensor& low,
                             const torch::Tensor& high) {
   return torch::max(torch::min(x, high), low);

@@ -34,9 +34,9 @@ struct RolloutJob {
   int64_t particles = 1;  ///< P (1 for kMean)
   at::Generator gen;      ///< where the random draws come from (shared state, not a copy)
   bool serial = false;    ///< run the model in the calling thread only (no inner threads)
-  /// Rows of the whole job this one was sliced from (0: it is whole). What depends on the size
-  /// of the rollout, such as scoring all steps' rewards in one batch, is decided on the whole:
-  /// parts rolled out side by side would otherwise each keep every step's states.
+  /// Rows of the whole job this one was sliced from (0: it is whole). Whether all steps' rewards
+  /// are scored in one batch depends on it: parts rolled out side by side would otherwise each
+  /// keep every step's states.
   int64_t whole_rows = 0;
 
   int64_t sequences() const { return actions.size(0); }

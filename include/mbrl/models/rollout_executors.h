@@ -12,8 +12,9 @@
 //   tsinf      TS-inf: particles kept member by member for the whole horizon, input
 //              normalisation folded into the first layer, noise drawn for all steps at once, and
 //              the rewards of all steps scored in one batch (few operators per model step)
-//   batched    up to 65536 rows x steps (of the whole job, for a piece of one): the reference's
-//              steps, with all steps' rewards and terminations scored in one batch afterwards
+//   batched    up to 65536 rows x steps of the whole job, or a piece of a larger one that keeps
+//              few states (rows x steps x observations up to 2^18): the reference's steps, with
+//              all steps' rewards and terminations scored in one batch afterwards
 // Each is tested equal to the reference for every propagation mode it handles.
 #include <torch/torch.h>
 

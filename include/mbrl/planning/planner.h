@@ -76,6 +76,8 @@ class Planner {
   torch::Tensor CenterPlan() const;
   /// Clamps x [..., A] to the bounds.
   torch::Tensor Clamp(const torch::Tensor& x) const;
+  /// Clamps x [..., A] to the bounds in place (no copy of a large population).
+  void ClampInPlace(torch::Tensor& x) const;
 
   PlanSpace space_;
   torch::Tensor previous_;  // [H, A] or undefined
