@@ -58,7 +58,8 @@ std::optional<PaperNumbers> PaperFor(const PlannerBenchResult& r) {
 std::string BenchCsv(const std::vector<PlannerBenchResult>& results) {
   std::string out =
       "task,planner,type,device,horizon,steps,first_ms,mean_ms,median_ms,later_mean_ms,"
-      "episode_length,episode_mean_s,peak_mb,ops_per_step,syncs_per_step,sync_ops,memory_probe,"
+      "episode_length,episode_mean_s,peak_mb,peak_rss_mb,ops_per_step,syncs_per_step,sync_ops,"
+      "memory_probe,"
       "paper_time_s,paper_memory_mb,later_stats\n";
   for (const auto& r : results) {
     const auto paper = PaperFor(r);
@@ -67,8 +68,9 @@ std::string BenchCsv(const std::vector<PlannerBenchResult>& results) {
            "," + Fixed(r.mean_ms, 1) + "," + Fixed(r.median_ms, 1) + "," +
            Fixed(r.later_mean_ms, 1) + "," + std::to_string(r.episode_length) + "," +
            Fixed(r.episode_mean_ms / 1000.0, 3) + "," + Fixed(r.peak_mb, 1) + "," +
-           Fixed(r.ops_per_step, 0) + "," + Fixed(r.syncs_per_step, 0) + "," + Joined(r.sync_ops) +
-           "," + r.memory_probe + "," + (paper ? Fixed(paper->time_s, 2) : "") + "," +
+           Fixed(r.peak_rss_mb, 1) + "," + Fixed(r.ops_per_step, 0) + "," +
+           Fixed(r.syncs_per_step, 0) + "," + Joined(r.sync_ops) + "," + r.memory_probe + "," +
+           (paper ? Fixed(paper->time_s, 2) : "") + "," +
            (paper ? Fixed(paper->memory_mb, 1) : "") + ",";
     out += Joined(r.later_stats) + "\n";
   }
@@ -78,15 +80,16 @@ std::string BenchCsv(const std::vector<PlannerBenchResult>& results) {
 std::string BenchMarkdown(const std::vector<PlannerBenchResult>& results) {
   std::string out =
       "| task | planner | t=0 step (s) | later steps, mean (s) | median (s) | per step over an "
-      "episode (s) | paper time (s) | peak memory (MB) | paper memory (MB) | ops per step | host "
-      "syncs per step |\n"
-      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "episode (s) | paper time (s) | peak memory (MB) | paper memory (MB) | peak RSS (MB) | ops "
+      "per step | host syncs per step |\n"
+      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& r : results) {
     const auto paper = PaperFor(r);
     out += "| " + r.task + " | " + r.label + " | " + Fixed(r.first_ms / 1000, 3) + " | " +
            Fixed(r.later_mean_ms / 1000, 3) + " | " + Fixed(r.median_ms / 1000, 3) + " | " +
            Fixed(r.episode_mean_ms / 1000, 3) + " | " + (paper ? Fixed(paper->time_s, 2) : "") +
            " | " + Fixed(r.peak_mb, 1) + " | " + (paper ? Fixed(paper->memory_mb, 1) : "") + " | " +
+           (r.memory_probe == "cuda" ? "" : Fixed(r.peak_rss_mb, 1)) + " | " +
            Fixed(r.ops_per_step, 0) + " | " + Fixed(r.syncs_per_step, 0) + " |\n";
   }
   return out;
@@ -107,6 +110,7 @@ std::string BenchResultToJson(const PlannerBenchResult& r) {
                       {"episode_mean_ms", r.episode_mean_ms},
                       {"peak_mb", r.peak_mb},
                       {"memory_probe", r.memory_probe},
+                      {"peak_rss_mb", r.peak_rss_mb},
                       {"ops_per_step", r.ops_per_step},
                       {"syncs_per_step", r.syncs_per_step},
                       {"sync_ops", r.sync_ops},
@@ -132,6 +136,7 @@ PlannerBenchResult BenchResultFromJson(const std::string& text) {
     r.episode_mean_ms = j.at("episode_mean_ms");
     r.peak_mb = j.at("peak_mb");
     r.memory_probe = j.at("memory_probe");
+    if (j.contains("peak_rss_mb")) r.peak_rss_mb = j.at("peak_rss_mb");
     if (j.contains("ops_per_step")) r.ops_per_step = j.at("ops_per_step");
     if (j.contains("syncs_per_step")) r.syncs_per_step = j.at("syncs_per_step");
     if (j.contains("sync_ops")) r.sync_ops = j.at("sync_ops").get<std::map<std::string, double>>();

@@ -114,15 +114,20 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     cuda_before = CudaAllocatedBytes(cuda_index);
     ResetCudaPeak(cuda_index);
   }
-  planner.Reset();
-  planner.Plan(to_tensor(obs), rollout);
-  sync();
-  if (device.is_cuda() && HaveCudaMemoryStats()) {
-    r.memory_probe = "cuda";
-    r.peak_mb = static_cast<double>(CudaPeakAllocatedBytes(cuda_index) - cuda_before) / (1 << 20);
-  } else {
-    r.memory_probe = "rss";
-    r.peak_mb = static_cast<double>(std::max<int64_t>(0, PeakRssBytes() - rss_before)) / (1 << 20);
+  constexpr double kMb = 1 << 20;
+  {
+    CpuTensorBytes cpu_tensors;
+    planner.Reset();
+    planner.Plan(to_tensor(obs), rollout);
+    sync();
+    if (device.is_cuda()) {
+      r.memory_probe = "cuda";
+      r.peak_mb = static_cast<double>(CudaPeakAllocatedBytes(cuda_index) - cuda_before) / kMb;
+    } else {
+      r.memory_probe = "cpu_tensors";
+      r.peak_mb = static_cast<double>(cpu_tensors.PeakBytes()) / kMb;
+      r.peak_rss_mb = static_cast<double>(std::max<int64_t>(0, PeakRssBytes() - rss_before)) / kMb;
+    }
   }
 
   // Timed: an episode's first `steps` MPC steps from real states.
@@ -230,7 +235,6 @@ ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t ro
     r.parts_ms_per_call = TimePerCall(
         [&] {
           RunTasksOnThreads(parts, models::InferenceThreads(), [&](int64_t k) {
-            torch::NoGradGuard no_grad_here;  // grad mode is per thread
             const int64_t start = k * per, len = std::min(per, rows_per_member - start);
             if (len > 0) model->ForwardRows(x.narrow(1, start, len));
           });

@@ -1,11 +1,11 @@
 #include "mbrl/core/blas_threads.h"
 
-#include <cstdlib>
-
+#include <ATen/ThreadLocalState.h>
 #include <dlfcn.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <exception>
 #include <thread>
 #include <vector>
@@ -63,9 +63,15 @@ void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int6
     drain();
   } else {
     ScopedBlasThreads single(1);
+    const at::ThreadLocalState caller;  // grad mode, memory listeners (CpuTensorBytes), ...
     std::vector<std::thread> helpers;
     helpers.reserve(n - 1);
-    for (int64_t t = 1; t < n; ++t) helpers.emplace_back(drain);
+    for (int64_t t = 1; t < n; ++t) {
+      helpers.emplace_back([&] {
+        at::ThreadLocalStateGuard same_state(caller);
+        drain();
+      });
+    }
     drain();
     for (auto& h : helpers) h.join();
   }

@@ -61,7 +61,6 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
     const int64_t rows = (N + chunks - 1) / chunks;
     chunks = (N + rows - 1) / rows;
     RunTasksOnThreads(chunks, static_cast<int>(threads), [&](int64_t c) {
-      torch::NoGradGuard no_grad;  // grad mode is per thread
       const int64_t start = c * rows, len = std::min(rows, N - start);
       const auto [m, lv] = ForwardRows(x.narrow(1, start, len));
       mean.narrow(1, start, len).copy_(m);

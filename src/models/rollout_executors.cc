@@ -79,7 +79,6 @@ class CpuSplitExecutor : public RolloutExecutor {
     auto returns = torch::empty({B * P}, job.actions.options());
     const int64_t per_part = (B + parts - 1) / parts;
     RunTasksOnThreads(parts, InferenceThreads(), [&](int64_t k) {
-      torch::NoGradGuard no_grad;  // grad mode is per thread
       const int64_t b0 = k * per_part, nb = std::min(per_part, B - b0);
       if (nb <= 0) return;
       RolloutJob part = job.Slice(b0, nb);

@@ -69,20 +69,25 @@ TEST(PlannerBench, TimesRealStepsAndRoundTripsThroughJsonAndCsv) {
   EXPECT_GT(r.later_mean_ms, 0);
   EXPECT_NEAR(r.mean_ms * 3, r.first_ms + 2 * r.later_mean_ms, 1e-6);
   EXPECT_EQ(r.episode_length, 200);
-  EXPECT_EQ(r.memory_probe, "rss");
-  EXPECT_GE(r.peak_mb, 0);
+  EXPECT_EQ(r.memory_probe, "cpu_tensors");
+  // At least the population the t = 0 step draws: 10 sequences x 5 steps x 1 action, in floats.
+  EXPECT_GE(r.peak_mb * (1 << 20), 10 * 5 * 4);
+  EXPECT_LT(r.peak_mb, 16);
+  EXPECT_GE(r.peak_rss_mb, 0);
   const auto back = BenchResultFromJson(BenchResultToJson(r));
   EXPECT_EQ(back.label, "cem50");
   EXPECT_DOUBLE_EQ(back.first_ms, r.first_ms);
   const auto csv = BenchCsv(std::vector<PlannerBenchResult>{r});
   EXPECT_NE(csv.find("cartpole_swingup,cem50,cem,cpu,5,3,"), std::string::npos);
-  EXPECT_NE(csv.find(",rss,,,\n"), std::string::npos);  // horizon 5: not the paper's setting
-  EXPECT_TRUE(r.later_stats.empty());                    // CEM reports no time splits
+  EXPECT_NE(csv.find(",cpu_tensors,,,\n"),
+            std::string::npos);        // horizon 5: not the paper's setting
+  EXPECT_TRUE(r.later_stats.empty());  // CEM reports no time splits
   auto at_paper_horizon = r;
   at_paper_horizon.horizon = 45;
   const auto paper_csv = BenchCsv(std::vector<PlannerBenchResult>{at_paper_horizon});
   EXPECT_NE(paper_csv.find(",0.36,7.2,\n"), std::string::npos);  // the paper's columns
-  EXPECT_NE(BenchMarkdown(std::vector<PlannerBenchResult>{r}).find("| cartpole_swingup | cem50 |"), std::string::npos);
+  EXPECT_NE(BenchMarkdown(std::vector<PlannerBenchResult>{r}).find("| cartpole_swingup | cem50 |"),
+            std::string::npos);
   EXPECT_THROW(BenchResultFromJson("{\"task\": 1}"), Error);
 }
 

@@ -36,15 +36,19 @@ config::Config BenchCellConfig(const std::string& config_dir, const std::string&
 struct PlannerBenchResult {
   std::string task, label, planner, device;
   int horizon = 0;
-  int steps = 0;                ///< timed MPC steps (the first is an episode's t = 0)
-  double first_ms = 0;          ///< the t = 0 step
-  double mean_ms = 0;           ///< mean over the timed steps
-  double median_ms = 0;         ///< median over the timed steps
-  double later_mean_ms = 0;     ///< mean over steps t > 0 (= first_ms when steps == 1)
-  int episode_length = 0;       ///< the task's episode length
-  double episode_mean_ms = 0;   ///< (first + (L - 1) * later_mean) / L: per step over an episode
-  double peak_mb = 0;           ///< peak memory increase of a t = 0 planning step (MB)
-  std::string memory_probe;     ///< "rss" (process peak RSS) or "cuda" (max_memory_allocated)
+  int steps = 0;               ///< timed MPC steps (the first is an episode's t = 0)
+  double first_ms = 0;         ///< the t = 0 step
+  double mean_ms = 0;          ///< mean over the timed steps
+  double median_ms = 0;        ///< median over the timed steps
+  double later_mean_ms = 0;    ///< mean over steps t > 0 (= first_ms when steps == 1)
+  int episode_length = 0;      ///< the task's episode length
+  double episode_mean_ms = 0;  ///< (first + (L - 1) * later_mean) / L: per step over an episode
+  /// Peak memory of a t = 0 planning step (MB): the tensor bytes allocated at its peak, counted
+  /// by memory_probe "cuda" (the caching allocator's max_memory_allocated) or "cpu_tensors"
+  /// (CpuTensorBytes).
+  double peak_mb = 0;
+  std::string memory_probe;
+  double peak_rss_mb = 0;  ///< CPU: the step's increase of the process's peak RSS (MB); 0 on CUDA
   /// ATen operators dispatched in one later step (counted in an untimed step after the timed
   /// ones; on a GPU, about the kernel launches) and, of those, host synchronisations (reading a
   /// value, data-dependent shapes: mbrl::IsHostSyncOp), with the synchronising ops by name.

@@ -30,8 +30,8 @@ bool CanControlBlasThreads();
 /// calling thread and new ones, each taking the next task not yet taken) with single-threaded
 /// BLAS (ScopedBlasThreads(1)) while they run. With threads <= 1, or where the BLAS thread count
 /// cannot be controlled (not OpenBLAS), the tasks run in turn in the calling thread. Returns when
-/// all have run; if any threw, rethrows the exception of the lowest-numbered one. `task` must set
-/// per-thread state itself (torch's grad mode, for one, is per thread).
+/// all have run; if any threw, rethrows the exception of the lowest-numbered one. The new threads
+/// run under the calling thread's LibTorch thread-local state (grad mode, CpuTensorBytes, ...).
 void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int64_t)>& task);
 
 /// The kernel set OpenBLAS runs ("Haswell", "Zen", "SkylakeX", ...: its pick for this CPU, or

@@ -1,6 +1,7 @@
 #pragma once
 // Process memory probes (Linux /proc).
 #include <cstdint>
+#include <memory>
 
 namespace mbrl {
 
@@ -18,6 +19,31 @@ bool HaveCudaMemoryStats();
 int64_t CudaAllocatedBytes(int index);
 int64_t CudaPeakAllocatedBytes(int index);
 void ResetCudaPeak(int index);
+
+/// Counts the bytes of the CPU tensors LibTorch's allocator hands out and takes back while it is
+/// alive, on the constructing thread and on the threads RunTasksOnThreads starts from it: the CPU
+/// counterpart of CUDA's max_memory_allocated. Unlike the peak RSS it leaves out what glibc keeps
+/// after a free, per-thread arenas and whatever is not a tensor. It listens through LibTorch's
+/// memory-profiler hook (the PROFILER_STATE debug info), so it cannot run inside LibTorch's own
+/// profiler. Tensors allocated before it started are not counted when they are freed (LibTorch
+/// may log one warning about such a free). Create and destroy it on the same thread.
+class CpuTensorBytes {
+ public:
+  CpuTensorBytes();
+  ~CpuTensorBytes();
+  CpuTensorBytes(const CpuTensorBytes&) = delete;
+  CpuTensorBytes& operator=(const CpuTensorBytes&) = delete;
+  /// Bytes allocated since the start and not freed yet.
+  int64_t LiveBytes() const;
+  /// The highest LiveBytes() so far.
+  int64_t PeakBytes() const;
+
+ private:
+  struct Listener;
+  struct Scope;
+  std::shared_ptr<Listener> listener_;
+  std::unique_ptr<Scope> scope_;
+};
 
 /// Makes glibc keep freed memory for reuse instead of returning it to the kernel after every
 /// large tensor: planning allocates and frees the same multi-megabyte tensors thousands of times
