@@ -99,6 +99,10 @@ if "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
   stamp "bench planners on CUDA with planner.capture_ready=off (early exits, host reads)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --set planner.capture_ready=off --out results/bench/cuda_eager || true
+  stamp "cem-gd on CUDA with rollout.block_rows=4096 (peak memory against t = 0 time)"
+  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --planners cem-gd \
+    --steps "$steps" --quiet --set rollout.block_rows=4096 --out results/bench/cuda_block4096 \
+    || true
   stamp "ensemble forward on CUDA"
   "$build_dir/mbrl" bench forward --device cuda --tasks cartpole_swingup --gemm 8192 \
     > results/bench/forward_cuda.md 2>&1 || true
@@ -142,6 +146,10 @@ stamp "done"
   echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
   echo
   cat results/bench/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
+  echo
+  echo "## mbrl bench planners --device cuda --planners cem-gd --set rollout.block_rows=4096"
+  echo
+  cat results/bench/cuda_block4096/planners_cuda.md 2>/dev/null || echo "(not run)"
   echo
   echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda --mode eager|graph)"
   echo

@@ -13,6 +13,7 @@ ModelRollout::ModelRollout(GaussianEnsemble model, const env::Task& task,
       executors_(DefaultRolloutExecutors(/*capture_ready=*/false)),
       propagation_(ParsePropagation(config.propagation)),
       particles_(propagation_ == Propagation::kMean ? 1 : config.particles),
+      block_rows_(config.block_rows),
       generator_(MakeGenerator(device, seed)) {
   const int64_t E = model->ensemble_size();
   if (propagation_ == Propagation::kTsInf && particles_ % E != 0) {
@@ -46,6 +47,7 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   job.mode = mode;
   job.particles = particles;
   job.gen = generator_;
+  job.block_rows = block_rows_;
   const auto returns =
       RunRollout(executors_, 0, dynamics_, job).view({actions.size(0), particles}).mean(1);  // [B]
   return torch::where(torch::isfinite(returns), returns, torch::full_like(returns, -1e10));

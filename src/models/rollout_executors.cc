@@ -11,8 +11,6 @@
 
 namespace mbrl::models {
 namespace {
-// Rows (sequences x particles) per block of a no-grad rollout.
-constexpr int64_t kRolloutBlockRows = 1 << 15;
 // A rollout scores all steps' rewards in one batch (fewer operators, but every step's states, and
 // the tsinf executor's noise, are kept until the end) when the whole job has at most
 // kBatchedRewardRows rows x steps, or when it is a piece of a larger job (a part of cpu_split)
@@ -25,7 +23,7 @@ constexpr int64_t kBatchedPieceFloats = 1 << 18;
 // cpu_split takes 2 * kMinPartRows to kMaxSplitRows rows and makes parts of at most kMaxPartRows
 // rows (when there are enough sequences). Why these sizes: docs/performance.md, "Split sampling
 // rollouts".
-constexpr int64_t kMaxSplitRows = kRolloutBlockRows;
+constexpr int64_t kMaxSplitRows = kDefaultRolloutBlockRows;
 constexpr int64_t kMinPartRows = 100;
 constexpr int64_t kMaxPartRows = 512;
 
@@ -41,12 +39,12 @@ class BlockExecutor : public RolloutExecutor {
  public:
   std::string name() const override { return "blocks"; }
   bool Handles(const RolloutJob& job) const override {
-    return !torch::GradMode::is_enabled() && job.rows() > kRolloutBlockRows && job.sequences() > 1;
+    return !torch::GradMode::is_enabled() && job.rows() > job.block_rows && job.sequences() > 1;
   }
   torch::Tensor Run(const RolloutJob& job, const RolloutDynamics&,
                     const InnerRollout& inner) const override {
     const int64_t B = job.sequences();
-    const int64_t per_block = std::max<int64_t>(1, kRolloutBlockRows / job.particles);
+    const int64_t per_block = RolloutBlockSequences(job.block_rows, job.particles);
     std::vector<torch::Tensor> parts;
     for (int64_t b = 0; b < B; b += per_block) {
       parts.push_back(inner(job.Slice(b, std::min(per_block, B - b))));

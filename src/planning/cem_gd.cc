@@ -32,7 +32,7 @@ PlanResult CemGdPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective&
       std::max<int64_t>(2, (samples + config_.cem_iterations - 1) / config_.cem_iterations);
   Stopwatch cem_timer;
   const auto search = cem_.Run(obs, objective, mean, variance, per_iteration, config_.top_k,
-                               !first && config_.keep_warm_start);
+                               !first && config_.keep_warm_start, /*final_moments=*/false);
   const double cem_ms = cem_timer.Millis();
   Stopwatch refine_timer;
   const Refinement refined = RefineWithLineSearch(objective, obs, search.top, config_.line_search,

@@ -100,6 +100,26 @@ TEST(ModelRollout, LargePopulationsRollOutInBlocksWithTheSameReturns) {
   EXPECT_TRUE(torch::allclose(blocked, whole, 1e-5, 1e-5));
 }
 
+TEST(ModelRollout, BlockRowsSetsTheBlocksAndTheSequencesPerPass) {
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  config::RolloutConfig rc;
+  rc.particles = 20;
+  EXPECT_EQ(ModelRollout(model, task, rc, torch::kCPU, 1).SequencesPerPass(), 1638);  // 32768 / 20
+  rc.block_rows = 10;
+  EXPECT_EQ(ModelRollout(model, task, rc, torch::kCPU, 1).SequencesPerPass(), 1);  // at least one
+  rc.propagation = "mean";  // one particle
+  rc.block_rows = 64;
+  ModelRollout small_blocks(model, task, rc, torch::kCPU, 1);
+  EXPECT_EQ(small_blocks.SequencesPerPass(), 64);
+  auto rollout = MeanRollout(model, task);
+  torch::manual_seed(3);
+  const auto actions = torch::rand({300, 3, 1}) * 6 - 3;
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::allclose(small_blocks.Evaluate(torch::zeros({4}), actions),
+                              rollout.Evaluate(torch::zeros({4}), actions), 1e-5, 1e-5));
+}
+
 // Without autograd on CPU, sampling rollouts of 200 to 8192 rows are split by sequences into
 // parts with their own random streams, rolled out side by side in threads.
 constexpr int64_t kSplitSequences = 256;  // x 4 particles = 1024 rows: 2 parts

@@ -64,6 +64,39 @@ TEST(CemPlanner, SameSeedGivesTheSamePlan) {
                            b.Plan(torch::zeros({1}), objective).actions));
 }
 
+// Quadratic that scores at most `per_pass` sequences in one pass.
+class InPasses : public Quadratic {
+ public:
+  InPasses(torch::Tensor target, int64_t per_pass) : Quadratic(std::move(target)), per_(per_pass) {}
+  int64_t SequencesPerPass() const override { return per_; }
+
+ private:
+  int64_t per_;
+};
+
+TEST(CemPlanner, ALargePopulationScoredPassByPassGivesTheSameSearchAsAllAtOnce) {
+  config::CemConfig c;
+  c.elite_ratio = 0.2;
+  c.iterations = 3;
+  const auto target = torch::tensor({0.3f, -0.4f, 0.1f, 0.8f}).view({2, 2});
+  for (const bool final_moments : {true, false}) {
+    CemPlanner all(c, Space(2, 2, 1.0), torch::kCPU, 5), passes(c, Space(2, 2, 1.0), torch::kCPU, 5);
+    Quadratic whole(target);
+    InPasses limited(target, 7);
+    const auto mean = torch::zeros({2, 2}), variance = torch::full({2, 2}, 0.25);
+    const auto a = all.Run({}, whole, mean, variance, 50, 3, true, final_moments);
+    const auto b = passes.Run({}, limited, mean, variance, 50, 3, true, final_moments);
+    // 50 sequences in passes of at most 7, the last pass holding the warm start.
+    EXPECT_EQ(limited.batch_sizes, (std::vector<int64_t>{7, 7, 7, 7, 7, 7, 7, 1, 7, 7, 7, 7, 7,
+                                                         7, 7, 1, 7, 7, 7, 7, 7, 7, 7, 1}));
+    EXPECT_TRUE(torch::equal(a.top, b.top));
+    EXPECT_TRUE(torch::equal(a.top_returns, b.top_returns));
+    EXPECT_TRUE(torch::equal(a.best, b.best));
+    EXPECT_TRUE(torch::equal(a.mean, b.mean));
+    EXPECT_EQ(a.top.size(0), 3);
+  }
+}
+
 TEST(Planner, ShiftPlanMovesOneStepAndRepeatsTheLastAction) {
   const auto plan = torch::tensor({1.0f, 2.0f, 3.0f}).view({3, 1});
   EXPECT_TRUE(torch::equal(ShiftPlan(plan), torch::tensor({2.0f, 3.0f, 3.0f}).view({3, 1})));

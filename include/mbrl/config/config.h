@@ -74,11 +74,13 @@ struct TrainerConfig {
 struct RolloutConfig {
   std::string propagation = "tsinf";  // tsinf | ts1 | expectation | mean
   int particles = 20;                 // particles per action sequence (a multiple of E for tsinf)
+  int block_rows = 32768;             // rows (sequences x particles) a rollout runs at a time
 
   template <class V>
   void Visit(V& v) {
     v.Field("propagation", propagation, OneOf(PropagationModes()));
     v.Field("particles", particles, InRange(1, 100000));
+    v.Field("block_rows", block_rows, InRange(1, 1 << 30));
   }
 };
 

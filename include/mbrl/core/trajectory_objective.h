@@ -23,6 +23,10 @@ class TrajectoryObjective {
   /// obs [O], actions [B, H, A] -> predicted returns [B], with the configured (possibly
   /// stochastic) propagation. Differentiable in `actions` when called with gradients enabled.
   virtual torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) = 0;
+  /// Sequences that Evaluate without autograd scores in one pass; it splits larger batches into
+  /// passes of this many itself, so a caller may as well hand them over pass by pass (and hold
+  /// less). 0: no such limit.
+  virtual int64_t SequencesPerPass() const { return 0; }
   /// The deterministic variant gradient planners use (ModelRollout: the ensemble mean). Rows are
   /// independent, so the gradient of the sum gives each row's own gradient. Default: Evaluate.
   virtual torch::Tensor EvaluateDeterministic(const torch::Tensor& obs,

@@ -32,6 +32,11 @@ class ModelRollout : public TrajectoryObjective {
   /// default.
   DeterministicPass EvaluateDeterministicWithGradient(const torch::Tensor& obs,
                                                       const torch::Tensor& actions) override;
+  /// Sequences one rollout block holds (rollout.block_rows / particles): Evaluate without
+  /// autograd runs more in blocks of this many.
+  int64_t SequencesPerPass() const override {
+    return RolloutBlockSequences(block_rows_, particles_);
+  }
   /// Particles per sequence actually used (1 for mean propagation).
   int64_t particles() const { return particles_; }
 
@@ -53,6 +58,7 @@ class ModelRollout : public TrajectoryObjective {
   bool capture_ready_ = false;
   Propagation propagation_;
   int64_t particles_;
+  int64_t block_rows_;
   at::Generator generator_;
 };
 

@@ -27,6 +27,15 @@ Propagation ParsePropagation(const std::string& name);
 
 /// One rollout: B sequences with P particles each from one observation. Particle p of sequence b
 /// is row b * P + p; under TS-inf it stays with member p % E.
+/// rollout.block_rows's default: 32768 rows.
+constexpr int64_t kDefaultRolloutBlockRows = 1 << 15;
+
+/// Sequences per block of a no-grad rollout of `particles` particles per sequence, blocks of at
+/// most `block_rows` rows (at least one sequence).
+inline int64_t RolloutBlockSequences(int64_t block_rows, int64_t particles) {
+  return block_rows / particles > 1 ? block_rows / particles : 1;
+}
+
 struct RolloutJob {
   torch::Tensor obs;      ///< [O]
   torch::Tensor actions;  ///< [B, H, A]
@@ -38,6 +47,9 @@ struct RolloutJob {
   /// are scored in one batch depends on it: parts rolled out side by side would otherwise each
   /// keep every step's states.
   int64_t whole_rows = 0;
+  /// Rows (sequences x particles) a no-grad rollout runs at a time: larger jobs run in blocks of
+  /// sequences (the blocks executor). Its peak memory grows with it (rollout.block_rows).
+  int64_t block_rows = kDefaultRolloutBlockRows;
 
   int64_t sequences() const { return actions.size(0); }
   int64_t horizon() const { return actions.size(1); }

@@ -5,8 +5,9 @@
 // or into parts on threads) runs each piece through the executors after it in the list.
 //
 // The executors, in the order ModelRollout tries them:
-//   blocks     no autograd, more than 32768 rows: sequences in blocks, so that the per-step
-//              temporaries (and the peak memory) stay bounded
+//   blocks     no autograd, more than the job's block_rows (rollout.block_rows, 32768 by
+//              default): sequences in blocks, so that the per-step temporaries (and the peak
+//              memory) stay bounded
 //   cpu_split  CPU, no autograd, TS-inf or expectation, 200 to 32768 rows: sequences in parts
 //              rolled out side by side in threads with single-threaded BLAS
 //   tsinf      TS-inf: particles kept member by member for the whole horizon, input

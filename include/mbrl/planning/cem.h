@@ -26,7 +26,7 @@ class CemPlanner : public Planner {
   struct Search {
     torch::Tensor best;         ///< best sequence sampled [H, A]
     torch::Tensor best_return;  ///< objective of `best` []
-    torch::Tensor mean;         ///< final mean [H, A]
+    torch::Tensor mean;         ///< final mean [H, A] (without final_moments: the last sampled)
     int iterations = 0;         ///< iterations run
     torch::Tensor top;          ///< the `keep_top` best samples of the last iteration [k, H, A]
     torch::Tensor top_returns;  ///< their objective values [k], best first
@@ -35,14 +35,21 @@ class CemPlanner : public Planner {
   /// (composed planners call this with their own sizes). Keeps the `keep_top` best samples of the
   /// last iteration (clamped to the population). With `include_mean`, the current mean replaces
   /// the last sample of every iteration, so a good warm start cannot be lost to sampling noise.
+  /// Without `final_moments` the last iteration skips the elite update (the caller does not use
+  /// Search::mean). A population larger than objective.SequencesPerPass() is drawn and scored pass
+  /// by pass, keeping only the rows each iteration ranks (the elites and the top), with the same
+  /// result as all at once.
   Search Run(const torch::Tensor& obs, TrajectoryObjective& objective, torch::Tensor mean,
              torch::Tensor variance, int64_t population, int64_t keep_top = 1,
-             bool include_mean = false);
+             bool include_mean = false, bool final_moments = true);
 
   /// The initial variance [H, A]: (high - low)^2 / 16.
   torch::Tensor InitialVariance() const;
 
  private:
+  // n samples [n, H, A] around mean [H, A] with variance var [H, A], within the bounds.
+  torch::Tensor Sample(int64_t n, const torch::Tensor& mean, const torch::Tensor& var);
+
   config::CemConfig config_;
   torch::Device device_;
   at::Generator generator_;
