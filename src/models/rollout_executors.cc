@@ -20,6 +20,9 @@ namespace {
 // sampling rollouts".
 constexpr int64_t kBatchedRewardRows = 1 << 16;
 constexpr int64_t kBatchedPieceFloats = 1 << 18;
+// The tsinf executor copies every particle's actions for all steps at once up to this many floats
+// (8 MB), and step by step above.
+constexpr int64_t kAllStepActionFloats = 1 << 21;
 // cpu_split takes 2 * kMinPartRows to kMaxSplitRows rows and makes parts of at most kMaxPartRows
 // rows (when there are enough sequences). Why these sizes: docs/performance.md, "Split sampling
 // rollouts".
@@ -32,6 +35,22 @@ bool BatchRewards(const RolloutJob& job) {
   if (H == 0) return false;
   if (job.whole_job_rows() * H <= kBatchedRewardRows) return true;
   return job.whole_rows > 0 && job.rows() * H * job.obs.size(0) <= kBatchedPieceFloats;
+}
+
+// Actions [B, ..., A] -> [E, B * Q, ..., A]: each sequence's actions for each of its Q particles
+// of every member, member by member (a copy).
+torch::Tensor PerParticle(const torch::Tensor& a, int64_t E, int64_t Q) {
+  auto expanded = a.sizes().vec();  // [B, ..., A] -> [E, B, Q, ..., A]
+  expanded.insert(expanded.begin() + 1, Q);
+  expanded.insert(expanded.begin(), E);
+  auto rows = a.sizes().vec();  // -> [E, B * Q, ..., A]
+  rows[0] *= Q;
+  rows.insert(rows.begin(), E);
+  return a.unsqueeze(0).unsqueeze(2).expand(expanded).reshape(rows);
+}
+
+torch::Tensor Silu(torch::Tensor z, bool in_place) {
+  return in_place ? torch::silu_(z) : torch::silu(z);
 }
 
 // Large populations without autograd (CEM-GD's first step has 300k rows): blocks of sequences.
@@ -106,6 +125,9 @@ class TsInfExecutor : public RolloutExecutor {
                     const InnerRollout&) const override {
     const auto& task = dynamics.task();
     auto model = dynamics.model();
+    // Without autograd the activations run in place, so that a layer's input and output are the
+    // only [E, N, h] tensors alive (out of place, three: 26 MB each in a 32768-row block).
+    const bool in_place = !torch::GradMode::is_enabled();
     const int64_t E = model->ensemble_size(), O = model->out_dim();
     const int64_t B = job.sequences(), H = job.horizon(), A = job.actions.size(2);
     const int64_t P = job.particles, Q = P / E, N = B * Q, M = B * P;
@@ -135,12 +157,16 @@ class TsInfExecutor : public RolloutExecutor {
     const auto lv_b = bs[last].narrow(2, O, O) - max_lv;  // [E, 1, O]: the head gives raw - max
     const auto exp_min = torch::exp(min_lv), exp_max = torch::exp(max_lv);  // [1, O]
 
-    const auto acts = job.actions.unsqueeze(0)
-                          .unsqueeze(2)
-                          .expand({E, B, Q, H, A})
-                          .reshape({E, N, H, A});  // member by member
-    const auto steps = acts.unbind(2);             // H x [E, N, A]
     const bool batch_rewards = BatchRewards(job);
+    // Every particle's actions, member by member: all steps in one copy [E, N, H, A] when it is
+    // small (then views), else each step's [E, N, A] as it comes (a block of CEM-GD's first step
+    // would copy 100 MB at once on humanoid).
+    const bool all_steps = batch_rewards || M * H * A <= kAllStepActionFloats;
+    const auto acts = all_steps ? PerParticle(job.actions, E, Q) : torch::Tensor();  // [E, N, H, A]
+    const auto steps = all_steps ? acts.unbind(2) : std::vector<torch::Tensor>();   // H x [E, N, A]
+    const auto step_actions = [&](int64_t t) {
+      return all_steps ? steps[t] : PerParticle(job.actions.select(1, t), E, Q);
+    };
     std::vector<torch::Tensor> noise;  // H x [E, N, O], when drawn at once
     if (batch_rewards) noise = torch::randn({H, E, N, O}, gen, opts).unbind(0);
 
@@ -155,27 +181,30 @@ class TsInfExecutor : public RolloutExecutor {
       alive = torch::ones({M}, opts);
     }
     for (int64_t t = 0; t < H; ++t) {
-      torch::Tensor x;  // the first layer's input [E, N, *]
+      const auto a_t = step_actions(t);  // [E, N, A]
+      torch::Tensor x;                   // the first layer's input [E, N, *]
       if (!features) {
-        x = torch::cat({task.PreprocessObs(state), steps[t]}, -1);
+        x = torch::cat({task.PreprocessObs(state), a_t}, -1);
       } else if (angles > 0) {
         const auto angle = state.narrow(-1, features->angle_begin, angles);
-        x = torch::cat({state, steps[t], torch::sin(angle), torch::cos(angle)}, -1);
+        x = torch::cat({state, a_t, torch::sin(angle), torch::cos(angle)}, -1);
       } else {
-        x = torch::cat({state, steps[t]}, -1);
+        x = torch::cat({state, a_t}, -1);
       }
-      auto h = torch::silu(torch::baddbmm(b0, x, w0));
-      for (size_t l = 1; l < last; ++l) h = torch::silu(torch::baddbmm(bs[l], h, ws[l]));
+      auto h = Silu(torch::baddbmm(b0, x, w0), in_place);
+      for (size_t l = 1; l < last; ++l) h = Silu(torch::baddbmm(bs[l], h, ws[l]), in_place);
       const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
-      const auto var =
-          torch::addcmul(exp_min, exp_max, torch::sigmoid(torch::baddbmm(lv_b, h, lv_w)));
+      auto gate = torch::baddbmm(lv_b, h, lv_w);
+      gate = in_place ? gate.sigmoid_() : torch::sigmoid(gate);
+      auto std = torch::addcmul(exp_min, exp_max, gate);  // the variance
+      std = in_place ? std.sqrt_() : std.sqrt();
       const auto eps = batch_rewards ? noise[t] : torch::randn({E, N, O}, gen, opts);
-      const auto next = task.NextObsFromPrediction(state, torch::addcmul(mean, var.sqrt(), eps));
+      const auto next = task.NextObsFromPrediction(state, torch::addcmul(mean, std, eps));
       if (batch_rewards) {
         states.push_back(next);
       } else {
         const auto s = state.reshape({M, -1}), s1 = next.reshape({M, -1});
-        returns = returns + alive * task.Reward(s, steps[t].reshape({M, A}), s1);
+        returns = returns + alive * task.Reward(s, a_t.reshape({M, A}), s1);
         if (task.CanTerminate()) alive = alive * (1.0 - task.Terminated(s1).to(opts.dtype()));
       }
       state = next;

@@ -88,6 +88,7 @@ TEST(RolloutExecutors, EachEqualsTheReferenceForEveryModeItHandles) {
       {"blocks", 1700, 20, 2},  // 34000 rows > one block of 32768
       {"cpu_split", 64, 4, 5},  // 256 rows: 2 parts
       {"tsinf", 6, 4, 5},
+      {"tsinf", 5300, 4, 100},  // 21200 rows x 100 steps x 1 action > 2^21: step by step
       {"batched", 6, 4, 5},
   };
   const RolloutDynamics distinct(Model(task, /*tiny_variance=*/true), task);
