@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "mbrl/algorithms/stack.h"
@@ -116,7 +117,8 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   }
   constexpr double kMb = 1 << 20;
   {
-    CpuTensorBytes cpu_tensors;
+    std::optional<CpuTensorBytes> cpu_tensors;  // CUDA has its own count
+    if (!device.is_cuda()) cpu_tensors.emplace();
     planner.Reset();
     planner.Plan(to_tensor(obs), rollout);
     sync();
@@ -125,7 +127,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
       r.peak_mb = static_cast<double>(CudaPeakAllocatedBytes(cuda_index) - cuda_before) / kMb;
     } else {
       r.memory_probe = "cpu_tensors";
-      r.peak_mb = static_cast<double>(cpu_tensors.PeakBytes()) / kMb;
+      r.peak_mb = static_cast<double>(cpu_tensors->PeakBytes()) / kMb;
       r.peak_rss_mb = static_cast<double>(std::max<int64_t>(0, PeakRssBytes() - rss_before)) / kMb;
     }
   }
