@@ -46,14 +46,12 @@ auto AllocatorStats(int index) {
   return c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(index));
 }
 }  // namespace
-bool HaveCudaMemoryStats() { return true; }
 int64_t CudaAllocatedBytes(int index) { return AllocatorStats(index).allocated_bytes[0].current; }
 int64_t CudaPeakAllocatedBytes(int index) { return AllocatorStats(index).allocated_bytes[0].peak; }
 void ResetCudaPeak(int index) {
   c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(index));
 }
 #else
-bool HaveCudaMemoryStats() { return false; }
 int64_t CudaAllocatedBytes(int) { return 0; }
 int64_t CudaPeakAllocatedBytes(int) { return 0; }
 void ResetCudaPeak(int) {}

@@ -196,10 +196,10 @@ class TsInfExecutor : public RolloutExecutor {
       const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
       auto gate = torch::baddbmm(lv_b, h, lv_w);
       gate = in_place ? gate.sigmoid_() : torch::sigmoid(gate);
-      auto std = torch::addcmul(exp_min, exp_max, gate);  // the variance
-      std = in_place ? std.sqrt_() : std.sqrt();
+      auto var = torch::addcmul(exp_min, exp_max, gate);
+      const auto sd = in_place ? var.sqrt_() : var.sqrt();
       const auto eps = batch_rewards ? noise[t] : torch::randn({E, N, O}, gen, opts);
-      const auto next = task.NextObsFromPrediction(state, torch::addcmul(mean, std, eps));
+      const auto next = task.NextObsFromPrediction(state, torch::addcmul(mean, sd, eps));
       if (batch_rewards) {
         states.push_back(next);
       } else {

@@ -52,6 +52,7 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
   BestSample best;
   for (int it = 0; it < config_.iterations; ++it) {
     const bool moments = final_moments || it + 1 < config_.iterations;
+    const int64_t ranked = moments ? std::max(num_elites, num_keep) : num_keep;  // rows it ranks
     // Cap the variance so that 2 standard deviations stay inside the bounds.
     const auto lb_dist = mean - low();
     const auto ub_dist = high() - mean;
@@ -66,7 +67,6 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
       // More than the objective scores in one pass (CEM-GD's first step: 15000 sequences, 46 MB
       // on humanoid): drawn and scored pass by pass, keeping only the rows this iteration ranks
       // (sorted, best first). The same draws in the same order, so the same result as all at once.
-      const int64_t ranked = moments ? std::max(num_elites, num_keep) : num_keep;
       for (int64_t b0 = 0; b0 < population; b0 += per_pass) {
         const int64_t n = std::min(per_pass, population - b0);
         auto block = Sample(n, mean, var);
@@ -81,7 +81,7 @@ CemPlanner::Search CemPlanner::Run(const torch::Tensor& obs, TrajectoryObjective
         returns = block_returns.index_select(0, order);
       }
     }
-    const auto top = returns.topk(moments ? std::max(num_elites, num_keep) : num_keep);
+    const auto top = returns.topk(ranked);
     out.top = samples.index_select(0, std::get<1>(top).narrow(0, 0, num_keep));  // [k, H, A]
     out.top_returns = std::get<0>(top).narrow(0, 0, num_keep);                   // [k]
     best.Offer(out.top[0], out.top_returns[0]);

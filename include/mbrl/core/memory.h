@@ -12,8 +12,6 @@ int64_t PeakRssBytes();
 /// Resets the peak-RSS mark (VmHWM) to the current RSS through /proc/self/clear_refs (Linux).
 /// Returns false where that is not possible; PeakRssBytes() then stays the process-wide peak.
 bool ResetPeakRss();
-/// Whether this build links LibTorch's CUDA allocator (the CUDA probes below then work).
-bool HaveCudaMemoryStats();
 /// CUDA caching allocator on device `index`: bytes allocated now, and the peak since the last
 /// ResetCudaPeak (max_memory_allocated). Both 0 in a build without CUDA.
 int64_t CudaAllocatedBytes(int index);

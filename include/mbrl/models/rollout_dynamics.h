@@ -5,6 +5,7 @@
 // reference.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <string>
 
 #include "mbrl/env/task.h"
@@ -25,17 +26,17 @@ enum class Propagation {
 /// Parses "ts1" | "tsinf" | "expectation" | "mean"; throws ConfigError naming rollout.propagation.
 Propagation ParsePropagation(const std::string& name);
 
-/// One rollout: B sequences with P particles each from one observation. Particle p of sequence b
-/// is row b * P + p; under TS-inf it stays with member p % E.
 /// rollout.block_rows's default: 32768 rows.
 constexpr int64_t kDefaultRolloutBlockRows = 1 << 15;
 
 /// Sequences per block of a no-grad rollout of `particles` particles per sequence, blocks of at
 /// most `block_rows` rows (at least one sequence).
 inline int64_t RolloutBlockSequences(int64_t block_rows, int64_t particles) {
-  return block_rows / particles > 1 ? block_rows / particles : 1;
+  return std::max<int64_t>(1, block_rows / particles);
 }
 
+/// One rollout: B sequences with P particles each from one observation. Particle p of sequence b
+/// is row b * P + p; under TS-inf it stays with member p % E.
 struct RolloutJob {
   torch::Tensor obs;      ///< [O]
   torch::Tensor actions;  ///< [B, H, A]
