@@ -40,8 +40,18 @@ struct OsMesa {
 const OsMesa& LoadOsMesa() {
   static const OsMesa api = [] {
     OsMesa a;
-    void* lib = dlopen("libOSMesa.so.8", RTLD_NOW | RTLD_GLOBAL);
-    if (lib == nullptr) lib = dlopen("libOSMesa.so", RTLD_NOW | RTLD_GLOBAL);
+    // Some LibTorch builds carry a copy of LLVM and export its symbols (Debian trixie's 2.6
+    // does); Mesa's llvmpipe would then bind to that copy instead of its own libLLVM and crash
+    // while creating the context. When LLVM is already in the process, OSMesa is loaded with its
+    // own dependencies ahead of the process's symbols.
+    int flags = RTLD_NOW | RTLD_GLOBAL;
+#ifdef RTLD_DEEPBIND
+    for (const char* llvm_symbol : {"LLVMCloneModule", "LLVMContextCreate"}) {
+      if (dlsym(RTLD_DEFAULT, llvm_symbol) != nullptr) flags |= RTLD_DEEPBIND;
+    }
+#endif
+    void* lib = dlopen("libOSMesa.so.8", flags);
+    if (lib == nullptr) lib = dlopen("libOSMesa.so", flags);
     if (lib == nullptr) {
       a.error = kNoOsmesa;
       return a;
