@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     execv("/proc/self/exe", argv);  // returns only on failure: then go on as we are
   }
   mbrl::KeepFreedMemoryForReuse();
+  mbrl::LimitIntraOpThreadsBesideOpenBlas();
   CLI::App app{"mbrl: PETS-style model-based reinforcement learning (LibTorch + MuJoCo)"};
   app.require_subcommand(1);
   auto run_train = mbrl::app::AddTrainCommand(app);

@@ -1,5 +1,6 @@
 #include "mbrl/core/blas_threads.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/ThreadLocalState.h>
 #include <dlfcn.h>
 
@@ -30,6 +31,26 @@ const OpenBlas& Functions() {
   }();
   return kFunctions;
 }
+
+// LibTorch's own intra-op threads (OpenMP) set to one for the scope, and restored: every thread
+// RunTasksOnThreads starts (and the calling thread) would otherwise open an OpenMP team of
+// at::get_num_threads() threads per element-wise operator, threads x threads on as many cores.
+// LibTorch 2.6 on 2 cores (2 intra-op threads by default; 1.13 defaults to 1 there) planned 100x
+// slower that way. The setting is process-wide, and threads started inside the scope take it.
+class ScopedSingleIntraOpThread {
+ public:
+  ScopedSingleIntraOpThread() : previous_(at::get_num_threads()) {
+    if (previous_ > 1) at::set_num_threads(1);
+  }
+  ~ScopedSingleIntraOpThread() {
+    if (previous_ > 1) at::set_num_threads(previous_);
+  }
+  ScopedSingleIntraOpThread(const ScopedSingleIntraOpThread&) = delete;
+  ScopedSingleIntraOpThread& operator=(const ScopedSingleIntraOpThread&) = delete;
+
+ private:
+  int previous_;
+};
 }  // namespace
 
 bool CanControlBlasThreads() { return Functions().set != nullptr; }
@@ -63,6 +84,7 @@ void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int6
     drain();
   } else {
     ScopedBlasThreads single(1);
+    ScopedSingleIntraOpThread single_intra_op;
     const at::ThreadLocalState caller;  // grad mode, memory listeners (CpuTensorBytes), ...
     std::vector<std::thread> helpers;
     helpers.reserve(n - 1);
@@ -78,6 +100,13 @@ void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int6
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+}
+
+bool LimitIntraOpThreadsBesideOpenBlas() {
+  if (std::getenv("OMP_NUM_THREADS") != nullptr || !CanControlBlasThreads()) return false;
+  if (at::get_num_threads() <= 1) return false;
+  at::set_num_threads(1);
+  return true;
 }
 
 std::string BlasCoreName() {

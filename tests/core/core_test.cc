@@ -1,3 +1,4 @@
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -76,6 +77,40 @@ TEST(RunTasksOnThreads, RunsEveryTaskOnceAndRethrowsTheFirstTasksException) {
     EXPECT_STREQ(e.what(), "task 1 failed");
   }
   EXPECT_EQ(ran.load(), 6);
+}
+
+TEST(RunTasksOnThreads, TasksOnSeveralThreadsRunLibTorchSingleThreadedAndTheSettingComesBack) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  std::vector<std::atomic<int>> seen(4);
+  RunTasksOnThreads(4, 2, [&](int64_t k) { seen[k] = at::get_num_threads(); });
+  // Threads x intra-op threads would oversubscribe the cores; a serial run (no OpenBLAS to make
+  // single-threaded) keeps LibTorch's own threads.
+  const int expected = CanControlBlasThreads() ? 1 : 2;
+  for (const auto& s : seen) EXPECT_EQ(s.load(), expected);
+  EXPECT_EQ(at::get_num_threads(), 2);
+  at::set_num_threads(before);
+}
+
+TEST(IntraOpThreads, OneBesideOpenBlasUnlessOmpNumThreadsChooses) {
+  const int before = at::get_num_threads();
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  const std::string saved = omp ? omp : "";
+  unsetenv("OMP_NUM_THREADS");
+  at::set_num_threads(2);
+  EXPECT_EQ(LimitIntraOpThreadsBesideOpenBlas(), CanControlBlasThreads());
+  EXPECT_EQ(at::get_num_threads(), CanControlBlasThreads() ? 1 : 2);
+  EXPECT_FALSE(LimitIntraOpThreadsBesideOpenBlas());  // already one
+  setenv("OMP_NUM_THREADS", "2", 1);  // the user chose
+  at::set_num_threads(2);
+  EXPECT_FALSE(LimitIntraOpThreadsBesideOpenBlas());
+  EXPECT_EQ(at::get_num_threads(), 2);
+  if (omp) {
+    setenv("OMP_NUM_THREADS", saved.c_str(), 1);
+  } else {
+    unsetenv("OMP_NUM_THREADS");
+  }
+  at::set_num_threads(before);
 }
 
 TEST(BlasCore, NoAdviceWhenOpenBlasCoretypeIsSetOrTheKernelsAreNotGeneric) {
