@@ -103,8 +103,7 @@ void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int6
 }
 
 bool LimitIntraOpThreadsBesideOpenBlas() {
-  if (std::getenv("OMP_NUM_THREADS") != nullptr || !CanControlBlasThreads()) return false;
-  if (at::get_num_threads() <= 1) return false;
+  if (!CanControlBlasThreads() || at::get_num_threads() <= 1) return false;
   at::set_num_threads(1);
   return true;
 }

@@ -18,8 +18,13 @@ constexpr int64_t kChunkRows = 512;
 }  // namespace
 
 int InferenceThreads() {
-  // OMP_NUM_THREADS, when set, limits every thread pool (torch's, OpenBLAS's and this one).
-  if (std::getenv("OMP_NUM_THREADS") != nullptr) return std::max(1, at::get_num_threads());
+  // OMP_NUM_THREADS, when set, limits every thread pool (OpenBLAS's and this one; LibTorch's own
+  // is one beside OpenBLAS, LimitIntraOpThreadsBesideOpenBlas). Its first number, as OpenMP reads
+  // "4,2".
+  if (const char* omp = std::getenv("OMP_NUM_THREADS")) {
+    const int threads = std::atoi(omp);
+    if (threads >= 1) return threads;
+  }
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 

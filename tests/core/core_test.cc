@@ -92,24 +92,12 @@ TEST(RunTasksOnThreads, TasksOnSeveralThreadsRunLibTorchSingleThreadedAndTheSett
   at::set_num_threads(before);
 }
 
-TEST(IntraOpThreads, OneBesideOpenBlasUnlessOmpNumThreadsChooses) {
+TEST(IntraOpThreads, OneBesideOpenBlas) {
   const int before = at::get_num_threads();
-  const char* omp = std::getenv("OMP_NUM_THREADS");
-  const std::string saved = omp ? omp : "";
-  unsetenv("OMP_NUM_THREADS");
   at::set_num_threads(2);
   EXPECT_EQ(LimitIntraOpThreadsBesideOpenBlas(), CanControlBlasThreads());
   EXPECT_EQ(at::get_num_threads(), CanControlBlasThreads() ? 1 : 2);
   EXPECT_FALSE(LimitIntraOpThreadsBesideOpenBlas());  // already one
-  setenv("OMP_NUM_THREADS", "2", 1);  // the user chose
-  at::set_num_threads(2);
-  EXPECT_FALSE(LimitIntraOpThreadsBesideOpenBlas());
-  EXPECT_EQ(at::get_num_threads(), 2);
-  if (omp) {
-    setenv("OMP_NUM_THREADS", saved.c_str(), 1);
-  } else {
-    unsetenv("OMP_NUM_THREADS");
-  }
   at::set_num_threads(before);
 }
 

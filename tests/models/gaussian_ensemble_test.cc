@@ -1,6 +1,12 @@
 #include "mbrl/models/gaussian_ensemble.h"
 
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <thread>
 
 #include "mbrl/models/member_mean.h"
 #include "mbrl/models/model_trainer.h"
@@ -49,6 +55,25 @@ TEST(GaussianEnsemble, ChunkedInferenceEqualsTheWholeBatchForward) {
     EXPECT_TRUE(torch::allclose(m, whole_mean, 1e-5, 1e-5)) << n;
     EXPECT_TRUE(torch::allclose(lv, whole_logvar, 1e-5, 1e-5)) << n;
   }
+}
+
+TEST(GaussianEnsemble, InferenceThreadsFollowOmpNumThreadsElseTheCores) {
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  const std::string saved = omp ? omp : "";
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Not LibTorch's own thread count, which is one beside OpenBLAS.
+  const int torch_threads = at::get_num_threads();
+  at::set_num_threads(1);
+  setenv("OMP_NUM_THREADS", "3", 1);
+  EXPECT_EQ(InferenceThreads(), 3);
+  setenv("OMP_NUM_THREADS", "4,2", 1);  // nested levels: the first
+  EXPECT_EQ(InferenceThreads(), 4);
+  setenv("OMP_NUM_THREADS", "none", 1);
+  EXPECT_EQ(InferenceThreads(), cores);
+  unsetenv("OMP_NUM_THREADS");
+  EXPECT_EQ(InferenceThreads(), cores);
+  if (omp) setenv("OMP_NUM_THREADS", saved.c_str(), 1);
+  at::set_num_threads(torch_threads);
 }
 
 TEST(MemberMeanMlp, EqualsTheAverageOfTheMembersMeansWithTheSameInputGradient) {

@@ -36,12 +36,12 @@ bool CanControlBlasThreads();
 void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int64_t)>& task);
 
 /// Sets LibTorch's intra-op threads (its OpenMP pool) to one and returns true when OpenBLAS's own
-/// thread pool is loaded beside it (Debian's LibTorch builds), at::get_num_threads() is above one
-/// and OMP_NUM_THREADS does not choose; otherwise changes nothing and returns false. The two pools
-/// spin-wait on the same cores and take turns slowly: a capture-ready CEM 50 step on LibTorch 2.6
-/// with 2 intra-op threads on 2 cores took 7.8 s against 0.097 s with one. mbrl's CPU parallelism
-/// is its own threads (RunTasksOnThreads) and OpenBLAS's. Called once at start-up by the mbrl CLI;
-/// a program that embeds mbrl may call it too.
+/// thread pool is loaded beside it (Debian's LibTorch builds) and at::get_num_threads() is above
+/// one; otherwise changes nothing and returns false. The two pools spin-wait on the same cores
+/// and take turns slowly: a capture-ready CEM 50 step on LibTorch 2.6 with 2 intra-op threads on
+/// 2 cores took 7.8 s against 0.097 s with one. mbrl's CPU parallelism is its own threads
+/// (RunTasksOnThreads, as many as OMP_NUM_THREADS says or the cores) and OpenBLAS's. Called once
+/// at start-up by the mbrl CLI; a program that embeds mbrl may call it too.
 bool LimitIntraOpThreadsBesideOpenBlas();
 
 /// The kernel set OpenBLAS runs ("Haswell", "Zen", "SkylakeX", ...: its pick for this CPU, or

@@ -51,8 +51,8 @@ class GaussianEnsembleImpl : public torch::nn::Module {
 };
 TORCH_MODULE(GaussianEnsemble);
 
-/// Threads of the chunked inference path of GaussianEnsembleImpl::forward: OMP_NUM_THREADS when
-/// set, else the hardware's.
+/// Threads of the chunked inference path of GaussianEnsembleImpl::forward and of the CPU split:
+/// OMP_NUM_THREADS's first number when set, else the hardware's.
 int InferenceThreads();
 
 /// Saves `model` (parameters and buffers) to `path` atomically.
