@@ -75,7 +75,9 @@ fi
 echo "libtorch2_check: built (log: $root.build.log)"
 start=$(date +%s)
 status=0
-chroot "$root" /bin/bash -c "cd /src/mbrl/build && ctest -j$jobs --output-on-failure ${ctest_args[*]:-}" ||
+quoted=""
+[ "${#ctest_args[@]}" -gt 0 ] && quoted="$(printf ' %q' "${ctest_args[@]}")"
+chroot "$root" /bin/bash -c "cd /src/mbrl/build && ctest -j$jobs --output-on-failure$quoted" ||
   status=$?
 echo "libtorch2_check: ctest exit $status after $(( $(date +%s) - start )) s (LibTorch 2.x, CPU)"
 exit "$status"

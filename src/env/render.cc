@@ -41,12 +41,14 @@ const OsMesa& LoadOsMesa() {
   static const OsMesa api = [] {
     OsMesa a;
     // Some LibTorch builds carry a copy of LLVM and export its symbols (Debian trixie's 2.6
-    // does); Mesa's llvmpipe would then bind to that copy instead of its own libLLVM and crash
-    // while creating the context. When LLVM is already in the process, OSMesa is loaded with its
-    // own dependencies ahead of the process's symbols.
+    // exports LLVM's C API; PyTorch's own builds export at least llvm_regcomp and llvm_orc_*,
+    // pytorch/pytorch#87642); Mesa's llvmpipe would then bind to that copy instead of its own
+    // libLLVM and crash while creating the context. When LLVM is already in the process, OSMesa
+    // is loaded with its own dependencies ahead of the process's symbols.
     int flags = RTLD_NOW | RTLD_GLOBAL;
 #ifdef RTLD_DEEPBIND
-    for (const char* llvm_symbol : {"LLVMCloneModule", "LLVMContextCreate"}) {
+    for (const char* llvm_symbol : {"LLVMCloneModule", "LLVMContextCreate", "llvm_regcomp",
+                                    "llvm_orc_registerEHFrameSectionWrapper"}) {
       if (dlsym(RTLD_DEFAULT, llvm_symbol) != nullptr) flags |= RTLD_DEEPBIND;
     }
 #endif
