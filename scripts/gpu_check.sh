@@ -86,6 +86,10 @@ if [ "$skip_tests" = 0 ]; then
   stamp "cuda tests"
   if (cd "$build_dir" && ctest -L cuda --output-on-failure --timeout 600); then
     cuda_line="passed"; else cuda_line="FAILED"; fi
+  if [ "$cuda_line" = passed ] &&
+     ! "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"; then
+    cuda_line="skipped: no CUDA device (the tests skip themselves)"
+  fi
 fi
 
 ref_rows=""
@@ -126,7 +130,7 @@ stamp "done"
   echo
   echo "- device: $("$py" -c "import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')")"
   echo "- torch: $("$py" -c "import torch; print(torch.__version__, 'CUDA', torch.version.cuda)")"
-  echo "- libraries: ${debs:+unpacked from $debs}${debs:-installed}"
+  if [ -n "$debs" ]; then echo "- libraries: unpacked from $debs"; else echo "- libraries: installed"; fi
   echo "- test suite (ctest -LE cuda): $tests_line"
   echo "- cuda tests (ctest -L cuda): $cuda_line"
   echo "- took $(( $(date +%s) - start )) s; log: $log"
