@@ -35,8 +35,9 @@ const OpenBlas& Functions() {
 // LibTorch's own intra-op threads (OpenMP) set to one for the scope, and restored: every thread
 // RunTasksOnThreads starts (and the calling thread) would otherwise open an OpenMP team of
 // at::get_num_threads() threads per element-wise operator, threads x threads on as many cores.
-// LibTorch 2.6 on 2 cores (2 intra-op threads by default; 1.13 defaults to 1 there) planned 100x
-// slower that way. The setting is process-wide, and threads started inside the scope take it.
+// The mbrl CLI already runs with one (LimitIntraOpThreadsBesideOpenBlas); this covers programs
+// that embed mbrl with more. The setting is process-wide, and threads started inside the scope
+// take it.
 class ScopedSingleIntraOpThread {
  public:
   ScopedSingleIntraOpThread() : previous_(at::get_num_threads()) {
