@@ -46,6 +46,8 @@ fi
   'available', torch.cuda.is_available(),
   torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
 
+cuda_available="$("$py" -c "import torch; print(int(torch.cuda.is_available()))")"
+
 cmake_args=(-DCMAKE_BUILD_TYPE=Release -DMBRL_TORCH_FROM_PYTHON="$py")
 command -v ninja >/dev/null && cmake_args+=(-G Ninja)
 if [ -n "$debs" ]; then
@@ -86,14 +88,13 @@ if [ "$skip_tests" = 0 ]; then
   stamp "cuda tests"
   if (cd "$build_dir" && ctest -L cuda --output-on-failure --timeout 600); then
     cuda_line="passed"; else cuda_line="FAILED"; fi
-  if [ "$cuda_line" = passed ] &&
-     ! "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"; then
+  if [ "$cuda_line" = passed ] && [ "$cuda_available" = 0 ]; then
     cuda_line="skipped: no CUDA device (the tests skip themselves)"
   fi
 fi
 
 ref_rows=""
-if "$py" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"; then
+if [ "$cuda_available" = 1 ]; then
   stamp "bench planners on CUDA (capture-ready with CUDA graphs, the CUDA default)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --out results/bench || true

@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     --root) root="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "libtorch2_check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

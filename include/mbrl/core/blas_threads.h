@@ -29,8 +29,8 @@ bool CanControlBlasThreads();
 /// Runs task(0), ..., task(tasks - 1), each once, shared over min(threads, tasks) threads (the
 /// calling thread and new ones, each taking the next task not yet taken) with single-threaded
 /// BLAS (ScopedBlasThreads(1)) and one LibTorch intra-op thread (at::set_num_threads(1)) while
-/// they run. With threads <= 1, or where the BLAS thread count
-/// cannot be controlled (not OpenBLAS), the tasks run in turn in the calling thread. Returns when
+/// they run. With threads <= 1, or where the BLAS thread count cannot be controlled (not
+/// OpenBLAS), the tasks run in turn in the calling thread. Returns when
 /// all have run; if any threw, rethrows the exception of the lowest-numbered one. The new threads
 /// run under the calling thread's LibTorch thread-local state (grad mode, CpuTensorBytes, ...).
 void RunTasksOnThreads(int64_t tasks, int threads, const std::function<void(int64_t)>& task);
