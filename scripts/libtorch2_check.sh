@@ -1,38 +1,50 @@
 #!/usr/bin/env bash
-# The whole suite against LibTorch 2.x on a CPU machine: Debian trixie's libtorch-dev (2.6) in a
-# trixie root made by debootstrap (needs root, the Debian mirror, ~3 GB of disk). The working
-# tree (tracked and untracked files that git does not ignore) is copied in, built in Release and
+# The whole suite against LibTorch 2.x on a CPU machine: a Debian release's libtorch-dev in a
+# root made by debootstrap (needs root, the Debian mirror, 3-5 GB of disk). The working tree
+# (tracked and untracked files that git does not ignore) is copied in, built in Release and
 # tested with ctest; the root is kept, so a second call only copies, rebuilds and tests.
-#   scripts/libtorch2_check.sh [--root DIR] [--jobs N] [-- CTEST_ARGS...]
-# --root DIR: where the trixie root lives (default /var/tmp/mbrl-trixie)
+#   scripts/libtorch2_check.sh [--suite trixie|sid] [--root DIR] [--jobs N] [-- CTEST_ARGS...]
+# --suite: trixie (default: LibTorch 2.6, g++ 14) or sid (the newest Debian has; LibTorch 2.14,
+#          g++ 16, CMake 4, and no OSMesa, so the Render/Video tests skip themselves there)
+# --root DIR: where the root lives (default /var/tmp/mbrl-SUITE)
 # Output: the build and ctest log on stdout; exit status is ctest's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=/var/tmp/mbrl-trixie
+suite=trixie
+root=""
 jobs="$(nproc 2>/dev/null || echo 2)"
 ctest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --suite) suite="$2"; shift 2 ;;
     --root) root="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "libtorch2_check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$suite" in
+  trixie|sid) ;;
+  *) echo "libtorch2_check.sh: --suite must be trixie or sid, not '$suite'" >&2; exit 2 ;;
+esac
+[ -n "$root" ] || root="/var/tmp/mbrl-$suite"
 [ "$(id -u)" -eq 0 ] || { echo "libtorch2_check.sh: needs root (debootstrap, chroot)" >&2; exit 2; }
 
-# The packages of scripts/setup.sh, as trixie names them (libtorch-dev is 2.6 there).
+# The packages of scripts/setup.sh, as these releases name them. Mesa 25.1 dropped OSMesa, so
+# sid has no libosmesa6: it is installed where the release still has it. MuJoCo's CMake config
+# asks for OpenGL's headers and libraries.
 packages=(cmake g++ make ccache git ca-certificates python3 python3-matplotlib
           libtorch-dev libopenblas0-pthread libmujoco-dev libqhull-dev libyaml-cpp-dev
           libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libosmesa6 ffmpeg)
+          ffmpeg libgl-dev libglx-dev libopengl-dev)
+[ "$suite" = trixie ] && packages+=(libosmesa6)
 
 if [ ! -f "$root/etc/debian_version" ]; then
   command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
-  echo "libtorch2_check: debootstrap trixie into $root (a few minutes)"
+  echo "libtorch2_check: debootstrap $suite into $root (a few minutes)"
   mkdir -p "$root"
-  debootstrap --variant=minbase trixie "$root" http://deb.debian.org/debian > "$root.debootstrap.log" 2>&1 ||
+  debootstrap --variant=minbase "$suite" "$root" http://deb.debian.org/debian > "$root.debootstrap.log" 2>&1 ||
     { echo "libtorch2_check: debootstrap failed (log: $root.debootstrap.log)" >&2; exit 1; }
 fi
 
@@ -48,12 +60,24 @@ for m in proc sys dev; do
     mounted=("$root/$m" "${mounted[@]}")
   fi
 done
+# A CUDA toolkit on this machine (headers only will do) is lent to the root read-only, so that
+# Build.CudaOnlySourcesParseAgainstLibTorchsCudaHeaders parses against its real runtime headers.
+if [ -d /usr/local/cuda/include ]; then
+  mkdir -p "$root/usr/local/cuda"
+  if ! mountpoint -q "$root/usr/local/cuda"; then
+    mount --bind -o ro /usr/local/cuda "$root/usr/local/cuda"
+    mounted=("$root/usr/local/cuda" "${mounted[@]}")
+  fi
+fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 stamp="$root/.mbrl-packages"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${packages[*]}" ]; then
-  echo "libtorch2_check: installing ${#packages[@]} packages in the trixie root"
-  chroot "$root" /bin/bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+  echo "libtorch2_check: installing ${#packages[@]} packages in the $suite root"
+  # A mirror that is a snapshot serves sid's Release past its Valid-Until date: accept it (this
+  # root only builds and tests).
+  chroot "$root" /bin/bash -c "apt-get -o Acquire::Check-Valid-Until=false update -qq && \
+    DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends ${packages[*]}" > "$root.apt.log" 2>&1 ||
     { echo "libtorch2_check: apt-get failed in the root (log: $root.apt.log)" >&2; exit 1; }
   echo "${packages[*]}" > "$stamp"

@@ -128,7 +128,6 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     auto obs = env.Reset(env_rng);
     agent.Reset();
     double plan_ms_total = 0;
-    int plans = 0;
     std::map<std::string, int> stat_counts;  // plans that reported each stat (a CUDA graph
                                              // replay reports no host timings)
     for (int t = 0; t < length; ++t) {
@@ -141,7 +140,6 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
         action = agent.Act(obs);
         if (agent.replanned()) {
           plan_ms_total += agent.last_plan_ms();
-          ++plans;
           for (const auto& [name, value] : agent.last_plan().stats) {
             m.plan_stats[name] += value;
             ++stat_counts[name];

@@ -1,6 +1,8 @@
 #include "mbrl/core/step_graph.h"
 
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 #if defined(MBRL_WITH_CUDA)
 #include <ATen/cuda/CUDAGraph.h>
@@ -19,6 +21,22 @@ namespace {
 // grows its pools, lazily built state is built, all outside the graph.
 constexpr int kWarmupRuns = 2;
 
+// Generators other than the default one must be known to the graph, so that their offsets
+// advance per replay instead of being frozen into it. From LibTorch 2.4 they are registered with
+// CUDAGraph::register_generator_state(const Generator&) before capture; newer LibTorch (2.14 is
+// one) registers a generator with the capturing graph by itself when it first draws, and has no
+// such overload. (A template, so that the call is compiled only where the overload exists.)
+template <typename Graph, typename = void>
+struct TakesGenerators : std::false_type {};
+template <typename Graph>
+struct TakesGenerators<Graph, std::void_t<decltype(std::declval<Graph&>().register_generator_state(
+                                  std::declval<const at::Generator&>()))>> : std::true_type {};
+
+template <typename Graph>
+void RegisterGenerator(Graph& graph, const at::Generator& generator) {
+  if constexpr (TakesGenerators<Graph>::value) graph.register_generator_state(generator);
+}
+
 // The step is warmed up and captured on a side stream (capture on the default stream is not
 // allowed) and replayed on the current one.
 class CudaStepGraph : public StepGraph {
@@ -34,13 +52,9 @@ class CudaStepGraph : public StepGraph {
       c10::cuda::CUDAStreamGuard stream_guard(side);
       for (int i = 0; i < kWarmupRuns; ++i) step();
       side.synchronize();
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-      // Generators other than the default one are registered explicitly, so that their offsets
-      // advance per replay instead of being frozen into the graph.
       for (const auto& g : generators_) {
-        if (g.device().is_cuda()) graph_.register_generator_state(g);
+        if (g.device().is_cuda()) RegisterGenerator(graph_, g);
       }
-#endif
       graph_.capture_begin();
       try {
         step();

@@ -33,4 +33,19 @@ cudaError_t cudaStreamWaitEvent(cudaStream_t, cudaEvent_t, unsigned int);
 cudaError_t cudaEventQuery(cudaEvent_t);
 cudaError_t cudaEventSynchronize(cudaEvent_t);
 cudaError_t cudaEventElapsedTime(float*, cudaEvent_t, cudaEvent_t);
+cudaError_t cudaMemGetInfo(size_t*, size_t*);
+// Graph capture and user objects, as LibTorch 2.12+ uses them (CUDA 11.8's _v2 name).
+typedef unsigned long long cudaStreamCaptureId_t;
+typedef struct CUgraphNode_st* cudaGraphNode_t;
+typedef struct CUuserObject_st* cudaUserObject_t;
+typedef void (*cudaHostFn_t)(void*);
+enum cudaUserObjectFlags { cudaUserObjectNoDestructorSync = 1 };
+enum cudaUserObjectRetainFlags { cudaGraphUserObjectMove = 1 };
+cudaError_t cudaStreamGetCaptureInfo_v2(cudaStream_t, cudaStreamCaptureStatus*,
+                                        unsigned long long*, cudaGraph_t*,
+                                        const cudaGraphNode_t**, size_t*);
+cudaError_t cudaUserObjectCreate(cudaUserObject_t*, void*, cudaHostFn_t, unsigned int,
+                                 unsigned int);
+cudaError_t cudaUserObjectRelease(cudaUserObject_t, unsigned int);
+cudaError_t cudaGraphRetainUserObject(cudaGraph_t, cudaUserObject_t, unsigned int, unsigned int);
 #define CUDART_VERSION 11080
