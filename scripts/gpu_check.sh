@@ -127,7 +127,7 @@ fi
 
 stamp "done"
 {
-  echo "# gpu_check: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null)"
+  echo "# gpu_check: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo 'unknown (not a git checkout)')"
   echo
   echo "- device: $("$py" -c "import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')")"
   echo "- torch: $("$py" -c "import torch; print(torch.__version__, 'CUDA', torch.version.cuda)")"
