@@ -1,5 +1,6 @@
 #include "mbrl/models/member_mean.h"
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -32,18 +33,31 @@ MBRL_INLINE void AddRows(const T* __restrict w, const T* __restrict x, int64_t n
 }
 
 // g[i] += sum_j w[i][j] v[j] for a row-major w [n_in, n_out]: one dot product per row, over 16
-// independent partial sums so that it vectorises.
+// independent partial sums so that it vectorises. With GCC the 16 sums are one vector-extension
+// value: g++ 16 no longer vectorises the array form, which ran 3x slower there (the same sums in
+// the same order, so the results are bit for bit those of the array form).
 template <class T>
 MBRL_INLINE void AddDots(const T* __restrict w, const T* __restrict v, int64_t n_in, int64_t n_out,
                          T* __restrict g) {
   constexpr int64_t kLanes = 16;
   for (int64_t i = 0; i < n_in; ++i) {
     const T* __restrict row = w + i * n_out;
-    T acc[kLanes] = {};
     int64_t j = 0;
+#if defined(__GNUC__)
+    typedef T Lanes __attribute__((vector_size(kLanes * sizeof(T))));
+    Lanes acc = {};
+    for (; j + kLanes <= n_out; j += kLanes) {
+      Lanes a, b;
+      std::memcpy(&a, row + j, sizeof a);
+      std::memcpy(&b, v + j, sizeof b);
+      acc += a * b;
+    }
+#else
+    T acc[kLanes] = {};
     for (; j + kLanes <= n_out; j += kLanes) {
       for (int64_t k = 0; k < kLanes; ++k) acc[k] += row[j + k] * v[j + k];
     }
+#endif
     T sum = 0;
     for (; j < n_out; ++j) sum += row[j] * v[j];
     for (int64_t k = 0; k < kLanes; ++k) sum += acc[k];
