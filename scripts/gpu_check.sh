@@ -2,8 +2,9 @@
 # One command for a GPU machine: builds mbrl against the CUDA LibTorch of the machine's PyTorch,
 # runs the whole test suite and the `cuda` tests, times the planners and the ensemble forward on
 # CUDA next to the PyTorch reference on CUDA, and writes results/bench/planners_cuda.{csv,md},
-# results/bench/forward_cuda.md and results/bench/gpu_check.md (a summary); the whole output goes
-# to results/bench/gpu_check.log as well.
+# results/bench/forward_cuda.md and results/bench/gpu_check.md (a summary, rewritten after every
+# stage, so that a run stopped part-way leaves one); the whole output goes to
+# results/bench/gpu_check.log as well. The PyTorch reference runs right after the main bench.
 #   scripts/gpu_check.sh [--debs DIR] [--python PY] [--steps N] [--tasks a,b] [--build-dir DIR]
 #                        [--skip-tests]
 # --debs DIR: the .deb files of scripts/setup.sh --download-debs DIR (made on a Debian bookworm
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --tasks) tasks="$2"; shift 2 ;;
     --build-dir) build_dir="$2"; shift 2 ;;
     --skip-tests) skip_tests=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "gpu_check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,12 @@ log=results/bench/gpu_check.log
 summary=results/bench/gpu_check.md
 exec > >(tee "$log") 2>&1
 start=$(date +%s)
-stamp() { echo "[gpu_check $(( $(date +%s) - start )) s] $*"; }
+last_stage="start"
+stamp() {
+  echo "[gpu_check $(( $(date +%s) - start )) s] $*"
+  if declare -F write_summary >/dev/null; then write_summary; fi
+  last_stage="$*"
+}
 
 [ -n "$py" ] || { echo "gpu_check.sh: no python3 found; give --python PY" >&2; exit 2; }
 if ! "$py" -c "import torch" 2>/dev/null; then
@@ -47,6 +53,53 @@ fi
   torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
 
 cuda_available="$("$py" -c "import torch; print(int(torch.cuda.is_available()))")"
+device_name="$("$py" -c "import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')")"
+torch_line="$("$py" -c "import torch; print(torch.__version__, 'CUDA', torch.version.cuda)")"
+
+# The summary is rewritten after every stage, so that a run stopped part-way (a time limit) still
+# leaves one for what it finished.
+tests_line="not run yet"
+cuda_line="not run yet"
+ref_rows=""
+write_summary() {
+  {
+    echo "# gpu_check: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo 'unknown (not a git checkout)')"
+    echo
+    echo "- device: $device_name"
+    echo "- torch: $torch_line"
+    if [ -n "$debs" ]; then echo "- libraries: unpacked from $debs"; else echo "- libraries: installed"; fi
+    echo "- test suite (ctest -LE cuda): $tests_line"
+    echo "- cuda tests (ctest -L cuda): $cuda_line"
+    echo "- $(( $(date +%s) - start )) s so far, after: $last_stage; log: $log"
+    echo
+    echo "## mbrl bench planners --device cuda --steps $steps (CUDA graphs: planner.cuda_graph auto)"
+    echo
+    cat results/bench/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
+    echo
+    echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda --mode eager|graph)"
+    echo
+    echo "| label | mode | result |"
+    echo "|---|---|---|"
+    printf '%s' "$ref_rows"
+    echo
+    echo "## mbrl bench forward --device cuda --tasks cartpole_swingup --gemm 8192"
+    echo
+    cat results/bench/forward_cuda.md 2>/dev/null || echo "(not run)"
+    echo
+    echo "## mbrl bench planners --device cuda --set planner.cuda_graph=off"
+    echo
+    cat results/bench/cuda_nograph/planners_cuda.md 2>/dev/null || echo "(not run)"
+    echo
+    echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
+    echo
+    cat results/bench/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
+    echo
+    echo "## mbrl bench planners --device cuda --planners cem-gd --set rollout.block_rows=4096"
+    echo
+    cat results/bench/cuda_block4096/planners_cuda.md 2>/dev/null || echo "(not run)"
+    echo
+  } > "$summary"
+}
 
 cmake_args=(-DCMAKE_BUILD_TYPE=Release -DMBRL_TORCH_FROM_PYTHON="$py")
 command -v ninja >/dev/null && cmake_args+=(-G Ninja)
@@ -75,9 +128,10 @@ cmake -S . -B "$build_dir" "${cmake_args[@]}"
 cmake --build "$build_dir" -j"$(nproc)"
 echo "$build_dir/mbrl built"
 
-tests_line="not run (--skip-tests)"
-cuda_line="not run (--skip-tests)"
-if [ "$skip_tests" = 0 ]; then
+if [ "$skip_tests" = 1 ]; then
+  tests_line="not run (--skip-tests)"
+  cuda_line="not run (--skip-tests)"
+else
   stamp "test suite (CPU side of this LibTorch)"
   # Several test processes at once, each limited to 2 threads: a LibTorch wheel's OpenMP and MKL
   # otherwise start one thread per core in every process (16 processes x 16 threads on a 16-core
@@ -93,11 +147,26 @@ if [ "$skip_tests" = 0 ]; then
   fi
 fi
 
-ref_rows=""
 if [ "$cuda_available" = 1 ]; then
+  # This run's tables only: a summary written part-way must not show an earlier run's.
+  rm -rf results/bench/planners_cuda.csv results/bench/planners_cuda.md results/bench/cuda_nograph \
+         results/bench/cuda_eager results/bench/cuda_block4096 results/bench/forward_cuda.md
   stamp "bench planners on CUDA (capture-ready with CUDA graphs, the CUDA default)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --out results/bench || true
+  stamp "PyTorch reference on CUDA (eager, and one CUDA graph per later step), cartpole-sized, horizon 45"
+  for label in cem50 cem500 cem5000 cem-gd; do
+    for mode in eager graph; do
+      if out="$("$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" \
+                  --device cuda --mode "$mode" 2>&1)"; then
+        line="$(tail -1 <<<"$out")"
+      else
+        line="failed: $(tail -1 <<<"$out")"
+      fi
+      echo "$label $mode: $line"
+      ref_rows+="| $label | $mode | \`$line\` |"$'\n'
+    done
+  done
   stamp "bench planners on CUDA, capture-ready without CUDA graphs (planner.cuda_graph=off)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
     --set planner.cuda_graph=off --out results/bench/cuda_nograph || true
@@ -112,54 +181,10 @@ if [ "$cuda_available" = 1 ]; then
   "$build_dir/mbrl" bench forward --device cuda --tasks cartpole_swingup --gemm 8192 \
     > results/bench/forward_cuda.md 2>&1 || true
   cat results/bench/forward_cuda.md
-  stamp "PyTorch reference on CUDA (eager, and one CUDA graph per later step), cartpole-sized, horizon 45"
-  for label in cem50 cem500 cem5000 cem-gd; do
-    for mode in eager graph; do
-      line="$("$py" scripts/reference/pets_planners.py --planner "$label" --steps "$steps" \
-                --device cuda --mode "$mode" 2>&1 | tail -1)" || line="failed"
-      echo "$label $mode: $line"
-      ref_rows+="| $label | $mode | \`$line\` |"$'\n'
-    done
-  done
 else
   stamp "no CUDA device: the CUDA bench and the PyTorch reference are skipped"
 fi
 
 stamp "done"
-{
-  echo "# gpu_check: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo 'unknown (not a git checkout)')"
-  echo
-  echo "- device: $("$py" -c "import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')")"
-  echo "- torch: $("$py" -c "import torch; print(torch.__version__, 'CUDA', torch.version.cuda)")"
-  if [ -n "$debs" ]; then echo "- libraries: unpacked from $debs"; else echo "- libraries: installed"; fi
-  echo "- test suite (ctest -LE cuda): $tests_line"
-  echo "- cuda tests (ctest -L cuda): $cuda_line"
-  echo "- took $(( $(date +%s) - start )) s; log: $log"
-  echo
-  echo "## mbrl bench planners --device cuda --steps $steps (CUDA graphs: planner.cuda_graph auto)"
-  echo
-  cat results/bench/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
-  echo
-  echo "## mbrl bench forward --device cuda --tasks cartpole_swingup --gemm 8192"
-  echo
-  cat results/bench/forward_cuda.md 2>/dev/null || echo "(not run)"
-  echo
-  echo "## mbrl bench planners --device cuda --set planner.cuda_graph=off"
-  echo
-  cat results/bench/cuda_nograph/planners_cuda.md 2>/dev/null || echo "(not run)"
-  echo
-  echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
-  echo
-  cat results/bench/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
-  echo
-  echo "## mbrl bench planners --device cuda --planners cem-gd --set rollout.block_rows=4096"
-  echo
-  cat results/bench/cuda_block4096/planners_cuda.md 2>/dev/null || echo "(not run)"
-  echo
-  echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda --mode eager|graph)"
-  echo
-  echo "| label | mode | result |"
-  echo "|---|---|---|"
-  printf '%s' "$ref_rows"
-} > "$summary"
+write_summary
 cat "$summary"
