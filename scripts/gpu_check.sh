@@ -40,7 +40,7 @@ start=$(date +%s)
 last_stage="start"
 stamp() {
   echo "[gpu_check $(( $(date +%s) - start )) s] $*"
-  if declare -F write_summary >/dev/null; then write_summary; fi
+  write_summary
   last_stage="$*"
 }
 
@@ -48,13 +48,13 @@ stamp() {
 if ! "$py" -c "import torch" 2>/dev/null; then
   echo "gpu_check.sh: $py cannot import torch (give --python with a PyTorch install)" >&2; exit 2
 fi
-"$py" -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda,
-  'available', torch.cuda.is_available(),
-  torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
-
-cuda_available="$("$py" -c "import torch; print(int(torch.cuda.is_available()))")"
-device_name="$("$py" -c "import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no CUDA device')")"
-torch_line="$("$py" -c "import torch; print(torch.__version__, 'CUDA', torch.version.cuda)")"
+# PyTorch asked once (each import takes seconds): CUDA or not, the device, the version.
+{ read -r cuda_available; read -r device_name; read -r torch_line; } < <("$py" -c "import torch
+ok = torch.cuda.is_available()
+print(int(ok))
+print(torch.cuda.get_device_name(0) if ok else 'no CUDA device')
+print(torch.__version__, 'CUDA', torch.version.cuda)")
+echo "torch $torch_line; $device_name"
 
 # The summary is rewritten after every stage, so that a run stopped part-way (a time limit) still
 # leaves one for what it finished.
