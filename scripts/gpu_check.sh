@@ -119,7 +119,13 @@ if [ -n "$debs" ]; then
   multiarch="$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)"
   cmake_args+=("-DCMAKE_PREFIX_PATH=$prefix/usr;$prefix/usr/lib/$multiarch/cmake;$prefix/usr/share/cmake"
                "-DCMAKE_INCLUDE_PATH=$prefix/usr/include"
-               "-DCMAKE_LIBRARY_PATH=$prefix/usr/lib/$multiarch")
+               "-DCMAKE_LIBRARY_PATH=$prefix/usr/lib/$multiarch"
+               # The programs find the prefix's libraries by themselves, also those loaded by
+               # other libraries (spdlog's fmt, MuJoCo's tinyxml2 and lodepng): an RPATH, which
+               # unlike a RUNPATH also serves indirect dependencies.
+               "-DCMAKE_BUILD_RPATH=$prefix/usr/lib/$multiarch"
+               "-DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags")
+  # For the tests' own builds (the embedding example) and tools they start.
   export LD_LIBRARY_PATH="$prefix/usr/lib/$multiarch:$prefix/usr/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 
@@ -127,6 +133,10 @@ stamp "configure and build ($build_dir)"
 cmake -S . -B "$build_dir" "${cmake_args[@]}"
 cmake --build "$build_dir" -j"$(nproc)"
 echo "$build_dir/mbrl built"
+if ! env -u LD_LIBRARY_PATH "$build_dir/mbrl" --help > /dev/null 2>&1; then
+  echo "gpu_check.sh: warning: $build_dir/mbrl does not start without LD_LIBRARY_PATH:"
+  env -u LD_LIBRARY_PATH ldd "$build_dir/mbrl" | grep 'not found' || true
+fi
 
 if [ "$skip_tests" = 1 ]; then
   tests_line="not run (--skip-tests)"
