@@ -7,7 +7,7 @@
 # --suite: trixie (default: LibTorch 2.6, g++ 14) or sid (the newest Debian has; LibTorch 2.14,
 #          g++ 16, CMake 4, and no OSMesa, so the Render/Video tests skip themselves there)
 # --cuda:  trixie's LibTorch 2.6 built with CUDA 12.4 (contrib's libtorch-cuda-dev, non-free's
-#          nvidia-cuda-toolkit; about 10 GB): the CUDA-only sources are compiled and linked against
+#          nvidia-cuda-toolkit; about 13 GB): the CUDA-only sources are compiled and linked against
 #          a real CUDA LibTorch and the suite runs on its CPU side; the cuda tests skip themselves
 #          (no GPU). cuDNN comes only through a downloader from NVIDIA, so the root gets a stand-in
 #          libcudnn.so.9 whose entry points fail (LibTorch calls none without a GPU).
