@@ -47,17 +47,15 @@ fi
 
 # The packages of scripts/setup.sh, as these releases name them. Mesa 25.1 dropped OSMesa, so
 # sid has no libosmesa6: it is installed where the release still has it. MuJoCo's CMake config
-# asks for OpenGL's headers and libraries.
+# asks for OpenGL's headers and libraries. A CUDA LibTorch's CMake config needs nvcc.
+torch_package=libtorch-dev
+[ "$cuda" = 1 ] && torch_package=libtorch-cuda-dev
 packages=(cmake g++ make ccache git ca-certificates python3 python3-matplotlib
-          libtorch-dev libopenblas0-pthread libmujoco-dev libqhull-dev libyaml-cpp-dev
+          "$torch_package" libopenblas0-pthread libmujoco-dev libqhull-dev libyaml-cpp-dev
           libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
           ffmpeg libgl-dev libglx-dev libopengl-dev)
 [ "$suite" = trixie ] && packages+=(libosmesa6)
-torch_package=libtorch-dev
-if [ "$cuda" = 1 ]; then
-  torch_package=libtorch-cuda-dev
-  packages=("${packages[@]/#libtorch-dev/libtorch-cuda-dev}" python3-torch-cuda nvidia-cuda-toolkit)
-fi
+[ "$cuda" = 1 ] && packages+=(python3-torch-cuda nvidia-cuda-toolkit)
 
 if [ ! -f "$root/etc/debian_version" ]; then
   command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
