@@ -17,10 +17,6 @@ namespace mbrl {
 #if defined(MBRL_WITH_CUDA)
 namespace {
 
-// Eager runs before capture: cuBLAS creates its handle and workspace, the caching allocator
-// grows its pools, lazily built state is built, all outside the graph.
-constexpr int kWarmupRuns = 2;
-
 // Generators other than the default one must be known to the graph, so that their offsets
 // advance per replay instead of being frozen into it. From LibTorch 2.4 they are registered with
 // CUDAGraph::register_generator_state(const Generator&) before capture; newer LibTorch (2.14 is
@@ -50,7 +46,7 @@ class CudaStepGraph : public StepGraph {
     auto side = c10::cuda::getStreamFromPool(/*isHighPriority=*/false, device_.index());
     {
       c10::cuda::CUDAStreamGuard stream_guard(side);
-      for (int i = 0; i < kWarmupRuns; ++i) step();
+      for (int i = 0; i < kCudaGraphWarmupRuns; ++i) step();
       side.synchronize();
       for (const auto& g : generators_) {
         if (g.device().is_cuda()) RegisterGenerator(graph_, g);

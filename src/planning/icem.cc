@@ -78,7 +78,13 @@ PlanResult IcemPlanner::PlanStep(const torch::Tensor& obs, TrajectoryObjective& 
     const auto keep = static_cast<int64_t>(std::llround(config_.keep_elites * elites.size(0)));
     carried = keep > 0 ? elites.narrow(0, 0, keep) : torch::Tensor();
   }
-  kept_elites_ = carried;
+  // Written into, not replaced, once it exists: a CUDA graph of this step (planner.cuda_graph)
+  // reads the kept elites from, and leaves them in, the memory it was captured with.
+  if (carried.defined() && kept_elites_.defined() && kept_elites_.sizes() == carried.sizes()) {
+    kept_elites_.copy_(carried);
+  } else {
+    kept_elites_ = carried.defined() ? carried.clone() : torch::Tensor();
+  }
   PlanResult result;
   if (config_.return_mode == "best") {
     result.actions = best.actions;

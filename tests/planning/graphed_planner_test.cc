@@ -1,7 +1,9 @@
-// GraphedPlanner (planner.cuda_graph) with a recording stand-in for the CUDA graph: the captured
-// step runs again on every replay, reading the static inputs the wrapper fills, so a missing
-// input copy or an output overwritten by the next replay shows as a plan that differs from the
-// eager planner's. What only a GPU can show is in tests/cuda/.
+// GraphedPlanner (planner.cuda_graph) with stand-ins for the CUDA graph. The recording one runs
+// the captured step again on every replay, reading the static inputs the wrapper fills, so a
+// missing input copy or an output overwritten by the next replay shows as a plan that differs from
+// the eager planner's. The watching one also warms up as a CUDA graph does and checks that every
+// replay uses only memory that the capture used: a CUDA graph reads those addresses and no others.
+// What only a GPU can show is in tests/cuda/.
 #include "mbrl/planning/graphed_planner.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +15,7 @@
 #include "mbrl/config/loader.h"
 #include "mbrl/config/planners.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/capture_watch.h"
 #include "mbrl/planning/registry.h"
 #include "test_files.h"
 #include "test_paths.h"
@@ -32,6 +35,34 @@ struct RecordingGraph : public StepGraph {
   void Replay() override { step(); }
   bool fail;
   std::function<void()> step;
+};
+
+// Warms up and captures as MakeCudaStepGraph does, watching the capture; each replay runs the step
+// again, watched, and adds to `problems` where it differs from the capture as a graph: another
+// operator or host number, or memory the capture did not use.
+struct WatchingGraph : public StepGraph {
+  explicit WatchingGraph(std::vector<std::string>* problems) : problems(problems) {}
+  void Capture(const std::function<void()>& s) override {
+    for (int i = 0; i < kCudaGraphWarmupRuns; ++i) s();
+    CaptureWatch watch;
+    s();
+    calls = watch.calls();
+    memory = watch.outside();
+    step = s;
+  }
+  void Replay() override {
+    ++replays;
+    CaptureWatch watch;
+    step();
+    for (const auto& d : CaptureDifferences(calls, memory, watch.calls(), watch.outside())) {
+      problems->push_back("replay " + std::to_string(replays) + ": " + d);
+    }
+  }
+  std::vector<std::string>* problems;
+  std::vector<std::string> calls;
+  std::map<const void*, MemoryUse> memory;
+  std::function<void()> step;
+  int replays = 0;
 };
 
 struct Counts {
@@ -109,6 +140,90 @@ TEST(GraphedPlanner, ReplaysGiveTheEagerPlansOfEveryPlanner) {
     EXPECT_EQ(run.counts.graphs, 1) << name;
     EXPECT_TRUE(run.counts.warnings.empty()) << name;
   }
+}
+
+// Plans a 5-step episode with `config`'s planner wrapped over WatchingGraphs; returns the problems.
+std::vector<std::string> WatchedEpisode(const config::Config& config) {
+  auto stack = algorithms::BuildStack(config, torch::kCPU);
+  auto inner = MakePlanner(config.planner, stack.space, torch::kCPU, 11);
+  inner->SetCaptureReady(true);
+  std::vector<std::string> problems, warnings;
+  GraphedPlanner graphed(
+      std::move(inner), [&problems]() { return std::make_unique<WatchingGraph>(&problems); },
+      config.planner.type(), [&warnings](const std::string& w) { warnings.push_back(w); });
+  std::vector<bool> replayed;
+  Episode(graphed, stack, 5, &replayed);
+  EXPECT_EQ(replayed, (std::vector<bool>{false, true, true, true, true}));
+  EXPECT_TRUE(warnings.empty());
+  return problems;
+}
+
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const auto& line : lines) all += "\n  " + line;
+  return all;
+}
+
+// A state carried to the next step in a new tensor (not written into the old one), or a host
+// number that changes between steps, passes the recording stand-in, which runs the step anew, but
+// a CUDA graph would go on using its capture's: a stale tensor (or memory freed and given to
+// something else), a stale number.
+TEST(GraphedPlanner, EveryPlannersReplaysRunWhatItsCaptureRanOnTheSameMemory) {
+  for (const auto& name : config::PlannerNames()) {
+    const auto problems = WatchedEpisode(SmallConfig(name));
+    EXPECT_TRUE(problems.empty()) << name << ": replays that a CUDA graph would not give"
+                                  << Lines(problems);
+  }
+}
+
+// The same over the rollout's other paths: each propagation, a population in several blocks,
+// and tasks whose objectives differ from cartpole's.
+TEST(GraphedPlanner, ReplaysRunWhatTheCaptureRanForEveryPropagationBlockingAndTask) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> cases;
+  for (const std::string p : {"ts1", "expectation", "mean"}) {
+    for (const std::string name : {"cem", "cem-gd"}) {
+      cases.push_back({name, {"rollout.propagation=" + p}});
+    }
+  }
+  cases.push_back({"cem", {"rollout.block_rows=64"}});
+  cases.push_back({"cem-gd", {"rollout.block_rows=64"}});
+  for (const auto& [name, sets] : cases) {
+    auto all = std::vector<std::string>{"planner.capture_ready=on", "model.hidden_size=8",
+                                        "agent.horizon=5", "rollout.particles=5"};
+    all.insert(all.end(), sets.begin(), sets.end());
+    const auto problems =
+        WatchedEpisode(config::LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), name, all}));
+    EXPECT_TRUE(problems.empty()) << name << " " << sets[0] << Lines(problems);
+  }
+  for (const std::string task : {"pusher", "half_cheetah", "toy_barrier", "cartpole_down"}) {
+    const auto problems = WatchedEpisode(config::LoadConfig(
+        {SourcePath("configs/" + task + ".yaml"),
+         "cem-gd",
+         {"planner.capture_ready=on", "model.hidden_size=8", "agent.horizon=5",
+          "rollout.particles=5", "planner.n_init=50"}}));
+    EXPECT_TRUE(problems.empty()) << task << Lines(problems);
+  }
+}
+
+// grad draws nothing, so its replays after the warm-up runs still give the eager plans.
+TEST(GraphedPlanner, WarmedUpReplaysOfADeterministicPlannerGiveTheEagerPlans) {
+  const auto config = SmallConfig("grad");
+  auto eager_stack = algorithms::BuildStack(config, torch::kCPU);
+  auto graph_stack = algorithms::BuildStack(config, torch::kCPU);
+  auto eager = MakePlanner(config.planner, eager_stack.space, torch::kCPU, 11);
+  eager->SetCaptureReady(true);
+  auto inner = MakePlanner(config.planner, graph_stack.space, torch::kCPU, 11);
+  inner->SetCaptureReady(true);
+  std::vector<std::string> problems;
+  GraphedPlanner graphed(
+      std::move(inner), [&problems]() { return std::make_unique<WatchingGraph>(&problems); },
+      "grad", [](const std::string&) {});
+  const auto want = Episode(*eager, eager_stack, 4);
+  const auto got = Episode(graphed, graph_stack, 4);
+  for (size_t t = 0; t < want.size(); ++t) {
+    EXPECT_TRUE(torch::allclose(got[t], want[t])) << "step " << t;
+  }
+  EXPECT_TRUE(graphed.replayed());
 }
 
 TEST(GraphedPlanner, ResetDropsTheGraphAndTheNextEpisodeCapturesAgain) {

@@ -21,6 +21,11 @@ class StepGraph {
   virtual void Replay() = 0;
 };
 
+/// Eager runs of the step a CUDA graph makes before capturing it, on the capture's side stream:
+/// cuBLAS's handle and workspace for that stream, the allocator's pools and lazily built state are
+/// made outside the graph. The capture then reads what the last of them left behind.
+inline constexpr int kCudaGraphWarmupRuns = 2;
+
 /// Makes an empty StepGraph.
 using StepGraphFactory = std::function<std::unique_ptr<StepGraph>()>;
 
