@@ -33,12 +33,15 @@ void AddAgent(Stack& s, const config::Config& config, const torch::Device& devic
   std::unique_ptr<planning::Planner> planner = planning::MakePlanner(
       config.planner, s.space, device, StreamSeed(config.seed, SeedStream::kPlan));
   planner->SetCaptureReady(CaptureReady(config.planner, device));
+  s.graph_generators = planner->generators();
+  s.graph_generators.insert(s.graph_generators.end(), objective_generators.begin(),
+                            objective_generators.end());
   if (UseCudaGraph(config.planner, device)) {
-    auto generators = planner->generators();
-    generators.insert(generators.end(), objective_generators.begin(), objective_generators.end());
     planner = std::make_unique<planning::GraphedPlanner>(
         std::move(planner),
-        [device, generators]() { return MakeCudaStepGraph(device, generators); },
+        [device, generators = s.graph_generators]() {
+          return MakeCudaStepGraph(device, generators);
+        },
         config.planner.type(),
         [](const std::string& line) { std::cerr << "warning: " << line << "\n"; });
   }

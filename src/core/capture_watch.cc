@@ -17,6 +17,7 @@ std::mutex g_mutex;
 std::map<const void*, MemoryUse> g_outside;
 std::set<const void*> g_made;  // memory that operators in the watch returned
 std::vector<std::string> g_calls;
+std::set<const void*> g_generators;
 std::atomic<bool> g_active{false};
 at::CallbackHandle g_handle = 0;
 
@@ -98,6 +99,7 @@ std::unique_ptr<at::ObserverContext> OnOpStart(const at::RecordFunction& fn) {
     if (!first) call << ", ";
     first = false;
     Print(call, input);
+    if (input.isGenerator()) g_generators.insert(input.toGenerator().unsafeGetGeneratorImpl());
     ForEachTensor(input, [&](const at::Tensor& t) {
       const void* address = Address(t);
       if (address == nullptr || g_made.count(address) || g_outside.count(address)) return;
@@ -137,6 +139,7 @@ CaptureWatch::CaptureWatch() {
     g_outside.clear();
     g_made.clear();
     g_calls.clear();
+    g_generators.clear();
   }
   g_handle = at::addGlobalCallback(at::RecordFunctionCallback(&OnOpStart, &OnOpEnd)
                                        .needsInputs(true)
@@ -157,6 +160,11 @@ std::map<const void*, MemoryUse> CaptureWatch::outside() const {
 std::vector<std::string> CaptureWatch::calls() const {
   std::lock_guard<std::mutex> lock(g_mutex);
   return g_calls;
+}
+
+std::set<const void*> CaptureWatch::generators() const {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  return g_generators;
 }
 
 std::vector<std::string> CaptureDifferences(const std::vector<std::string>& capture_calls,

@@ -82,6 +82,19 @@ TEST(CaptureWatch, SeesOtherThreadsAndAllowsOneWatchAtATime) {
   EXPECT_THROW(CaptureWatch second, Error);
 }
 
+TEST(CaptureWatch, ListsTheGeneratorsOperatorsWereGiven) {
+  auto generator = at::globalContext().defaultGenerator(torch::kCPU).clone();
+  generator.set_current_seed(7);
+  CaptureWatch watch;
+  const auto a = torch::randn({3}, generator);
+  const auto b = torch::randn({3});  // the default generator, given as none
+  const auto generators = watch.generators();
+  ASSERT_EQ(generators.size(), 1u);
+  EXPECT_EQ(*generators.begin(), generator.unsafeGetGeneratorImpl());
+  EXPECT_EQ(watch.calls()[0], "aten::randn([3], generator, None, None, None, None)");
+  EXPECT_FALSE(torch::equal(a, b));
+}
+
 TEST(CaptureWatch, ListsTopLevelOperatorsWithShapesAndHostNumbers) {
   const auto x = torch::ones({5, 3});
   CaptureWatch watch;

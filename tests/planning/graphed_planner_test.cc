@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
@@ -48,6 +49,7 @@ struct WatchingGraph : public StepGraph {
     s();
     calls = watch.calls();
     memory = watch.outside();
+    generators = watch.generators();
     step = s;
   }
   void Replay() override {
@@ -61,6 +63,7 @@ struct WatchingGraph : public StepGraph {
   std::vector<std::string>* problems;
   std::vector<std::string> calls;
   std::map<const void*, MemoryUse> memory;
+  std::set<const void*> generators;  // the ones the capture drew from
   std::function<void()> step;
   int replays = 0;
 };
@@ -147,14 +150,30 @@ std::vector<std::string> WatchedEpisode(const config::Config& config) {
   auto stack = algorithms::BuildStack(config, torch::kCPU);
   auto inner = MakePlanner(config.planner, stack.space, torch::kCPU, 11);
   inner->SetCaptureReady(true);
+  // What a CUDA graph would advance: this planner's generators and the objective's, as the stack
+  // lists them for MakeCudaStepGraph (the stack's own planner, unused here, is listed too).
+  std::set<const void*> advanced;
+  for (const auto& g : inner->generators()) advanced.insert(g.unsafeGetGeneratorImpl());
+  for (const auto& g : stack.graph_generators) advanced.insert(g.unsafeGetGeneratorImpl());
   std::vector<std::string> problems, warnings;
+  WatchingGraph* graph = nullptr;
   GraphedPlanner graphed(
-      std::move(inner), [&problems]() { return std::make_unique<WatchingGraph>(&problems); },
+      std::move(inner),
+      [&problems, &graph]() {
+        auto g = std::make_unique<WatchingGraph>(&problems);
+        graph = g.get();
+        return g;
+      },
       config.planner.type(), [&warnings](const std::string& w) { warnings.push_back(w); });
   std::vector<bool> replayed;
   Episode(graphed, stack, 5, &replayed);
   EXPECT_EQ(replayed, (std::vector<bool>{false, true, true, true, true}));
   EXPECT_TRUE(warnings.empty());
+  if (graph == nullptr) return {"no graph was made"};
+  // A generator the graph does not advance draws the same numbers on every replay.
+  for (const void* g : graph->generators) {
+    if (!advanced.count(g)) problems.push_back("the step draws from a generator not registered");
+  }
   return problems;
 }
 

@@ -49,6 +49,9 @@ struct Stack {
   planning::PlanSpace space;                      ///< the env's action bounds, agent.horizon
   std::unique_ptr<agent::MpcAgent> agent;         ///< the configured planner on the objective
   int episode_length = 0;                         ///< env.episode_length, or the task's own
+  /// The random generators a CUDA graph of a planning step advances on each replay: the
+  /// planner's and the objective's (the device's default one always advances).
+  std::vector<at::Generator> graph_generators;
 
   planning::Planner& planner() { return agent->planner(); }
 };

@@ -8,6 +8,7 @@
 // comparing what a capture and a later eager run of the same step show finds that on the CPU.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ class CaptureWatch {
   /// them: tensors by type and shape ("Float[5, 3]"), everything else by value
   /// ("aten::mul(Float[5, 3], 0.5)"). Operators on other threads are interleaved as they came.
   std::vector<std::string> calls() const;
+  /// The random generators passed to the top-level operators (by their at::GeneratorImpl): the
+  /// ones a graph must advance on each replay. Operators given none draw from the default one.
+  std::set<const void*> generators() const;
 };
 
 /// Where two runs of a step differ as CUDA graphs: calls that one ran more often than the other
