@@ -76,7 +76,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     if (hooks.on_phase) hooks.on_phase(p);
   };
 
-  Stack stack = BuildStack(config, device);
+  Stack stack = BuildStack(config, device, hooks.step_graphs);
   env::Env& env = *stack.env;
   const env::Task& task = *stack.task;
   agent::MpcAgent& agent = *stack.agent;

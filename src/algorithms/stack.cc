@@ -28,21 +28,27 @@ Stack BuildEnvPart(const config::Config& config, const torch::Device& device) {
 }
 
 // `objective_generators`: the objective's random streams, which a CUDA graph must advance.
+// `graphs`: a stand-in for CUDA graphs, or unset.
 void AddAgent(Stack& s, const config::Config& config, const torch::Device& device,
-              TrajectoryObjective& objective, std::vector<at::Generator> objective_generators) {
+              TrajectoryObjective& objective, std::vector<at::Generator> objective_generators,
+              StepGraphFactory graphs = nullptr) {
   std::unique_ptr<planning::Planner> planner = planning::MakePlanner(
       config.planner, s.space, device, StreamSeed(config.seed, SeedStream::kPlan));
   planner->SetCaptureReady(CaptureReady(config.planner, device));
   s.graph_generators = planner->generators();
   s.graph_generators.insert(s.graph_generators.end(), objective_generators.begin(),
                             objective_generators.end());
-  if (UseCudaGraph(config.planner, device)) {
+  if (graphs && !planner->capture_ready()) {
+    throw ConfigError("planner.capture_ready: stand-in graphs need capture-ready planning ('on')");
+  }
+  if (!graphs && UseCudaGraph(config.planner, device)) {
+    graphs = [device, generators = s.graph_generators]() {
+      return MakeCudaStepGraph(device, generators);
+    };
+  }
+  if (graphs) {
     planner = std::make_unique<planning::GraphedPlanner>(
-        std::move(planner),
-        [device, generators = s.graph_generators]() {
-          return MakeCudaStepGraph(device, generators);
-        },
-        config.planner.type(),
+        std::move(planner), std::move(graphs), config.planner.type(),
         [](const std::string& line) { std::cerr << "warning: " << line << "\n"; });
   }
   s.agent = std::make_unique<agent::MpcAgent>(std::move(planner), objective,
@@ -78,7 +84,8 @@ uint64_t StreamSeed(int64_t seed, SeedStream stream) {
   return DeriveSeed(static_cast<uint64_t>(seed), static_cast<uint64_t>(stream));
 }
 
-Stack BuildStack(const config::Config& config, const torch::Device& device) {
+Stack BuildStack(const config::Config& config, const torch::Device& device,
+                 const StepGraphFactory& graphs) {
   SeedTorchGlobal(StreamSeed(config.seed, SeedStream::kInit));
   Stack s = BuildEnvPart(config, device);
   s.model = models::GaussianEnsemble(config.model, s.task->ModelObsDim() + s.env->ActionDim(),
@@ -87,7 +94,7 @@ Stack BuildStack(const config::Config& config, const torch::Device& device) {
   s.rollout = std::make_unique<models::ModelRollout>(s.model, *s.task, config.rollout, device,
                                                      StreamSeed(config.seed, SeedStream::kRollout));
   s.rollout->SetCaptureReady(CaptureReady(config.planner, device));
-  AddAgent(s, config, device, *s.rollout, {s.rollout->generator()});
+  AddAgent(s, config, device, *s.rollout, {s.rollout->generator()}, graphs);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 
+#include "mbrl/algorithms/pets.h"
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/config/planners.h"
@@ -54,6 +55,7 @@ struct WatchingGraph : public StepGraph {
   }
   void Replay() override {
     ++replays;
+    if (total_replays) ++*total_replays;
     CaptureWatch watch;
     step();
     for (const auto& d : CaptureDifferences(calls, memory, watch.calls(), watch.outside())) {
@@ -66,6 +68,7 @@ struct WatchingGraph : public StepGraph {
   std::set<const void*> generators;  // the ones the capture drew from
   std::function<void()> step;
   int replays = 0;
+  int* total_replays = nullptr;  // counts the replays of every graph, when set
 };
 
 struct Counts {
@@ -243,6 +246,37 @@ TEST(GraphedPlanner, WarmedUpReplaysOfADeterministicPlannerGiveTheEagerPlans) {
     EXPECT_TRUE(torch::allclose(got[t], want[t])) << "step " << t;
   }
   EXPECT_TRUE(graphed.replayed());
+}
+
+// A PETS run, whose model is trained between episodes, with its planning steps replaying watched
+// stand-in graphs: each episode's graph replays what its capture ran, on the memory it used.
+TEST(GraphedPlanner, APetsRunsReplaysRunWhatTheirCapturesRanAcrossEpisodesAndTraining) {
+  for (const std::string name : {"icem", "cem-gd", "grad-mpc"}) {
+    std::vector<std::string> sets = {"planner.capture_ready=on", "model.hidden_size=8",
+                                     "agent.horizon=5",          "rollout.particles=5",
+                                     "pets.episodes=3",          "pets.seed_episodes=1",
+                                     "env.episode_length=6",     "trainer.max_epochs=2"};
+    if (name == "cem-gd") sets.push_back("planner.n_init=50");
+    if (name == "grad-mpc") sets.insert(sets.end(), {"planner.candidates=20", "planner.iterations=3"});
+    const auto config =
+        config::LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), name, sets});
+    std::vector<std::string> problems;
+    int graphs = 0, replays = 0;
+    algorithms::PetsHooks hooks;
+    hooks.step_graphs = [&]() {
+      ++graphs;
+      auto g = std::make_unique<WatchingGraph>(&problems);
+      g->total_replays = &replays;
+      return g;
+    };
+    const std::string dir = ::testing::TempDir() + "/watched_pets_" + name;
+    std::filesystem::remove_all(dir);
+    const auto metrics = algorithms::RunPets(config, torch::kCPU, dir, hooks);
+    ASSERT_EQ(metrics.size(), 3u) << name;
+    EXPECT_EQ(graphs, 2) << name;        // one per planned episode
+    EXPECT_EQ(replays, 2 * 5) << name;   // steps 2 to 6 of each (1: eager; 2 captures, then replays)
+    EXPECT_TRUE(problems.empty()) << name << Lines(problems);
+  }
 }
 
 TEST(GraphedPlanner, ResetDropsTheGraphAndTheNextEpisodeCapturesAgain) {

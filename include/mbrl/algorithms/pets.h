@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mbrl/config/config.h"
+#include "mbrl/core/step_graph.h"
 
 namespace mbrl::algorithms {
 
@@ -39,6 +40,10 @@ struct PetsHooks {
   /// Polled every step; returning true ends the run after saving what was collected so far
   /// (the partial episode's transitions, its metrics row and the model).
   std::function<bool()> should_stop;
+  /// When set, planning steps are captured and replayed as the graphs this makes, on any device
+  /// (capture-ready planning needed): a stand-in for CUDA graphs in tests. Unset, CUDA graphs are
+  /// used as planner.cuda_graph says.
+  StepGraphFactory step_graphs;
 };
 
 /// Runs PETS as configured, writing into `run_dir` (created if missing): config.yaml,

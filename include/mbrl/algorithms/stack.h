@@ -9,6 +9,7 @@
 
 #include "mbrl/agent/mpc_agent.h"
 #include "mbrl/config/config.h"
+#include "mbrl/core/step_graph.h"
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/env.h"
 #include "mbrl/env/task.h"
@@ -59,7 +60,10 @@ struct Stack {
 /// Builds the stack of `config` on `device`, in this order: the global torch generator seeded
 /// from kInit, env, task, ensemble (random initial weights), rollout (kRollout), planner (kPlan).
 /// Throws ConfigError for an unknown task or planner, or an invalid rollout set-up.
-Stack BuildStack(const config::Config& config, const torch::Device& device);
+/// `graphs`, when set, wraps the planner so that its steps replay the graphs it makes instead of
+/// CUDA graphs (a stand-in for tests; planner.capture_ready must be on).
+Stack BuildStack(const config::Config& config, const torch::Device& device,
+                 const StepGraphFactory& graphs = nullptr);
 
 /// The same stack planning on `objective` (which must outlive it) instead of a learned model:
 /// no ensemble and no rollout are built. The toy study plans on the true dynamics this way.
