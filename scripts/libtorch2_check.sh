@@ -132,9 +132,19 @@ fi
 
 src="$root/src/mbrl"
 mkdir -p "$src"
-# The working tree as it is (uncommitted changes too); build/ in the root is kept.
+# The working tree as it is (uncommitted changes too); build/ in the root is kept. Only files
+# whose content differs are written, and they get the time of copying: a file edited before the
+# root's last build but copied after it must still look newer than that build's objects.
+incoming="$root/src/.incoming"
+rm -rf "$incoming" && mkdir -p "$incoming"
 while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
-  < <(git ls-files -z --cached --others --exclude-standard) | tar --null -T - -cf - | tar -xf - -C "$src"
+  < <(git ls-files -z --cached --others --exclude-standard) | tar --null -T - -cf - | tar -xf - -C "$incoming"
+(cd "$incoming" && find . -type f -print0) | while IFS= read -r -d '' f; do
+  if ! cmp -s "$incoming/$f" "$src/$f"; then
+    mkdir -p "$(dirname "$src/$f")" && cp "$incoming/$f" "$src/$f"
+  fi
+done
+rm -rf "$incoming"
 echo "libtorch2_check: $(chroot "$root" dpkg-query -W -f='${Package} ${Version}' "$torch_package")," \
      "$(chroot "$root" g++ --version | head -1)"
 if ! chroot "$root" /bin/bash -c "cd /src/mbrl && cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
