@@ -26,16 +26,18 @@ at::CallbackHandle g_handle = 0;
 // which it may view with as_strided before returning it).
 thread_local int t_depth = 0;
 
-// Calls f(tensor) for every tensor in `value`, looking into lists and tuples (cat's inputs,
-// index's optional indices).
+// The elements of a list or a tuple (cat's inputs, index's optional indices, a tuple result).
+c10::ArrayRef<c10::IValue> Items(const c10::IValue& value) {
+  return value.isList() ? value.toListRef() : value.toTupleRef().elements().asArrayRef();
+}
+
+// Calls f(tensor) for every tensor in `value`, looking into lists and tuples.
 template <typename F>
 void ForEachTensor(const c10::IValue& value, const F& f) {
   if (value.isTensor()) {
     f(value.toTensor());
-  } else if (value.isList()) {
-    for (const auto& v : value.toListRef()) ForEachTensor(v, f);
-  } else if (value.isTuple()) {
-    for (const auto& v : value.toTupleRef().elements()) ForEachTensor(v, f);
+  } else if (value.isList() || value.isTuple()) {
+    for (const auto& v : Items(value)) ForEachTensor(v, f);
   }
 }
 
@@ -48,6 +50,19 @@ bool IsWrappedNumber(const at::Tensor& t) {
 const void* Address(const at::Tensor& t) {
   if (!t.defined() || !t.has_storage() || IsWrappedNumber(t)) return nullptr;
   return t.storage().data_ptr().get();  // null for empty tensors
+}
+
+void Print(std::ostream& s, const c10::IValue& value);
+
+// `values` printed one after the other, separated by ", ".
+template <typename Values>
+void PrintJoined(std::ostream& s, const Values& values) {
+  bool first = true;
+  for (const auto& v : values) {
+    if (!first) s << ", ";
+    first = false;
+    Print(s, v);
+  }
 }
 
 // An argument as a graph fixes it (read without calling operators, from inside a callback).
@@ -65,22 +80,10 @@ void Print(std::ostream& s, const c10::IValue& value) {
     } else {
       s << t.scalar_type() << t.sizes();
     }
-  } else if (value.isList()) {
-    s << "[";
-    const auto items = value.toListRef();
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i) s << ", ";
-      Print(s, items[i]);
-    }
-    s << "]";
-  } else if (value.isTuple()) {
-    s << "(";
-    const auto& items = value.toTupleRef().elements();
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i) s << ", ";
-      Print(s, items[i]);
-    }
-    s << ")";
+  } else if (value.isList() || value.isTuple()) {
+    s << (value.isList() ? "[" : "(");
+    PrintJoined(s, Items(value));
+    s << (value.isList() ? "]" : ")");
   } else if (value.isGenerator()) {
     s << "generator";
   } else {
@@ -93,12 +96,11 @@ std::unique_ptr<at::ObserverContext> OnOpStart(const at::RecordFunction& fn) {
   const std::string name = fn.name() == nullptr ? "?" : fn.name();
   std::ostringstream call;
   call << name << "(";
-  bool first = true;
+  PrintJoined(call, fn.inputs());
+  call << ")";
   std::lock_guard<std::mutex> lock(g_mutex);
+  g_calls.push_back(call.str());
   for (const auto& input : fn.inputs()) {
-    if (!first) call << ", ";
-    first = false;
-    Print(call, input);
     if (input.isGenerator()) g_generators.insert(input.toGenerator().unsafeGetGeneratorImpl());
     ForEachTensor(input, [&](const at::Tensor& t) {
       const void* address = Address(t);
@@ -106,8 +108,6 @@ std::unique_ptr<at::ObserverContext> OnOpStart(const at::RecordFunction& fn) {
       g_outside[address] = MemoryUse{name, t.sizes().vec()};
     });
   }
-  call << ")";
-  g_calls.push_back(call.str());
   return nullptr;
 }
 
