@@ -148,32 +148,25 @@ TEST(GraphedPlanner, ReplaysGiveTheEagerPlansOfEveryPlanner) {
   }
 }
 
-// Plans a 5-step episode with `config`'s planner wrapped over WatchingGraphs; returns the problems.
+// Plans a 5-step episode on `config`'s stack, its planner's steps replaying WatchingGraphs;
+// returns the problems.
 std::vector<std::string> WatchedEpisode(const config::Config& config) {
-  auto stack = algorithms::BuildStack(config, torch::kCPU);
-  auto inner = MakePlanner(config.planner, stack.space, torch::kCPU, 11);
-  inner->SetCaptureReady(true);
-  // What a CUDA graph would advance: this planner's generators and the objective's, as the stack
-  // lists them for MakeCudaStepGraph (the stack's own planner, unused here, is listed too).
-  std::set<const void*> advanced;
-  for (const auto& g : inner->generators()) advanced.insert(g.unsafeGetGeneratorImpl());
-  for (const auto& g : stack.graph_generators) advanced.insert(g.unsafeGetGeneratorImpl());
-  std::vector<std::string> problems, warnings;
+  std::vector<std::string> problems;
   WatchingGraph* graph = nullptr;
-  GraphedPlanner graphed(
-      std::move(inner),
-      [&problems, &graph]() {
-        auto g = std::make_unique<WatchingGraph>(&problems);
-        graph = g.get();
-        return g;
-      },
-      config.planner.type(), [&warnings](const std::string& w) { warnings.push_back(w); });
+  auto stack = algorithms::BuildStack(config, torch::kCPU, [&problems, &graph]() {
+    auto g = std::make_unique<WatchingGraph>(&problems);
+    graph = g.get();
+    return g;
+  });
   std::vector<bool> replayed;
-  Episode(graphed, stack, 5, &replayed);
+  Episode(stack.planner(), stack, 5, &replayed);
   EXPECT_EQ(replayed, (std::vector<bool>{false, true, true, true, true}));
-  EXPECT_TRUE(warnings.empty());
+  EXPECT_FALSE(static_cast<GraphedPlanner&>(stack.planner()).failed());  // it would have warned
   if (graph == nullptr) return {"no graph was made"};
-  // A generator the graph does not advance draws the same numbers on every replay.
+  // A generator the graph does not advance draws the same numbers on every replay. A CUDA graph
+  // advances the ones the stack gives MakeCudaStepGraph.
+  std::set<const void*> advanced;
+  for (const auto& g : stack.graph_generators) advanced.insert(g.unsafeGetGeneratorImpl());
   for (const void* g : graph->generators) {
     if (!advanced.count(g)) problems.push_back("the step draws from a generator not registered");
   }
@@ -231,21 +224,15 @@ TEST(GraphedPlanner, ReplaysRunWhatTheCaptureRanForEveryPropagationBlockingAndTa
 TEST(GraphedPlanner, WarmedUpReplaysOfADeterministicPlannerGiveTheEagerPlans) {
   const auto config = SmallConfig("grad");
   auto eager_stack = algorithms::BuildStack(config, torch::kCPU);
-  auto graph_stack = algorithms::BuildStack(config, torch::kCPU);
-  auto eager = MakePlanner(config.planner, eager_stack.space, torch::kCPU, 11);
-  eager->SetCaptureReady(true);
-  auto inner = MakePlanner(config.planner, graph_stack.space, torch::kCPU, 11);
-  inner->SetCaptureReady(true);
   std::vector<std::string> problems;
-  GraphedPlanner graphed(
-      std::move(inner), [&problems]() { return std::make_unique<WatchingGraph>(&problems); },
-      "grad", [](const std::string&) {});
-  const auto want = Episode(*eager, eager_stack, 4);
-  const auto got = Episode(graphed, graph_stack, 4);
+  auto graph_stack = algorithms::BuildStack(
+      config, torch::kCPU, [&problems]() { return std::make_unique<WatchingGraph>(&problems); });
+  const auto want = Episode(eager_stack.planner(), eager_stack, 4);
+  const auto got = Episode(graph_stack.planner(), graph_stack, 4);
   for (size_t t = 0; t < want.size(); ++t) {
     EXPECT_TRUE(torch::allclose(got[t], want[t])) << "step " << t;
   }
-  EXPECT_TRUE(graphed.replayed());
+  EXPECT_TRUE(static_cast<GraphedPlanner&>(graph_stack.planner()).replayed());
 }
 
 // A PETS run, whose model is trained between episodes, with its planning steps replaying watched
