@@ -4,7 +4,7 @@
 # planner label, alternating ours and theirs, then the time ratio per planner.
 #   scripts/bench_vs_pytorch.sh [--planners cem50,cem500,cem5000,cem-gd] [--steps 5]
 #                               [--rounds 2] [--threads N] [--n-init N] [--before DIR]
-#                               [--out results/bench]
+#                               [--out results/bench/vs_pytorch]
 # --n-init N shrinks CEM-GD's t = 0 sample count on both sides (to time its later steps quickly).
 # --before DIR adds a third side: an older checkout of this repository with its own build/mbrl
 # (e.g. `git worktree add /tmp/before <commit>` and a build there), run from DIR with its configs,
@@ -18,7 +18,7 @@ planners="cem50,cem500,cem5000,cem-gd"
 steps=5
 rounds=2
 threads=""
-out="results/bench"
+out="results/bench/vs_pytorch"
 n_init=""
 before=""
 while [ $# -gt 0 ]; do

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One command for a GPU machine: builds mbrl against the CUDA LibTorch of the machine's PyTorch,
 # runs the whole test suite and the `cuda` tests, times the planners and the ensemble forward on
-# CUDA next to the PyTorch reference on CUDA, and writes results/bench/planners_cuda.{csv,md},
-# results/bench/forward_cuda.md and results/bench/gpu_check.md (a summary, rewritten after every
+# CUDA next to the PyTorch reference on CUDA, and writes results/bench/gpu/planners_cuda.{csv,md},
+# results/bench/gpu/forward_cuda.md and results/bench/gpu/gpu_check.md (a summary, rewritten after every
 # stage, so that a run stopped part-way leaves one); the whole output goes to
-# results/bench/gpu_check.log as well. The PyTorch reference runs right after the main bench.
+# results/bench/gpu/gpu_check.log as well. The PyTorch reference runs right after the main bench.
 #   scripts/gpu_check.sh [--debs DIR] [--python PY] [--steps N] [--tasks a,b] [--build-dir DIR]
 #                        [--skip-tests]
 # --debs DIR: the .deb files of scripts/setup.sh --download-debs DIR (made on a Debian bookworm
@@ -32,9 +32,9 @@ while [ $# -gt 0 ]; do
     *) echo "gpu_check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-mkdir -p results/bench
-log=results/bench/gpu_check.log
-summary=results/bench/gpu_check.md
+mkdir -p results/bench/gpu
+log=results/bench/gpu/gpu_check.log
+summary=results/bench/gpu/gpu_check.md
 exec > >(tee "$log") 2>&1
 start=$(date +%s)
 last_stage="start"
@@ -74,7 +74,7 @@ write_summary() {
     echo
     echo "## mbrl bench planners --device cuda --steps $steps (CUDA graphs: planner.cuda_graph auto)"
     echo
-    cat results/bench/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
+    cat results/bench/gpu/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
     echo
     echo "## PyTorch reference (scripts/reference/pets_planners.py --device cuda --mode eager|graph)"
     echo
@@ -84,19 +84,19 @@ write_summary() {
     echo
     echo "## mbrl bench forward --device cuda --tasks cartpole_swingup --gemm 8192"
     echo
-    cat results/bench/forward_cuda.md 2>/dev/null || echo "(not run)"
+    cat results/bench/gpu/forward_cuda.md 2>/dev/null || echo "(not run)"
     echo
     echo "## mbrl bench planners --device cuda --set planner.cuda_graph=off"
     echo
-    cat results/bench/cuda_nograph/planners_cuda.md 2>/dev/null || echo "(not run)"
+    cat results/bench/gpu/cuda_nograph/planners_cuda.md 2>/dev/null || echo "(not run)"
     echo
     echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
     echo
-    cat results/bench/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
+    cat results/bench/gpu/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
     echo
     echo "## mbrl bench planners --device cuda --planners cem-gd --set rollout.block_rows=4096"
     echo
-    cat results/bench/cuda_block4096/planners_cuda.md 2>/dev/null || echo "(not run)"
+    cat results/bench/gpu/cuda_block4096/planners_cuda.md 2>/dev/null || echo "(not run)"
     echo
   } > "$summary"
 }
@@ -159,11 +159,11 @@ fi
 
 if [ "$cuda_available" = 1 ]; then
   # This run's tables only: a summary written part-way must not show an earlier run's.
-  rm -rf results/bench/planners_cuda.csv results/bench/planners_cuda.md results/bench/cuda_nograph \
-         results/bench/cuda_eager results/bench/cuda_block4096 results/bench/forward_cuda.md
+  rm -rf results/bench/gpu/planners_cuda.csv results/bench/gpu/planners_cuda.md results/bench/gpu/cuda_nograph \
+         results/bench/gpu/cuda_eager results/bench/gpu/cuda_block4096 results/bench/gpu/forward_cuda.md
   stamp "bench planners on CUDA (capture-ready with CUDA graphs, the CUDA default)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
-    --out results/bench || true
+    --out results/bench/gpu || true
   stamp "PyTorch reference on CUDA (eager, and one CUDA graph per later step), cartpole-sized, horizon 45"
   for label in cem50 cem500 cem5000 cem-gd; do
     for mode in eager graph; do
@@ -179,18 +179,18 @@ if [ "$cuda_available" = 1 ]; then
   done
   stamp "bench planners on CUDA, capture-ready without CUDA graphs (planner.cuda_graph=off)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
-    --set planner.cuda_graph=off --out results/bench/cuda_nograph || true
+    --set planner.cuda_graph=off --out results/bench/gpu/cuda_nograph || true
   stamp "bench planners on CUDA with planner.capture_ready=off (early exits, host reads)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
-    --set planner.capture_ready=off --out results/bench/cuda_eager || true
+    --set planner.capture_ready=off --out results/bench/gpu/cuda_eager || true
   stamp "cem-gd on CUDA with rollout.block_rows=4096 (peak memory against t = 0 time)"
   "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --planners cem-gd \
-    --steps "$steps" --quiet --set rollout.block_rows=4096 --out results/bench/cuda_block4096 \
+    --steps "$steps" --quiet --set rollout.block_rows=4096 --out results/bench/gpu/cuda_block4096 \
     || true
   stamp "ensemble forward on CUDA"
   "$build_dir/mbrl" bench forward --device cuda --tasks cartpole_swingup --gemm 8192 \
-    > results/bench/forward_cuda.md 2>&1 || true
-  cat results/bench/forward_cuda.md
+    > results/bench/gpu/forward_cuda.md 2>&1 || true
+  cat results/bench/gpu/forward_cuda.md
 else
   stamp "no CUDA device: the CUDA bench and the PyTorch reference are skipped"
 fi

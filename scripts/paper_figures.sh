@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
-# The CEM-GD paper's learning figures at a scale this machine can run (results/fig3/README.md says
-# where it differs from the paper and why). Each sweep resumes when run again; killing it loses at
-# most the episode in progress.
-#   scripts/paper_figures.sh fig3 TASK [--seeds 0-2] [--jobs 2]   Figure 3: return per planner
-#   scripts/paper_figures.sh fig4 [--seeds 0-2] [--jobs 2]        Figure 4 on cartpole swing-up
-#   scripts/paper_figures.sh all [--seeds 0-2] [--jobs 2]         all of them: cartpole, humanoid, pusher,
-#                                                                 half-cheetah, Figure 4
-#   scripts/paper_figures.sh plot                                 redraw from the runs there are
-# Runs go to runs/paper/fig{3,4}/<task>/ (large: models, buffers, checkpoints); the figures and
-# their data to results/fig3/<task>.{png,csv} and results/fig4/ (committed). Figure 4 reuses
-# Figure 3's cartpole runs (cem50, cem500, cem-gd with N_r 50, grad) and adds the other sample
-# counts: run `fig3 cartpole_swingup` first.
+# The CEM-GD paper's learning figures at a scale this machine can run (docs/reproduction.md says
+# where the protocol differs from the paper and why).
+#   scripts/paper_figures.sh fig3 TASK [--planners a,b] [--seeds 0-2] [--jobs 2]
+#                                        Figure 3: return per planner (configs/paper/fig3/TASK.yaml)
+#   scripts/paper_figures.sh fig4 [--planners a,b] [--seeds 0-2] [--jobs 2]
+#                                        Figure 4 on cartpole swing-up: best return vs samples
+#   scripts/paper_figures.sh collect     copy every finished run's record into results/
+#   scripts/paper_figures.sh plot        redraw the figures from the records in results/
+# Each cell (planner, seed) runs as a one-cell sweep in runs/paper/<figure>/<task>/<planner>_s<seed>/
+# (models, buffers, checkpoints: large, not committed), --jobs at a time, and resumes when the
+# same command runs again; killing it loses at most the episode in progress. Each run that has finished all its episodes is recorded (metrics.csv,
+# config.yaml, label.txt) in results/<figure>/<task>/runs/<planner>/seed_<s>/, which the plots
+# and tables read; a cell recorded there is not run again. MBRL=PATH runs another mbrl binary
+# (a CUDA build, or a copy that a rebuild cannot touch while the sweep runs). Figure 4 reuses Figure 3's cartpole
+# runs for CEM 50 and 500, CEM-GD with N_r 50 and Grad.
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,13p' "$self"; exit 2; }
+usage() { sed -n '2,15p' "$self"; exit 2; }
 [ $# -ge 1 ] || usage
 what="$1"
 shift
 seeds=0-2
 jobs=2
+planners=""
 task=""
 if [ "$what" = fig3 ]; then
   [ $# -ge 1 ] || usage
@@ -31,66 +35,115 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --planners) planners="$2"; shift 2 ;;
     *) echo "paper_figures.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
-[ -x build/mbrl ] || scripts/setup.sh
 
-# shellcheck source=scripts/paper_settings.sh
-. scripts/paper_settings.sh
-
-# Figure 4: CEM with 100 and 1000 samples per step and CEM-GD with N_r 10, 100 and 500, beside
-# Figure 3's 50 and 500 and N_r 50, with the same settings (CEM 5000 costs 23 min per episode here).
-# Its runs stop after 5 episodes; every run, Figure 3's included, is scored on its first 5. CEM 1000,
-# the dearest (about half of the sweep), comes last.
+fig3_tasks="cartpole_swingup pusher half_cheetah humanoid_standup"
+# The planners of each figure (configs/paper/planners/NAME.yaml). CEM 5000 runs on humanoid
+# standup, the cheapest task on which the paper claims CEM-GD >= CEM 5000 (100-step episodes).
+fig3_planners() {
+  case "$1" in
+    humanoid_standup) echo cem5000,cem_gd,grad,cem500,cem50 ;;
+    *) echo cem50,cem500,cem_gd,grad ;;
+  esac
+}
 fig4_planners=cem100,cem_gd_nr10,cem_gd_nr100,cem_gd_nr500,cem1000
-fig4_episodes=5
 
-plot_fig4() {
-  local dirs=()
-  for d in runs/paper/fig3/cartpole_swingup runs/paper/fig4/cartpole_swingup; do
-    [ -d "$d" ] && dirs+=("$d")
+# The seeds of "0-2" or "0,3,7" (or a mix), one per line.
+expand_seeds() {
+  local part
+  for part in ${1//,/ }; do
+    if [[ "$part" == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi
   done
-  [ ${#dirs[@]} -gt 0 ] || return 0
-  mkdir -p results/fig4
-  /usr/bin/python3 scripts/plot_samples.py "${dirs[@]}" --out results/fig4/cartpole_swingup.png \
-    --csv results/fig4/cartpole_swingup.csv --episodes "$fig4_episodes"
-  [ -d runs/paper/fig4/cartpole_swingup ] &&
-    cp runs/paper/fig4/cartpole_swingup/status.csv results/fig4/cartpole_swingup_status.csv
-  return 0
+}
+
+# Copies the record of every finished run under $1 into $2/<planner>/seed_<s>/.
+collect() {
+  local src="$1" dest="$2" status row run planner seed
+  [ -d "$src" ] || return 0
+  while IFS= read -r status; do
+    while IFS=, read -r run planner seed row; do
+      [[ "$row" == done,* ]] || continue
+      mkdir -p "$dest/$planner/seed_$seed"
+      cp "$(dirname "$status")/$run"/{metrics.csv,config.yaml,label.txt} "$dest/$planner/seed_$seed/"
+    done < <(tail -n +2 "$status")
+  done < <(find "$src" -name status.csv)
+}
+
+# Runs config $1 for planners $2 x seeds $3 (results/$4/runs/ and runs/paper/$4/): each cell not
+# yet recorded as a one-cell sweep of its own, --jobs at a time, in the order of the planners, then
+# records what finished. A stop (Ctrl-C, SIGTERM) reaches every cell, which saves its partial
+# episode; the same command again resumes them.
+sweep() {
+  local config="$1" list="$2" seed_list="$3" where="$4" p s todo=()
+  for p in ${list//,/ }; do
+    for s in $(expand_seeds "$seed_list"); do
+      if [ ! -f "results/$where/runs/$p/seed_$s/metrics.csv" ]; then todo+=("$p:$s"); fi
+    done
+  done
+  if [ ${#todo[@]} -eq 0 ]; then
+    echo "paper_figures: every cell of $where ($list, seeds $seed_list) is recorded in results/$where/runs"
+    return 0
+  fi
+  if [ -z "${MBRL:-}" ] && [ ! -x build/mbrl ]; then scripts/setup.sh; fi
+  echo "paper_figures: $where: ${#todo[@]} cells to run: ${todo[*]}"
+  local threads=$(( $(nproc) / jobs )) cell pids=() rc=0 stop=""
+  [ "$threads" -ge 1 ] || threads=1
+  trap 'stop=1; kill -TERM "${pids[@]}" 2>/dev/null' INT TERM
+  for cell in "${todo[@]}"; do
+    while [ -z "$stop" ] && [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || rc=$?; done
+    [ -z "$stop" ] || break
+    p="${cell%%:*}" s="${cell#*:}"
+    OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}" "${MBRL:-build/mbrl}" sweep --config "$config" \
+      --planner-dir configs/paper/planners --planners "$p" --seeds "$s" --jobs 1 \
+      --out "runs/paper/$where/${p}_s$s" &
+    pids+=($!)
+  done
+  for cell in "${pids[@]}"; do wait "$cell" || rc=$?; done
+  trap - INT TERM
+  [ -z "$stop" ] || rc=130
+  collect "runs/paper/$where" "results/$where/runs"
+  return $rc
 }
 
 plot_fig3() {
-  local t="$1" dir="runs/paper/fig3/$1"
+  local t="$1" dir="results/fig3/$1/runs"
   [ -d "$dir" ] || return 0
-  mkdir -p results/fig3
-  /usr/bin/python3 scripts/plot_runs.py "$dir" --x mpc_episode --out "results/fig3/$t.png" \
-    --csv "results/fig3/${t}_mean.csv" --runs-csv "results/fig3/$t.csv"
-  cp "$dir/status.csv" "results/fig3/${t}_status.csv"
+  /usr/bin/python3 scripts/plot_runs.py "$dir" --x mpc_episode --out "results/fig3/$t/returns.png" \
+    --csv "results/fig3/$t/mean.csv" --runs-csv "results/fig3/$t/runs.csv"
+}
+
+plot_fig4() {
+  local dirs=()
+  for d in results/fig3/cartpole_swingup/runs results/fig4/cartpole_swingup/runs; do
+    [ -d "$d" ] && dirs+=("$d")
+  done
+  [ ${#dirs[@]} -gt 0 ] || return 0
+  /usr/bin/python3 scripts/plot_samples.py "${dirs[@]}" --out results/fig4/cartpole_swingup/best.png \
+    --csv results/fig4/cartpole_swingup/best.csv
 }
 
 case "$what" in
   fig3)
-    fig3_sets "$task" > /dev/null || usage
-    # shellcheck disable=SC2046
-    build/mbrl sweep --config "configs/$task.yaml" --planner-dir configs/bench/labels \
-      --planners "$fig3_planners" --seeds "$seeds" --jobs "$jobs" --out "runs/paper/fig3/$task" \
-      $(fig3_sets "$task")
+    case " $fig3_tasks " in *" $task "*) ;; *) echo "paper_figures.sh: no Figure 3 task '$task' (one of: $fig3_tasks)" >&2; exit 2 ;; esac
+    rc=0
+    sweep "configs/paper/fig3/$task.yaml" "${planners:-$(fig3_planners "$task")}" "$seeds" \
+      "fig3/$task" || rc=$?
     plot_fig3 "$task"
+    exit $rc
     ;;
   fig4)
-    # shellcheck disable=SC2046
-    build/mbrl sweep --config configs/cartpole_swingup.yaml --planner-dir configs/bench/labels \
-      --planners "$fig4_planners" --seeds "$seeds" --jobs "$jobs" \
-      --out runs/paper/fig4/cartpole_swingup --set agent.horizon=45 \
-      --set pets.episodes="$fig4_episodes"
+    rc=0
+    sweep configs/paper/fig3/cartpole_swingup.yaml "${planners:-$fig4_planners}" "$seeds" \
+      fig4/cartpole_swingup || rc=$?
     plot_fig4
+    exit $rc
     ;;
-  all)
-    for t in cartpole_swingup humanoid_standup pusher half_cheetah; do
-      "$self" fig3 "$t" --seeds "$seeds" --jobs "$jobs"
-    done
-    "$self" fig4 --seeds "$seeds" --jobs "$jobs"
+  collect)
+    for t in $fig3_tasks; do collect "runs/paper/fig3/$t" "results/fig3/$t/runs"; done
+    collect runs/paper/fig4/cartpole_swingup results/fig4/cartpole_swingup/runs
     ;;
   plot)
     for t in $fig3_tasks; do plot_fig3 "$t"; done

@@ -91,7 +91,9 @@ def read_run(run_dir, x_key, label_keys):
         points = [(float(i), float(row["return"])) for i, row in enumerate(mpc, 1)]
     else:
         points = [(float(row[x_key]), float(row["return"])) for row in rows]
-    randoms = [float(row["return"]) for row in rows if row.get("random", "0") == "1"]
+    seed = config.get("seed", "?")
+    randoms = {(seed, row["episode"]): float(row["return"]) for row in rows
+               if row.get("random", "0") == "1"}
     return config.get("task", "?"), label, points, randoms
 
 
@@ -110,13 +112,14 @@ def write_runs_csv(path, runs, label_keys):
 
 def aggregate(runs, x_key, label_keys):
     """({task: {label: [(x, mean, std, seeds)]}}: the seeds' returns at each x they share,
-    {task: ([return of every random episode of its runs], number of runs)})."""
+    {task: [return of each distinct random episode of its runs]}). Runs of one seed share their
+    random episodes (the same seed draws the same random actions), so each is counted once."""
     by_line = defaultdict(lambda: defaultdict(list))
-    randoms = defaultdict(lambda: ([], 0))
+    randoms = defaultdict(dict)
     for run in runs:
         task, label, points, random = read_run(run, x_key, label_keys)
         by_line[task][label].append(dict(points))
-        randoms[task] = (randoms[task][0] + random, randoms[task][1] + 1)
+        randoms[task].update(random)
     curves = {}
     for task, lines in by_line.items():
         curves[task] = {}
@@ -126,7 +129,7 @@ def aggregate(runs, x_key, label_keys):
             for x in xs:
                 curve.append((x, *mean_std([s[x] for s in seeds if x in s])))
             curves[task][label] = curve
-    return curves, randoms
+    return curves, {task: list(r.values()) for task, r in randoms.items()}
 
 
 def main():
@@ -162,13 +165,16 @@ def main():
             line, = ax.plot(xs, mean, marker="o", markersize=3, label=f"{label} ({seeds} seeds)")
             ax.fill_between(xs, [m - s for m, s in zip(mean, std)],
                             [m + s for m, s in zip(mean, std)], color=line.get_color(), alpha=0.2)
-        random, random_runs = randoms[task]
+        random = randoms.get(task, [])
         if args.x == "mpc_episode" and random:
             mean, std, n = mean_std(random)
             ax.axhline(mean, color="gray", linestyle="--", linewidth=1,
-                       label=f"random actions ({n} episodes of {random_runs} runs)")
+                       label=f"random actions ({n} episodes)")
             ax.axhspan(mean - std, mean + std, color="gray", alpha=0.12)
-        ax.set_title(task)
+        lengths = sorted({read_config(os.path.join(r, "config.yaml")).get("env.episode_length", "?")
+                          for r in runs
+                          if read_config(os.path.join(r, "config.yaml")).get("task") == task})
+        ax.set_title(f"{task} ({' / '.join(lengths)}-step episodes)")
         if args.x in ("episode", "mpc_episode"):
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_xlabel({"env_steps": "environment steps", "episode": "episode",

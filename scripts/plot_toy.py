@@ -2,9 +2,12 @@
 """Plot the toy-barrier study written by `mbrl toy` (CEM-GD paper, Figure 2).
 
 Usage: /usr/bin/python3 scripts/plot_toy.py [DIR]   (DIR defaults to results/toy_barrier)
-Reads DIR/success.csv and DIR/paths.csv and writes DIR/toy_barrier.png: left, one failed and one
-successful episode (executed path, and the first plan before and after gradient refinement);
-right, the fraction of episodes passing below the barrier against N_init.
+Reads DIR/success.csv, DIR/paths.csv, DIR/trials.csv and DIR/task.csv (the barrier as the study
+ran it) and writes DIR/toy_barrier.png, as the paper's Figure 2: (a) an episode passing above at
+the smallest example N_init, (b) one passing below at the largest (executed path, and the first
+plan before and after gradient refinement), (c) the fraction of episodes passing below the
+barrier against N_init. It also prints, per N_init, which side the first plan passes before and
+after its gradient refinement.
 """
 import csv
 import os
@@ -15,44 +18,71 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-# Must match include/mbrl/env/toy_barrier.h.
-START, GOAL, CENTRE, RADIUS = (-1.3, 0.0), (1.3, 0.0), (0.0, 0.15), 1.0
+
+
+def read(path):
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def print_sides(trials):
+    """Per N_init, where the t = 0 plan passes the barrier before and after refinement (below,
+    above, or short: it ends before the barrier's x), how often refinement changed a side the
+    samples had set, and where the executed episodes passed."""
+    print("N_init | initial plan below/above/short | refined below/above/short | "
+          "side changed by refinement | executed below")
+    for n in sorted({int(t["n_init"]) for t in trials}):
+        sel = [t for t in trials if int(t["n_init"]) == n]
+        count = lambda key, side: sum(t[key] == side for t in sel)  # noqa: E731
+        sided = [t for t in sel if t["first_plan_initial_side"] in ("0", "1")]
+        changed = sum(t["first_plan_refined_side"] != t["first_plan_initial_side"] for t in sided)
+        init = "/".join(str(count("first_plan_initial_side", v)) for v in ("1", "0", "-1"))
+        refined = "/".join(str(count("first_plan_refined_side", v)) for v in ("1", "0", "-1"))
+        print(f"{n} | {init} | {refined} | {changed} of {len(sided)} | "
+              f"{count('below', '1')} of {len(sel)}")
 
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "results/toy_barrier"
-    success_csv = os.path.join(out, "success.csv")
-    paths_csv = os.path.join(out, "paths.csv")
-    for f in (success_csv, paths_csv):
+    files = {name: os.path.join(out, name + ".csv") for name in ("success", "paths", "task", "trials")}
+    for f in files.values():
         if not os.path.exists(f):
             sys.exit(f"plot_toy.py: {f} not found; run `build/mbrl toy --out {out}` first")
-    with open(success_csv) as f:
-        rows = list(csv.DictReader(f))
-    with open(paths_csv) as f:
-        points = list(csv.DictReader(f))
+    rows = read(files["success"])
+    points = read(files["paths"])
+    task = {k: float(v) for k, v in read(files["task"])[0].items()}
+    START, GOAL = (task["start_x"], task["start_y"]), (task["goal_x"], task["goal_y"])
+    CENTRE, RADIUS = (task["centre_x"], task["centre_y"]), task["radius"]
+    print_sides(read(files["trials"]))
 
-    kinds = [k for k in ("failed", "success") if any(p["kind"] == k for p in points)]
-    fig, axes = plt.subplots(1, len(kinds) + 1, figsize=(5 * (len(kinds) + 1), 4.2))
+    # (a) passing above at the smallest example N_init, (b) passing below at the largest.
+    panels = []
+    for kind, pick in (("failed", min), ("success", max)):
+        ns = [int(p["n_init"]) for p in points if p["kind"] == kind]
+        if ns:
+            n = pick(ns)
+            panels.append((kind, n, [p for p in points if p["kind"] == kind and int(p["n_init"]) == n]))
+    fig, axes = plt.subplots(1, len(panels) + 1, figsize=(5 * (len(panels) + 1), 4.2))
     styles = {
         "first_plan_initial": ("tab:red", "--", "initial plan (sampled)"),
         "first_plan_refined": ("tab:blue", "-", "plan after gradient refinement"),
         "executed": ("black", ":", "executed (MPC)"),
     }
-    for ax, kind in zip(axes, kinds):
-        sel = [p for p in points if p["kind"] == kind]
+    for ax, (kind, n_init, sel), letter in zip(axes, panels, "ab"):
         ax.add_patch(plt.Circle(CENTRE, RADIUS, color="tab:gray", alpha=0.35, label="barrier"))
+        ax.plot(*CENTRE, "+", color="tab:gray")
         for stage, (color, ls, label) in styles.items():
             xs = [float(p["x"]) for p in sel if p["stage"] == stage]
             ys = [float(p["y"]) for p in sel if p["stage"] == stage]
             ax.plot(xs, ys, color=color, ls=ls, marker=".", ms=3, label=label)
         ax.plot(*START, "go", label="start")
         ax.plot(*GOAL, "r*", ms=12, label="goal")
-        n_init = sel[0]["n_init"] if sel else "?"
-        ax.set_title(f"{'passes above (local optimum)' if kind == 'failed' else 'passes below (global optimum)'}, N_init = {n_init}")
+        where = "passes above (local optimum)" if kind == "failed" else "passes below (global optimum)"
+        ax.set_title(f"({letter}) N_init = {n_init}: {where}", fontsize=10)
         ax.set_aspect("equal")
         ax.set_xlim(-2.6, 2.6)
         ax.set_ylim(-2.0, 2.0)
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=7, loc="lower right" if kind == "failed" else "upper left")
     ax = axes[-1]
     n = [int(r["n_init"]) for r in rows]
     frac = [float(r["fraction_below"]) for r in rows]
@@ -61,7 +91,7 @@ def main():
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("N_init (samples at t = 0)")
     ax.set_ylabel("fraction of episodes passing below")
-    ax.set_title(f"CEM-GD, N_r = {rows[0]['n_r']}, {rows[0]['trials']} trials each")
+    ax.set_title(f"(c) CEM-GD, N_r = {rows[0]['n_r']}, {rows[0]['trials']} episodes each", fontsize=10)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     png = os.path.join(out, "toy_barrier.png")

@@ -59,7 +59,7 @@ packages=(
   libmujoco-dev libqhull-dev             # MuJoCo 2.2.2; its CMake config needs qhull's headers
   libyaml-cpp-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
-  python3-matplotlib                     # plot scripts (run with /usr/bin/python3)
+  python3-matplotlib python3-yaml       # plot and results scripts (run with /usr/bin/python3)
   libosmesa6 ffmpeg                      # mbrl eval --video: offscreen rendering, encoding
 )
 if [ "$bench" = 1 ]; then packages+=(python3-torch); fi

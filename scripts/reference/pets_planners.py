@@ -323,7 +323,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-init", type=int, default=15000, help="CEM-GD samples at t = 0")
     parser.add_argument("--step", default="adam", choices=["adam", "gradient"],
-                        help="CEM-GD's line-search direction (configs/bench/labels/cem_gd.yaml: adam)")
+                        help="CEM-GD's line-search direction (configs/paper/planners/cem_gd.yaml: adam)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--mode", default="eager", choices=["eager", "static", "graph"],
                         help="eager (with early exits), static (no host reads) or graph "

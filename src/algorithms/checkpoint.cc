@@ -249,10 +249,17 @@ LoopState LoadCheckpointFrom(const fs::path& root, Stack& stack, models::ModelTr
 }  // namespace
 
 int CheckpointEpisode(const std::string& run_dir) {
-  const std::string name = LatestName(fs::path(run_dir) / "checkpoint");
+  const fs::path root = fs::path(run_dir) / "checkpoint";
+  std::error_code ec;
+  if (!fs::exists(root / "LATEST", ec)) return -1;
+  const std::string name = LatestName(root);
   int episode = -1;
-  if (std::sscanf(name.c_str(), "episode_%d", &episode) == 1) return episode;
-  return -1;
+  if (std::sscanf(name.c_str(), "episode_%d", &episode) != 1 || episode < 0 ||
+      !fs::is_directory(root / name, ec)) {
+    throw ConfigError((root / "LATEST").string() + ": names '" + name +
+                      "', which is not a checkpoint directory beside it (a damaged checkpoint)");
+  }
+  return episode;
 }
 
 LoopState LoadCheckpoint(const std::string& run_dir, Stack& stack, models::ModelTrainer& trainer,

@@ -70,7 +70,9 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   std::error_code ec;
   fs::create_directories(run_dir, ec);
   if (ec) throw Error("cannot create run directory " + run_dir + ": " + ec.message());
-  WriteTextAtomically(run_dir + "/config.yaml", config::ConfigToYaml(config));
+  // A resumed run's files change only once its checkpoint has loaded: a refused resume leaves
+  // every file of the run as it was.
+  if (!resume) WriteTextAtomically(run_dir + "/config.yaml", config::ConfigToYaml(config));
   auto log = MakeRunLogger(run_dir + "/log.txt");
   const auto phase = [&](const std::string& p) {
     if (hooks.on_phase) hooks.on_phase(p);
@@ -82,10 +84,13 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   agent::MpcAgent& agent = *stack.agent;
   const int obs_dim = env.ObsDim(), act_dim = env.ActionDim();
   const int length = stack.episode_length;
-  log->Info(Format("run %s: task %s (obs %d, action %d, %d steps per episode), planner %s, "
-                   "device %s",
-                   run_dir.c_str(), config.task.c_str(), obs_dim, act_dim, length,
-                   config.planner.type().c_str(), device.str().c_str()));
+  const auto log_start = [&] {
+    log->Info(Format("run %s: task %s (obs %d, action %d, %d steps per episode), planner %s, "
+                     "device %s",
+                     run_dir.c_str(), config.task.c_str(), obs_dim, act_dim, length,
+                     config.planner.type().c_str(), device.str().c_str()));
+  };
+  if (!resume) log_start();
   models::ModelTrainer trainer(stack.model, config.trainer,
                                StreamSeed(config.seed, SeedStream::kTrain), log);
   const auto low_v = env.ActionLow(), high_v = env.ActionHigh();
@@ -96,6 +101,8 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   state.action_rng.seed(StreamSeed(config.seed, SeedStream::kAction));
   if (resume) {
     state = LoadCheckpoint(run_dir, stack, trainer, buffer);
+    WriteTextAtomically(run_dir + "/config.yaml", config::ConfigToYaml(config));
+    log_start();
     log->Info(Format("resumed after episode %d (%lld transitions); anything saved of a later, "
                      "unfinished episode is dropped and that episode runs again",
                      state.episode, static_cast<long long>(buffer.Size())));

@@ -1,6 +1,7 @@
 #include "mbrl/algorithms/planner_bench.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -32,11 +33,6 @@ void Sync(const torch::Device& device) {
 
 }  // namespace
 
-const std::vector<std::string>& PaperPlannerLabels() {
-  static const std::vector<std::string> kLabels = {"cem50", "cem500", "cem5000", "cem-gd"};
-  return kLabels;
-}
-
 std::string TaskConfigPath(const std::string& config_dir, const std::string& task) {
   const std::string path = config_dir + "/" + task + ".yaml";
   std::error_code ec;
@@ -46,27 +42,25 @@ std::string TaskConfigPath(const std::string& config_dir, const std::string& tas
   return path;
 }
 
-std::string BenchLabelDir(const std::string& config_dir) { return config_dir + "/bench/labels"; }
-
-std::vector<std::string> BenchLabels(const std::string& config_dir) {
-  std::vector<std::string> labels;
-  for (std::string f : config::PlannerFilesIn(BenchLabelDir(config_dir))) {
-    std::replace(f.begin(), f.end(), '_', '-');  // cem_gd.yaml is the label cem-gd
-    labels.push_back(f);
+std::vector<std::string> PlannerFileNames(const std::string& planner_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (planner_dir.empty() || !std::filesystem::is_directory(planner_dir, ec)) return names;
+  for (std::string f : config::PlannerFilesIn(planner_dir)) {
+    std::replace(f.begin(), f.end(), '_', '-');  // cem_gd.yaml is the name cem-gd
+    names.push_back(f);
   }
-  return labels;
-}
-
-bool IsBenchLabel(const std::string& config_dir, const std::string& label) {
-  const auto labels = BenchLabels(config_dir);
-  return std::find(labels.begin(), labels.end(), label) != labels.end();
+  return names;
 }
 
 config::Config BenchCellConfig(const std::string& config_dir, const std::string& task,
-                               const std::string& label, int horizon,
-                               const std::vector<std::string>& overrides) {
-  config::LoadOptions options{TaskConfigPath(config_dir, task), label, overrides};
-  if (IsBenchLabel(config_dir, label)) options.planner_dir = BenchLabelDir(config_dir);
+                               const std::string& planner, const std::string& planner_dir,
+                               int horizon, const std::vector<std::string>& overrides) {
+  config::LoadOptions options{TaskConfigPath(config_dir, task), planner, overrides};
+  const auto in_dir = PlannerFileNames(planner_dir);
+  if (std::find(in_dir.begin(), in_dir.end(), planner) != in_dir.end()) {
+    options.planner_dir = planner_dir;
+  }
   options.overrides.insert(options.overrides.begin(), "agent.horizon=" + std::to_string(horizon));
   return config::LoadConfig(options);
 }
@@ -254,6 +248,60 @@ double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds
   auto c = torch::empty({n, n}, opts);
   const double ms = TimePerCall([&] { torch::mm_out(c, a, b); }, device, min_seconds);
   return 2.0 * static_cast<double>(n) * n * n / (ms * 1e6);
+}
+
+std::string BenchResultToJson(const PlannerBenchResult& r) {
+  nlohmann::json j = {{"task", r.task},
+                      {"label", r.label},
+                      {"planner", r.planner},
+                      {"device", r.device},
+                      {"horizon", r.horizon},
+                      {"steps", r.steps},
+                      {"first_ms", r.first_ms},
+                      {"mean_ms", r.mean_ms},
+                      {"median_ms", r.median_ms},
+                      {"later_mean_ms", r.later_mean_ms},
+                      {"episode_length", r.episode_length},
+                      {"episode_mean_ms", r.episode_mean_ms},
+                      {"peak_mb", r.peak_mb},
+                      {"memory_probe", r.memory_probe},
+                      {"peak_rss_mb", r.peak_rss_mb},
+                      {"ops_per_step", r.ops_per_step},
+                      {"syncs_per_step", r.syncs_per_step},
+                      {"sync_ops", r.sync_ops},
+                      {"later_stats", r.later_stats}};
+  return j.dump();
+}
+
+PlannerBenchResult BenchResultFromJson(const std::string& text) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    PlannerBenchResult r;
+    r.task = j.at("task");
+    r.label = j.at("label");
+    r.planner = j.at("planner");
+    r.device = j.at("device");
+    r.horizon = j.at("horizon");
+    r.steps = j.at("steps");
+    r.first_ms = j.at("first_ms");
+    r.mean_ms = j.at("mean_ms");
+    r.median_ms = j.at("median_ms");
+    r.later_mean_ms = j.at("later_mean_ms");
+    r.episode_length = j.at("episode_length");
+    r.episode_mean_ms = j.at("episode_mean_ms");
+    r.peak_mb = j.at("peak_mb");
+    r.memory_probe = j.at("memory_probe");
+    if (j.contains("peak_rss_mb")) r.peak_rss_mb = j.at("peak_rss_mb");
+    if (j.contains("ops_per_step")) r.ops_per_step = j.at("ops_per_step");
+    if (j.contains("syncs_per_step")) r.syncs_per_step = j.at("syncs_per_step");
+    if (j.contains("sync_ops")) r.sync_ops = j.at("sync_ops").get<std::map<std::string, double>>();
+    if (j.contains("later_stats")) {
+      r.later_stats = j.at("later_stats").get<std::map<std::string, double>>();
+    }
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("bench cell result is not valid JSON: ") + e.what());
+  }
 }
 
 }  // namespace mbrl::algorithms

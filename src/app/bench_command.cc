@@ -1,33 +1,29 @@
-// `mbrl bench planners`: planning time and peak memory per task and planner (the CEM-GD paper's
-// Tables 1 and 2); `mbrl bench forward`: the ensemble forward pass in GFLOP/s against a large GEMM.
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// `mbrl bench planners`: planning time and peak memory per task and planner, a paper's numbers
+// beside them where a tables file gives them; `mbrl bench forward`: the ensemble forward pass in
+// GFLOP/s against a large GEMM.
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.h"
-#include "mbrl/algorithms/bench_report.h"
 #include "mbrl/algorithms/planner_bench.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/process.h"
 #include "mbrl/core/progress.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
 #include "mbrl/env/registry.h"
-
-extern char** environ;
+#include "mbrl/experiments/bench_report.h"
 
 namespace mbrl::app {
 namespace {
@@ -38,7 +34,9 @@ struct BenchOptions {
   int steps = 10;
   int horizon = 45;
   std::string config_dir = "configs";
-  std::string out = "results/bench";
+  std::string planner_dir;   // default: <config_dir>/paper/planners
+  std::string paper_tables;  // default: <config_dir>/paper/tables.yaml where it exists
+  std::string out = "results/bench/planners";
   std::string device = "cpu";
   std::vector<std::string> overrides;
   std::string cell_json;  // internal: run one cell in this process and write its result here
@@ -48,15 +46,31 @@ struct BenchOptions {
   int64_t gemm_n = 2048;
 };
 
-std::vector<std::string> SplitList(const std::string& text, const std::string& flag) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
+// The items of a comma-separated option; an empty list is an error naming the flag.
+std::vector<std::string> ListOption(const std::string& text, const std::string& flag) {
+  const auto items = SplitList(text);
   if (items.empty()) throw ConfigError(flag + ": expected a comma-separated list, got '" + text + "'");
   return items;
+}
+
+// Where the planner files are: --planner-dir, else the paper's settings beside the task configs.
+std::string PlannerDir(const BenchOptions& opt) {
+  return opt.planner_dir.empty() ? opt.config_dir + "/paper/planners" : opt.planner_dir;
+}
+
+// The reference numbers to set beside the measured ones: --paper-tables, else
+// <config-dir>/paper/tables.yaml where it exists; none with --paper-tables none.
+std::optional<experiments::PaperTables> PaperTablesFor(const BenchOptions& opt) {
+  if (opt.paper_tables == "none") return std::nullopt;
+  const std::string path =
+      opt.paper_tables.empty() ? opt.config_dir + "/paper/tables.yaml" : opt.paper_tables;
+  std::error_code ec;
+  if (opt.paper_tables.empty() && !std::filesystem::exists(path, ec)) return std::nullopt;
+  try {
+    return experiments::LoadPaperTables(path);
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string("--paper-tables: ") + e.what());
+  }
 }
 
 void CheckNames(const BenchOptions& opt, const std::vector<std::string>& tasks,
@@ -67,7 +81,7 @@ void CheckNames(const BenchOptions& opt, const std::vector<std::string>& tasks,
       throw ConfigError("--tasks: unknown task '" + t + "' (valid: " + Join(task_names) + ")");
     }
   }
-  std::vector<std::string> labels = algorithms::BenchLabels(opt.config_dir);
+  std::vector<std::string> labels = algorithms::PlannerFileNames(PlannerDir(opt));
   for (const auto& p : config::PlannerNames()) {
     if (std::find(labels.begin(), labels.end(), p) == labels.end()) labels.push_back(p);
   }
@@ -86,11 +100,12 @@ torch::Device PickDevice(const std::string& name) {
 
 // Child mode: one task and planner in this (fresh) process.
 int RunCell(const BenchOptions& opt) {
-  const auto tasks = SplitList(opt.tasks, "--tasks");
-  const auto planners = SplitList(opt.planners, "--planners");
+  const auto tasks = ListOption(opt.tasks, "--tasks");
+  const auto planners = ListOption(opt.planners, "--planners");
   CheckNames(opt, tasks, planners);
   const auto config =
-      algorithms::BenchCellConfig(opt.config_dir, tasks[0], planners[0], opt.horizon, opt.overrides);
+      algorithms::BenchCellConfig(opt.config_dir, tasks[0], planners[0], PlannerDir(opt),
+                                  opt.horizon, opt.overrides);
   Progress progress(stderr, !opt.quiet);
   const auto result = algorithms::BenchPlanner(
       config, planners[0], opt.steps, PickDevice(opt.device), [&](int done, int total) {
@@ -104,36 +119,26 @@ int RunCell(const BenchOptions& opt) {
 
 // Runs `args` as a child of this binary and waits; returns its exit status.
 int SpawnSelf(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  std::string self = "/proc/self/exe";
-  argv.push_back(self.data());
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ) != 0) {
-    throw Error("bench: cannot start a child process for a bench cell");
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error("bench: lost the child process of a bench cell");
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  std::vector<std::string> command = {"/proc/self/exe"};
+  command.insert(command.end(), args.begin(), args.end());
+  return WaitChild(StartChild(command));
 }
 
 int RunPlanners(const BenchOptions& opt) {
   if (!opt.cell_json.empty()) return RunCell(opt);
-  const auto tasks = SplitList(opt.tasks, "--tasks");
-  const auto planners = SplitList(opt.planners, "--planners");
+  const auto tasks = ListOption(opt.tasks, "--tasks");
+  const auto planners = ListOption(opt.planners, "--planners");
   CheckNames(opt, tasks, planners);
   if (opt.steps < 1) throw ConfigError("--steps: expected an integer >= 1");
   // Validate every cell's config before spending minutes on the first one.
   for (const auto& t : tasks) {
     for (const auto& p : planners) {
-      algorithms::BenchCellConfig(opt.config_dir, t, p, opt.horizon, opt.overrides);
+      algorithms::BenchCellConfig(opt.config_dir, t, p, PlannerDir(opt), opt.horizon,
+                                  opt.overrides);
     }
   }
+  const auto paper = PaperTablesFor(opt);
+  const experiments::PaperTables* tables = paper ? &*paper : nullptr;
   const torch::Device device = PickDevice(opt.device);
   std::error_code ec;
   std::filesystem::create_directories(opt.out, ec);
@@ -152,6 +157,7 @@ int RunPlanners(const BenchOptions& opt) {
       std::vector<std::string> args = {"bench", "planners", "--tasks", t, "--planners", p,
                                        "--steps", std::to_string(opt.steps), "--horizon",
                                        std::to_string(opt.horizon), "--config-dir", opt.config_dir,
+                                       "--planner-dir", PlannerDir(opt),
                                        "--device", device.is_cuda() ? "cuda" : "cpu",
                                        "--cell-json", cell_file};
       if (opt.quiet) args.push_back("--quiet");
@@ -176,11 +182,11 @@ int RunPlanners(const BenchOptions& opt) {
                    r.first_ms / 1000, r.later_mean_ms / 1000, r.peak_mb,
                    FormatDuration(timer.Seconds()).c_str());
       // Written after every cell, so an interrupted bench keeps what it measured.
-      WriteTextAtomically(stem + ".csv", algorithms::BenchCsv(results));
-      WriteTextAtomically(stem + ".md", algorithms::BenchMarkdown(results));
+      WriteTextAtomically(stem + ".csv", experiments::BenchCsv(results, tables));
+      WriteTextAtomically(stem + ".md", experiments::BenchMarkdown(results, tables));
     }
   }
-  std::printf("%s", algorithms::BenchMarkdown(results).c_str());
+  std::printf("%s", experiments::BenchMarkdown(results, tables).c_str());
   std::printf("\nwritten: %s.csv, %s.md\n", stem.c_str(), stem.c_str());
   if (!failed.empty()) {
     std::fprintf(stderr, "error: %zu cell(s) failed: %s\n", failed.size(), Join(failed).c_str());
@@ -191,7 +197,7 @@ int RunPlanners(const BenchOptions& opt) {
 
 std::vector<int64_t> ParseRows(const std::string& text) {
   std::vector<int64_t> rows;
-  for (const auto& item : SplitList(text, "--rows")) {
+  for (const auto& item : ListOption(text, "--rows")) {
     try {
       size_t used = 0;
       const long long v = std::stoll(item, &used);
@@ -228,7 +234,7 @@ int RunForwardCuda(const BenchOptions& opt, const std::vector<std::string>& task
 }
 
 int RunForward(const BenchOptions& opt) {
-  const auto tasks = SplitList(opt.tasks, "--tasks");
+  const auto tasks = ListOption(opt.tasks, "--tasks");
   CheckNames(opt, tasks, {"cem"});
   const auto rows = ParseRows(opt.rows);
   const torch::Device device = PickDevice(opt.device);
@@ -269,18 +275,25 @@ int RunForward(const BenchOptions& opt) {
 
 std::function<int()> AddBenchCommand(CLI::App& app) {
   auto opt = std::make_shared<BenchOptions>();
-  auto* bench = app.add_subcommand("bench", "Benchmarks: planners (paper Tables 1-2), forward");
+  auto* bench = app.add_subcommand("bench", "Benchmarks: planning steps per planner and task, the ensemble forward pass");
   bench->require_subcommand(1);
 
   auto* planners = bench->add_subcommand(
-      "planners", "Planning time and peak memory per MPC step, per task and planner, with the "
-                  "CEM-GD paper's numbers beside ours (CSV and Markdown into --out)");
+      "planners", "Planning time and peak memory per MPC step, per task and planner, with a "
+                  "paper's numbers beside ours (CSV and Markdown into --out)");
   planners->add_option("--tasks", opt->tasks, "Comma-separated tasks")->capture_default_str();
   planners->add_option("--planners", opt->planners,
-                       "Comma-separated labels: a file of <config-dir>/bench/labels (cem50, cem500, "
-                       "cem5000, cem-gd: the paper's settings) or any planner name (its "
+                       "Comma-separated planners: a file of --planner-dir (cem50, cem500, cem5000, "
+                       "cem-gd: the CEM-GD paper's settings) or any planner name (its "
                        "configs/planner file)")
       ->capture_default_str();
+  planners->add_option("--planner-dir", opt->planner_dir,
+                       "Where the planners' NAME.yaml files are (default: "
+                       "<config-dir>/paper/planners)");
+  planners->add_option("--paper-tables", opt->paper_tables,
+                       "A paper's time and memory per planner and task to set beside ours "
+                       "(default: <config-dir>/paper/tables.yaml where it exists; none: no such "
+                       "columns' values)");
   planners->add_option("--steps", opt->steps, "Timed MPC steps per cell (the first is t = 0)")
       ->capture_default_str();
   planners->add_option("--horizon", opt->horizon, "Planning horizon (the paper: 45)")

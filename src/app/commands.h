@@ -3,10 +3,6 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
-#include <string>
-#include <vector>
-
-#include "mbrl/config/config.h"
 
 namespace mbrl::app {
 
@@ -23,9 +19,4 @@ std::function<int()> AddToyCommand(CLI::App& app);
 /// Registers `bench` (planner timing and memory tables; forward-pass GFLOP/s).
 std::function<int()> AddBenchCommand(CLI::App& app);
 
-/// Throws ConfigError when config.task is not a registered task, naming --set when one of
-/// `overrides` set it, else `source` (the config file or "<built-in defaults>"). The config loader
-/// cannot check this itself: config/ sits before env/ in the layers.
-void RequireKnownTask(const config::Config& config, const std::string& source,
-                      const std::vector<std::string>& overrides);
 }  // namespace mbrl::app

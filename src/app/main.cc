@@ -6,11 +6,10 @@
 #include <iostream>
 #include <string>
 
-#include <unistd.h>
-
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/memory.h"
+#include "mbrl/core/process.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -23,7 +22,7 @@ int main(int argc, char** argv) {
                  "running with OPENBLAS_CORETYPE=%s (set OPENBLAS_CORETYPE to choose yourself)\n",
                  mbrl::BlasCoreName().c_str(), better_core.c_str());
     setenv("OPENBLAS_CORETYPE", better_core.c_str(), 1);
-    execv("/proc/self/exe", argv);  // returns only on failure: then go on as we are
+    mbrl::ReExecSelf(argv);  // returns only on failure: then go on as we are
   }
   mbrl::KeepFreedMemoryForReuse();
   mbrl::LimitIntraOpThreadsBesideOpenBlas();

@@ -1,23 +1,29 @@
 // `mbrl toy`: the CEM-GD paper's toy-barrier study (Figure 2c).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.h"
-#include "mbrl/algorithms/toy_study.h"
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
+#include "mbrl/env/toy_barrier.h"
+#include "mbrl/experiments/toy_study.h"
 
 namespace mbrl::app {
 namespace {
 
 struct ToyOptions {
   std::string n_init = "10,50,100,500,1000,5000";
-  algorithms::ToyStudyOptions study;
+  std::string examples = "50,500";  // N_init values whose example episodes paths.csv keeps
+  experiments::ToyStudyOptions study;
   std::string out = "results/toy_barrier";
   bool quiet = false;
 };
@@ -57,23 +63,28 @@ int RunToy(ToyOptions opt) {
   std::filesystem::create_directories(opt.out, ec);
   if (ec) throw Error("cannot create " + opt.out + ": " + ec.message());
 
+  const std::vector<int> examples = ParseIntList(opt.examples, "--examples");
   Progress progress(stderr, !opt.quiet);
   const int total = static_cast<int>(opt.study.n_init.size()) * opt.study.trials;
   int done = 0;
-  bool have_fail = false, have_success = false;
+  std::set<std::pair<int, bool>> kept;  // (N_init, below) of the example episodes kept
   std::string paths = "kind,n_init,trial,stage,step,x,y\n";
+  std::string trials = "n_init,trial,below,first_plan_initial_side,first_plan_refined_side,return\n";
   Stopwatch timer;
-  const auto rows = algorithms::RunToyStudy(
-      opt.study, [&](int n_init, int trial, const algorithms::ToyTrial& t) {
+  const auto rows = experiments::RunToyStudy(
+      opt.study, [&](int n_init, int trial, const experiments::ToyTrial& t) {
         ++done;
-        // Keep one failed and one successful episode (the first of each) for the figure.
-        if ((t.below && !have_success) || (!t.below && !have_fail)) {
+        // For each example N_init, the first failed and the first successful episode.
+        const bool example =
+            std::find(examples.begin(), examples.end(), n_init) != examples.end();
+        if (example && kept.insert({n_init, t.below}).second) {
           const char* kind = t.below ? "success" : "failed";
           AppendPath(paths, kind, n_init, trial, "executed", t.path);
           AppendPath(paths, kind, n_init, trial, "first_plan_initial", t.first_init);
           AppendPath(paths, kind, n_init, trial, "first_plan_refined", t.first_refined);
-          (t.below ? have_success : have_fail) = true;
         }
+        trials += Format("%d,%d,%d,%d,%d,%.6f\n", n_init, trial, t.below ? 1 : 0,
+                         t.first_init_side, t.first_refined_side, t.episode_return);
         const double eta = timer.Seconds() / done * (total - done);
         char buf[160];
         std::snprintf(buf, sizeof(buf), "toy: N_init %d  trial %d/%d  (%d/%d, ETA %s)", n_init,
@@ -91,11 +102,20 @@ int RunToy(ToyOptions opt) {
     csv += buf;
     std::printf("%8d %6d %8d %8d %12.3f\n", r.n_init, opt.study.n_r, r.trials, r.below, r.fraction);
   }
+  using env::ToyBarrier;
   WriteTextAtomically(opt.out + "/success.csv", csv);
   WriteTextAtomically(opt.out + "/paths.csv", paths);
-  std::printf("wrote %s/success.csv and %s/paths.csv (%.0f s); plot: /usr/bin/python3 "
-              "scripts/plot_toy.py %s\n",
-              opt.out.c_str(), opt.out.c_str(), timer.Seconds(), opt.out.c_str());
+  WriteTextAtomically(opt.out + "/trials.csv", trials);
+  // The task's geometry, for the plot (so that it draws what the study ran).
+  WriteTextAtomically(opt.out + "/task.csv",
+                      Format("start_x,start_y,goal_x,goal_y,centre_x,centre_y,radius,strength\n"
+                             "%g,%g,%g,%g,%g,%g,%g,%g\n",
+                             ToyBarrier::kStartX, ToyBarrier::kStartY, ToyBarrier::kGoalX,
+                             ToyBarrier::kGoalY, ToyBarrier::kCentreX, ToyBarrier::kCentreY,
+                             ToyBarrier::kRadius, ToyBarrier::kStrength));
+  std::printf("wrote success.csv, trials.csv, paths.csv and task.csv in %s (%.0f s); plot: "
+              "/usr/bin/python3 scripts/plot_toy.py %s\n",
+              opt.out.c_str(), timer.Seconds(), opt.out.c_str());
   return 0;
 }
 
@@ -107,6 +127,9 @@ std::function<int()> AddToyCommand(CLI::App& app) {
       "toy", "Toy barrier study (CEM-GD Fig. 2c): fraction of CEM-GD episodes passing below the "
              "barrier for each N_init");
   cmd->add_option("--n-init", opt->n_init, "comma-separated N_init values")->capture_default_str();
+  cmd->add_option("--examples", opt->examples,
+                  "N_init values whose first failed and first successful episodes paths.csv keeps")
+      ->capture_default_str();
   cmd->add_option("--trials", opt->study.trials, "episodes per N_init")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -130,7 +153,8 @@ std::function<int()> AddToyCommand(CLI::App& app) {
   cmd->add_option("--grad-steps", opt->study.line_search.grad_steps, "gradient updates (G)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("-o,--out", opt->out, "output directory (success.csv, paths.csv)")
+  cmd->add_option("-o,--out", opt->out,
+                  "output directory (success.csv, trials.csv, paths.csv, task.csv)")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", opt->quiet, "no live progress line");
   return [opt]() { return RunToy(*opt); };

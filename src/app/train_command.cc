@@ -1,7 +1,5 @@
 // `mbrl train`: run PETS from a config.
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,15 +15,13 @@
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/process.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/progress.h"
+#include "mbrl/env/registry.h"
 
 namespace mbrl::app {
 namespace {
-
-std::atomic<bool> g_stop_requested{false};
-
-extern "C" void OnStopSignal(int) { g_stop_requested.store(true); }
 
 struct TrainOptions {
   std::string config_path;
@@ -88,7 +84,7 @@ int RunTrain(const TrainOptions& opt) {
   load.planner_dir = opt.planner_dir;
   config::Config config = resume ? ResumeConfig(opt.resume, opt.overrides) : config::LoadConfig(load);
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
-  RequireKnownTask(config, source, opt.overrides);
+  env::RequireKnownTask(config.task, source, opt.overrides);
   if (resume && !opt.device.empty() && opt.device != config.device) {
     throw ConfigError("--device " + opt.device + ": a resumed run keeps its device (" +
                       config.device + "): its random streams are that device's");
@@ -155,9 +151,8 @@ int RunTrain(const TrainOptions& opt) {
   };
   hooks.on_resume = [&](int, double wall_s) { last_wall = wall_s; };
   // Ctrl-C / SIGTERM: finish the current step, save the partial episode, exit 130.
-  hooks.should_stop = [] { return g_stop_requested.load(); };
-  std::signal(SIGINT, OnStopSignal);
-  std::signal(SIGTERM, OnStopSignal);
+  hooks.should_stop = [] { return StopRequested(); };
+  InstallStopSignals();
   std::printf("run directory: %s\n", out.c_str());
   if (resume) {
     const int done = algorithms::CheckpointEpisode(out);
@@ -191,7 +186,7 @@ std::function<int()> AddTrainCommand(CLI::App& app) {
                   "planner: loads configs/planner/NAME.yaml into the planner section (e.g. cem)");
   cmd->add_option("--planner-dir", opt->planner_dir,
                   "where --planner's NAME.yaml files are (default: configs/planner beside the "
-                  "config), e.g. configs/bench/labels for the paper's cem50, cem500, cem5000");
+                  "config), e.g. configs/paper/planners for the paper's cem50, cem500, cem5000");
   cmd->add_option("--label", opt->label,
                   "the run's name in plots: written to label.txt in the run directory");
   cmd->add_option("-s,--set", opt->overrides,

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +12,7 @@
 #include <filesystem>
 
 #include "mbrl/core/error.h"
-
-extern char** environ;
+#include "mbrl/core/process.h"
 
 namespace mbrl {
 
@@ -46,34 +44,33 @@ VideoWriter::VideoWriter(const std::string& path, int width, int height, double 
                                    "-framerate", rate, "-i", "pipe:0", "-an",
                                    "-c:v", "libx264", "-pix_fmt", "yuv420p",
                                    "-movflags", "+faststart", "-f", "mp4", part_path_};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
+  // Both ends close on exec: the child gets the read end as its stdin only, so that closing the
+  // write end here is the end of its input.
   int fds[2];
-  if (pipe(fds) != 0) throw Error(std::string("cannot create a pipe to ffmpeg: ") + strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addclose(&actions, fds[1]);
-  const int rc = posix_spawn(&pid_, ffmpeg.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[0]);
-  if (rc != 0) {
-    close(fds[1]);
-    throw Error("cannot start " + ffmpeg + ": " + strerror(rc));
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    throw Error(std::string("cannot create a pipe to ffmpeg: ") + strerror(errno));
   }
+  ChildOptions child;
+  child.stdin_fd = fds[0];
+  try {
+    pid_ = StartChild(args, child);
+  } catch (const Error&) {
+    close(fds[0]);
+    close(fds[1]);
+    throw;
+  }
+  close(fds[0]);
   pipe_fd_ = fds[1];
-  fcntl(pipe_fd_, F_SETFD, FD_CLOEXEC);
 }
 
 VideoWriter::~VideoWriter() {
   if (pid_ < 0) return;
   if (pipe_fd_ >= 0) close(pipe_fd_);
   kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  try {
+    WaitChild(pid_);
+  } catch (const Error&) {
+  }
   std::error_code ec;
   std::filesystem::remove(part_path_, ec);
 }
@@ -99,15 +96,12 @@ void VideoWriter::Close() {
   if (pid_ < 0) return;
   close(pipe_fd_);
   pipe_fd_ = -1;
-  int status = 0;
-  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int code = WaitChild(pid_);
   pid_ = -1;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (code != 0) {
     std::error_code ec;
     std::filesystem::remove(part_path_, ec);
-    throw Error("ffmpeg failed to encode " + path_ + " (exit status " +
-                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+    throw Error("ffmpeg failed to encode " + path_ + " (exit status " + std::to_string(code) + ")");
   }
   std::error_code ec;
   std::filesystem::rename(part_path_, path_, ec);

@@ -54,4 +54,17 @@ std::unique_ptr<Env> MakeEnv(const std::string& name) { return Find(name).make_e
 
 std::unique_ptr<Task> MakeTask(const std::string& name) { return Find(name).make_task(); }
 
+void RequireKnownTask(const std::string& task, const std::string& source,
+                      const std::vector<std::string>& overrides) {
+  const auto tasks = TaskNames();
+  if (std::find(tasks.begin(), tasks.end(), task) != tasks.end()) return;
+  // The last --set of the task names it; else the config file (or the defaults) did.
+  std::string task_source = source;
+  for (const auto& o : overrides) {
+    if (o.rfind("task=", 0) == 0) task_source = "--set";
+  }
+  throw ConfigError(task_source + ": task: unknown task '" + task + "' (valid: " + Join(tasks) +
+                    ")");
+}
+
 }  // namespace mbrl::env

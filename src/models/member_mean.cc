@@ -34,7 +34,7 @@ MBRL_INLINE void AddRows(const T* __restrict w, const T* __restrict x, int64_t n
 
 // g[i] += sum_j w[i][j] v[j] for a row-major w [n_in, n_out]: one dot product per row, over 16
 // independent partial sums so that it vectorises. With GCC the 16 sums are one vector-extension
-// value: g++ 16 no longer vectorises the array form, which ran 3x slower there (the same sums in
+// value: g++ 16 does not vectorise the array form, which ran 3x slower there (the same sums in
 // the same order, so the results are bit for bit those of the array form).
 template <class T>
 MBRL_INLINE void AddDots(const T* __restrict w, const T* __restrict v, int64_t n_in, int64_t n_out,

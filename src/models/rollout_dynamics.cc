@@ -1,8 +1,9 @@
 #include "mbrl/models/rollout_dynamics.h"
 
+#include <algorithm>
 #include <optional>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/model.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/models/member_mean.h"
@@ -10,12 +11,14 @@
 namespace mbrl::models {
 
 Propagation ParsePropagation(const std::string& name) {
-  if (name == "ts1") return Propagation::kTs1;
-  if (name == "tsinf") return Propagation::kTsInf;
-  if (name == "expectation") return Propagation::kExpectation;
-  if (name == "mean") return Propagation::kMean;
-  throw ConfigError("rollout.propagation: unknown mode '" + name +
-                    "', expected one of: " + Join(config::PropagationModes()));
+  const auto& modes = config::PropagationModes();
+  static_assert(static_cast<int>(Propagation::kMean) == 3, "one value per name, in its order");
+  const auto it = std::find(modes.begin(), modes.end(), name);
+  if (it == modes.end() || modes.size() != 4) {
+    throw ConfigError("rollout.propagation: unknown mode '" + name +
+                      "', expected one of: " + Join(modes));
+  }
+  return static_cast<Propagation>(it - modes.begin());
 }
 
 RolloutJob RolloutJob::Slice(int64_t b, int64_t n) const {

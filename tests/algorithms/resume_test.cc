@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -256,6 +257,42 @@ TEST(Resume, CliRefusesWhatWouldChangeTheFinishedEpisodes) {
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("resuming after episode 2 of 3"), std::string::npos) << out;
   EXPECT_EQ(CsvRows(dir + "/metrics.csv"), 3);
+}
+
+// Every file under `dir` with its content.
+std::map<std::string, std::string> Files(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files[e.path().string()] = ReadFile(e.path().string());
+  }
+  return files;
+}
+
+TEST(Resume, ARefusedResumeLeavesEveryFileOfTheRunAsItWas) {
+  const std::string dir = mbrl::testing::TempDir() + "/run";
+  RunPets(Tiny(2), torch::kCPU, dir);
+  const std::string latest = ReadFile(dir + "/checkpoint/LATEST");
+  const std::string state = dir + "/checkpoint/" + latest.substr(0, latest.find('\n')) +
+                            "/state.json";
+  std::ofstream(state, std::ios::trunc) << "{\"format\": 1";  // damaged
+  const auto before = Files(dir);
+  auto [code, out] = RunMbrl("train --resume " + dir + " --set pets.episodes=5 --quiet");
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find(state), std::string::npos) << out;
+  EXPECT_EQ(Files(dir), before);  // config.yaml still says 2 episodes, log.txt unchanged
+}
+
+TEST(Resume, ALatestThatNamesNoCheckpointIsADamagedCheckpoint) {
+  const std::string dir = mbrl::testing::TempDir() + "/run";
+  RunPets(Tiny(2), torch::kCPU, dir);
+  std::ofstream(dir + "/checkpoint/LATEST", std::ios::trunc) << "episode_999999\n";
+  const auto before = Files(dir);
+  auto [code, out] = RunMbrl("train --resume " + dir + " --quiet");
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find(dir + "/checkpoint/LATEST: names 'episode_999999'"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("already complete"), std::string::npos) << out;
+  EXPECT_EQ(Files(dir), before);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ TEST(Eval, ResultsGoUnderThePlannersNameOrOut) {
       " --set agent.horizon=5 --set trainer.max_epochs=3 --set rollout.particles=5"
       " --set env.episode_length=10 --set pets.episodes=2");
   ASSERT_EQ(code, 0) << text;
-  const std::string labels = " --planner-dir " + SourcePath("configs/bench/labels") +
+  const std::string labels = " --planner-dir " + SourcePath("configs/paper/planners") +
                              " --episodes 1 --quiet --set agent.horizon=5";
   for (const std::string label : {"cem50", "cem100"}) {
     std::tie(code, text) = RunMbrl("eval " + run + " --planner " + label + labels);

@@ -144,7 +144,7 @@ TEST(Sweep, SlurmLauncherWritesAnArrayJobOfTheUnfinishedCells) {
 TEST(Sweep, PlannersFromAnotherDirectoryGetTheirNamesAsLabels) {
   const std::string out = mbrl::testing::TempDir() + "/sweep";
   auto [code, text] = RunMbrl("sweep --config " + SourcePath("configs/cartpole_swingup.yaml") +
-                              " --planner-dir " + SourcePath("configs/bench/labels") +
+                              " --planner-dir " + SourcePath("configs/paper/planners") +
                               " --planners cem50 --seeds 0 --out " + out +
                               " --set model.hidden_size=16 --set agent.horizon=5"
                               " --set trainer.max_epochs=3 --set rollout.particles=5"
@@ -152,7 +152,7 @@ TEST(Sweep, PlannersFromAnotherDirectoryGetTheirNamesAsLabels) {
   ASSERT_EQ(code, 0) << text;
   EXPECT_EQ(ReadFile(out + "/cem50/seed_0/label.txt"), "cem50\n");
   EXPECT_NE(ReadFile(out + "/cem50/seed_0/config.yaml").find("population: 10"), std::string::npos)
-      << "configs/bench/labels/cem50.yaml was not used";
+      << "configs/paper/planners/cem50.yaml was not used";
 }
 
 }  // namespace

@@ -346,12 +346,21 @@ int64_t OpsPerModelStep(const std::string& task_name, const std::string& mode) {
   return count(10) - count(9);
 }
 
-TEST(ModelRollout, TsInfModelStepTakesAtMostHalfTheOperatorsItOnceDid) {
-  // Before the tsinf executor: 36 operators per model step on cartpole_swingup and 40 on
-  // half_cheetah (the whole reference step: preprocess, concatenation, transposes,
-  // normalisation, four products, the log-variance bounds, a draw, and the next state).
+TEST(ModelRollout, TsInfModelStepTakesAtMostHalfTheReferenceOperators) {
+  // The reference step (RolloutDynamics::Step) takes 36 operators on cartpole_swingup and 40 on
+  // half_cheetah: preprocess, concatenation, transposes, normalisation, four products, the
+  // log-variance bounds, a draw, and the next state.
   EXPECT_LE(OpsPerModelStep("cartpole_swingup", "tsinf"), 18);
   EXPECT_LE(OpsPerModelStep("half_cheetah", "tsinf"), 20);
+}
+
+TEST(ModelRollout, EveryConfigPropagationNameParsesToItsMode) {
+  EXPECT_EQ(ParsePropagation("tsinf"), Propagation::kTsInf);
+  EXPECT_EQ(ParsePropagation("ts1"), Propagation::kTs1);
+  EXPECT_EQ(ParsePropagation("expectation"), Propagation::kExpectation);
+  EXPECT_EQ(ParsePropagation("mean"), Propagation::kMean);
+  EXPECT_EQ(config::PropagationModes().size(), 4u);
+  EXPECT_THROW(ParsePropagation("ts2"), ConfigError);
 }
 
 }  // namespace

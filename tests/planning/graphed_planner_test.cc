@@ -17,7 +17,7 @@
 #include "mbrl/config/loader.h"
 #include "mbrl/config/planners.h"
 #include "mbrl/core/error.h"
-#include "mbrl/core/capture_watch.h"
+#include "support/capture_watch.h"
 #include "mbrl/planning/registry.h"
 #include "test_files.h"
 #include "test_paths.h"

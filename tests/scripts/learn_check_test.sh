@@ -2,13 +2,16 @@
 # scripts/learn_check.sh --run judges an existing run by its metrics.csv: a pusher run whose best
 # MPC episode beats the threshold and rose after the first passes (exit 0); one that did not rise,
 # one below the threshold and one with no MPC episode fail (exit 1); a directory that is not a run
-# and a run of another task than --task are usage errors (exit 2).
+# and a run of another task than --task are usage errors (exit 2). The thresholds come from the
+# file given (here a fixture), and metrics.csv is read by its column names.
 #   learn_check_test.sh REPO_ROOT
 set -uo pipefail
 check="$1/scripts/learn_check.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
+printf '# fixture\ntask,threshold,source\ncartpole_swingup,120,\npusher,-222.9,fixture\n' \
+  > "$tmp/thresholds.csv"
 
 # make_run DIR TASK RETURN... : the first return is a random episode, the others MPC episodes.
 make_run() {
@@ -27,7 +30,7 @@ make_run() {
 expect() {
   local code="$1" pattern="$2" out rc
   shift 2
-  out=$("$check" "$@" 2>&1)
+  out=$("$check" --thresholds "$tmp/thresholds.csv" "$@" 2>&1)
   rc=$?
   if [ "$rc" != "$code" ] || ! grep -q -- "$pattern" <<< "$out"; then
     echo "FAILED: learn_check.sh $* exited $rc (expected $code) with:"
@@ -52,6 +55,13 @@ expect 2 "not a run directory" --run "$tmp/missing"
 expect 2 "is pusher" --run "$tmp/pass" --task half_cheetah
 make_run "$tmp/cartpole" cartpole_swingup -2 40 130
 expect 0 "threshold 120" --run "$tmp/cartpole"
+# Columns in another order, and an interrupted episode's row (left out) with a higher return.
+mkdir -p "$tmp/reordered"
+printf 'task: pusher\nseed: 0\n' > "$tmp/reordered/config.yaml"
+printf 'return,episode,interrupted,random\n-300,1,0,1\n-250,2,0,0\n-230,3,0,0\n-100,4,1,0\n' \
+  > "$tmp/reordered/metrics.csv"
+expect 1 "best MPC return -230 < -222.9" --run "$tmp/reordered"
+expect 2 "unknown --task 'walker'" --task walker
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"

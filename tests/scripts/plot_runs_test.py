@@ -70,6 +70,12 @@ def main():
         assert float(push1["mean_return"]) == -3.0 and push1["seeds"] == "2", push1
         assert float(push2["mean_return"]) == -2.0 and push2["seeds"] == "2", push2
         assert ("pusher", "cem", "3") not in rows and ("cartpole_swingup", "cem", "3") not in rows
+        # The random band counts each random episode once: runs of one seed share theirs.
+        write_run(f"{sweep}/f", "pusher", "mppi", 1, [-7.0, -6.0, -3.0], random_episodes=2)
+        sys.path.insert(0, os.path.dirname(SCRIPT))
+        import plot_runs
+        _, randoms = plot_runs.aggregate(plot_runs.find_runs([sweep]), "mpc_episode", [])
+        assert sorted(randoms["pusher"]) == [-7.0, -6.0, -5.0], randoms["pusher"]
         # No runs: a clear error, exit code non-zero.
         empty = os.path.join(tmp, "empty")
         os.makedirs(empty)

@@ -42,7 +42,8 @@ void SaveCheckpoint(const std::string& run_dir, const LoopState& state, Stack& s
 /// Whether `run_dir` holds a checkpoint (checkpoint/LATEST).
 bool HasCheckpoint(const std::string& run_dir);
 
-/// The episodes completed by the newest checkpoint LATEST names (-1 when it names none).
+/// The episodes completed by the newest checkpoint LATEST names: -1 without a LATEST; a
+/// ConfigError naming LATEST when what it names is not a checkpoint folder beside it.
 int CheckpointEpisode(const std::string& run_dir);
 
 /// Restores the newest complete checkpoint into `stack` (model, rollout and planner generators),

@@ -1,6 +1,6 @@
 #pragma once
-// Planning time and peak memory per MPC step, per task and planner (the CEM-GD paper's Tables 1
-// and 2), on a randomly initialised default ensemble and real environment states.
+// Planning time, peak memory, operators and host syncs per MPC step, per task and planner, on a
+// randomly initialised ensemble and real environment states; the ensemble forward pass in GFLOP/s.
 #include <torch/torch.h>
 
 #include <functional>
@@ -12,25 +12,18 @@
 
 namespace mbrl::algorithms {
 
-/// The default labels, those of the paper's tables: cem50, cem500, cem5000, cem-gd.
-const std::vector<std::string>& PaperPlannerLabels();
-
 /// `config_dir`/<task>.yaml; throws ConfigError naming --config-dir when it is missing.
 std::string TaskConfigPath(const std::string& config_dir, const std::string& task);
-/// Where the bench labels' planner sections are: `config_dir`/bench/labels (cem50.yaml: the
-/// paper's CEM 50 = 10 samples x 5 iterations, ...; cem_gd.yaml is the label cem-gd).
-std::string BenchLabelDir(const std::string& config_dir);
-/// The labels that have a file in BenchLabelDir, sorted.
-std::vector<std::string> BenchLabels(const std::string& config_dir);
-/// Whether `label` has a file in BenchLabelDir (else it names a planner of configs/planner).
-bool IsBenchLabel(const std::string& config_dir, const std::string& label);
+/// The planner names that have a file in `planner_dir` (a file cem_gd.yaml is the name cem-gd),
+/// sorted; empty for an empty or missing directory.
+std::vector<std::string> PlannerFileNames(const std::string& planner_dir);
 
-/// The config of one bench cell: `config_dir`/<task>.yaml with the planner section of `label`
-/// (its bench label file, else configs/planner/<label>.yaml), horizon `horizon`, then
-/// `overrides`.
+/// The config of one bench cell: `config_dir`/<task>.yaml with the planner section of `planner`
+/// (`planner_dir`/<planner>.yaml when that file exists, else configs/planner/<planner>.yaml
+/// beside the task configs), horizon `horizon`, then `overrides`.
 config::Config BenchCellConfig(const std::string& config_dir, const std::string& task,
-                               const std::string& label, int horizon,
-                               const std::vector<std::string>& overrides);
+                               const std::string& planner, const std::string& planner_dir,
+                               int horizon, const std::vector<std::string>& overrides);
 
 /// One cell of the table.
 struct PlannerBenchResult {
@@ -67,6 +60,10 @@ struct PlannerBenchResult {
 PlannerBenchResult BenchPlanner(const config::Config& config, const std::string& label, int steps,
                                 const torch::Device& device,
                                 const std::function<void(int, int)>& on_step = {});
+
+/// One result as a JSON object and back (bench cells run in child processes).
+std::string BenchResultToJson(const PlannerBenchResult& result);
+PlannerBenchResult BenchResultFromJson(const std::string& text);
 
 /// Speed of the ensemble forward pass used in planning.
 struct ForwardBenchResult {

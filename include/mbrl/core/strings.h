@@ -1,5 +1,5 @@
 #pragma once
-// Small string helpers for messages.
+// Small string helpers: lists and messages.
 #include <cstdarg>
 #include <cstdio>
 #include <string>
@@ -12,6 +12,21 @@ inline std::string Join(const std::vector<std::string>& items, const std::string
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
   return out;
+}
+
+/// The non-empty items of a `sep`-separated list: {"a", "b"} from "a,,b".
+inline std::vector<std::string> SplitList(const std::string& text, char sep = ',') {
+  std::vector<std::string> items;
+  std::string item;
+  for (const char c : text + sep) {
+    if (c != sep) {
+      item += c;
+    } else if (!item.empty()) {
+      items.push_back(item);
+      item.clear();
+    }
+  }
+  return items;
 }
 
 /// printf-style formatting into a string: Format("%d steps, return %.3f", n, r).

@@ -21,6 +21,11 @@ struct TaskEntry {
 const std::vector<TaskEntry>& Tasks();
 /// Names of every task, sorted.
 std::vector<std::string> TaskNames();
+/// Throws ConfigError when `task` is not a registered task, naming --set when one of `overrides`
+/// set it, else `source` (the config file or "<built-in defaults>"). The config loader cannot
+/// check this itself: config/ sits before env/ in the layers.
+void RequireKnownTask(const std::string& task, const std::string& source,
+                      const std::vector<std::string>& overrides);
 /// A new environment for `name`. Throws ConfigError listing the valid names for an unknown one.
 std::unique_ptr<Env> MakeEnv(const std::string& name);
 /// The torch functions of `name`. Throws ConfigError listing the valid names for an unknown one.

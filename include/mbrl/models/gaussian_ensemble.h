@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/model.h"
 #include "mbrl/models/normalizer.h"
 
 namespace mbrl::models {

@@ -4,7 +4,7 @@
 // it runs is the first of its executors that handles the job (rollout_executors.h).
 #include <torch/torch.h>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/model.h"
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/task.h"
 #include "mbrl/models/gaussian_ensemble.h"

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/model.h"
 #include "mbrl/core/logging.h"
 #include "mbrl/models/gaussian_ensemble.h"
 

@@ -15,15 +15,17 @@ namespace mbrl::models {
 
 class MemberMeanMlp;
 
-/// How particles move through the ensemble.
+/// How particles move through the ensemble: the modes named by config::PropagationModes(), in
+/// its order (ParsePropagation maps a name to the value at its position).
 enum class Propagation {
-  kTs1,          ///< each particle uses a random member, redrawn every step
-  kTsInf,        ///< each particle stays with one member for the whole horizon
-  kExpectation,  ///< the members' averaged Gaussian, sampled
-  kMean,         ///< the members' averaged mean, no sampling (deterministic; gradient planners)
+  kTsInf,        ///< "tsinf": each particle stays with one member for the whole horizon
+  kTs1,          ///< "ts1": each particle uses a random member, redrawn every step
+  kExpectation,  ///< "expectation": the members' averaged Gaussian, sampled
+  kMean,         ///< "mean": the members' averaged mean, no sampling (the gradient planners)
 };
 
-/// Parses "ts1" | "tsinf" | "expectation" | "mean"; throws ConfigError naming rollout.propagation.
+/// The mode a config::PropagationModes() name names; throws ConfigError naming
+/// rollout.propagation for any other name.
 Propagation ParsePropagation(const std::string& name);
 
 /// rollout.block_rows's default: 32768 rows.

@@ -1,6 +1,6 @@
 #pragma once
 // The cross-entropy method as in PETS.
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

@@ -1,6 +1,6 @@
 #pragma once
 // CEM-GD: a CEM sampling stage followed by line-search gradient refinement of its top k.
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/cem.h"
 #include "mbrl/planning/planner.h"
 

@@ -2,7 +2,7 @@
 // DCEM: the differentiable cross-entropy method (Amos & Yarats 2020, Algorithm 1).
 #include <utility>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

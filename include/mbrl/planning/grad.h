@@ -1,6 +1,6 @@
 #pragma once
 // The paper's "Grad" baseline: one random sequence refined by line-search gradient ascent.
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

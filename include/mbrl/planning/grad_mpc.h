@@ -1,7 +1,7 @@
 #pragma once
 // Grad-MPC (Bharadhwaj et al. 2020): many random candidates refined together by a first-order
 // optimiser.
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

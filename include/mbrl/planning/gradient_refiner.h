@@ -2,7 +2,7 @@
 // Line-search gradient ascent on action sequences (CEM-GD paper, section 2.2), batched over rows.
 #include <torch/torch.h>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/core/trajectory_objective.h"
 
 namespace mbrl::planning {

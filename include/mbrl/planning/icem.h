@@ -1,6 +1,6 @@
 #pragma once
 // iCEM: the improved cross-entropy method (Pinneri et al. 2020).
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

@@ -1,6 +1,6 @@
 #pragma once
 // MPPI in the filtered-noise form of PDDM (Nagabandi et al. 2019; Williams et al. 2017).
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

@@ -1,6 +1,6 @@
 #pragma once
 // Random shooting (Nagabandi et al. 2018): the best of many uniformly random action sequences.
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

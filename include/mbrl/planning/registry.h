@@ -3,7 +3,7 @@
 // class. The names come from the settings (config::PlannerNames()).
 #include <memory>
 
-#include "mbrl/config/config.h"
+#include "mbrl/config/planners.h"
 #include "mbrl/planning/planner.h"
 
 namespace mbrl::planning {

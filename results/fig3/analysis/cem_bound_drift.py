@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Why CEM 50 pushes its actions into the bounds (results/fig3/README.md, "Surprises").
+"""Why CEM 50 pushes its actions into the bounds (docs/reproduction.md, "What the runs showed").
 
 CEM as src/planning/cem.cc runs it (normal draws truncated to 2 standard deviations, variance
 capped so that 2 standard deviations stay inside the bounds, alpha 0.1, 5 iterations, the final

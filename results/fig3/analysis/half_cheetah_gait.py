@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How did each half-cheetah agent move? Per episode: the return split into forward progress and
 action cost, the torso's pitch, and how much of the episode the cheetah spent flipped onto its
-back (results/fig3/README.md, "Surprises").
+back (docs/reproduction.md, "What the runs showed").
 
 Half-cheetah's reward per step is x_velocity - 0.1 sum a^2 (../shared/specs/tasks.md); its
 observation is [x_velocity, qpos[1:], qvel], so obs[2] is the torso's pitch (rooty, radians, 0

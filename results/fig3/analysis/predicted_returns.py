@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""What the planner expected against what it got (results/fig3/README.md, "Surprises").
+"""What the planner expected against what it got (docs/reproduction.md, "What the runs showed").
 
 For each run directory, per MPC episode: the return the environment gave, the same scaled to one
 planning horizon (return x H / episode steps, the order a sane 45-step prediction should have), and

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Did the pusher agent push? Its return split into what it spent on actions and what the task's
-state terms gave, and where the object ended (results/fig3/README.md, "Surprises").
+state terms gave, and where the object ended (docs/reproduction.md, "What the runs showed").
 
 Pusher's reward per step is -(0.5 |tip - obj|_1 + 1.25 |goal - obj|_1 + 0.1 sum a^2)
 (../shared/specs/tasks.md); its observation holds the tip at [14:17] and the object at [17:20], and

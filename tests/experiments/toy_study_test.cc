@@ -1,0 +1,82 @@
+#include "mbrl/experiments/toy_study.h"
+
+#include <gtest/gtest.h>
+
+#include "mbrl/agent/mpc_agent.h"
+#include "mbrl/env/toy_barrier.h"
+#include "mbrl/planning/registry.h"
+
+namespace mbrl::experiments {
+namespace {
+
+TEST(ToyStudy, ManyInitialSamplesPassBelowMoreOftenThanFew) {
+  ToyStudyOptions options;
+  options.n_init = {10, 5000};
+  options.trials = 20;
+  const auto rows = RunToyStudy(options);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].trials, 20);
+  // Measured: 0.55 at N_init = 10 and 1.0 at N_init = 5000 (seed 0).
+  EXPECT_GE(rows[1].fraction, 0.9);
+  EXPECT_LE(rows[0].fraction, 0.8);
+  EXPECT_GT(rows[1].fraction, rows[0].fraction);
+}
+
+TEST(ToyStudy, TrialsAreReproducible) {
+  ToyStudyOptions options;
+  options.steps = 6;
+  const auto a = RunToyTrial(50, options, 3), b = RunToyTrial(50, options, 3);
+  EXPECT_EQ(a.path, b.path);
+  EXPECT_EQ(a.first_init.size(), static_cast<size_t>(options.horizon + 1));
+}
+
+// One MPC episode on the toy task with the true dynamics; returns the episode return.
+double ToyEpisodeReturn(const config::PlannerConfig& pc, uint64_t seed) {
+  env::ToyBarrierEnv env;
+  env::ToyBarrierObjective objective;
+  planning::PlanSpace space{torch::full({2}, -1.0), torch::full({2}, 1.0), env::ToyBarrier::kHorizon};
+  agent::MpcAgent agent(planning::MakePlanner(pc, space, torch::kCPU, seed), objective, 1,
+                        torch::kCPU);
+  std::mt19937_64 rng(seed);
+  auto obs = env.Reset(rng);
+  double total = 0;
+  for (int t = 0; t < env.EpisodeLength(); ++t) {
+    const auto step = env.Step(agent.Act(obs));
+    total += step.reward;
+    obs = step.obs;
+  }
+  return total;
+}
+
+TEST(ToyStudy, CemGdWithFiftySamplesMatchesCemWithFiveThousand) {
+  config::CemGdConfig gd;
+  gd.n_init = 500;
+  gd.n_r = 50;
+  gd.cem_iterations = 5;
+  gd.line_search = ToyStudyOptions::ToyLineSearch();
+  config::PlannerConfig cem_gd;
+  cem_gd.settings = gd;
+  config::CemConfig c;
+  c.population = 100;  // 100 x 50 = 5000 samples per step
+  c.iterations = 50;
+  c.return_mode = "best";
+  c.min_variance = 0;
+  config::PlannerConfig cem;
+  cem.settings = c;
+  const double r_cem_gd = ToyEpisodeReturn(cem_gd, 1);
+  const double r_cem = ToyEpisodeReturn(cem, 1);
+  EXPECT_GE(r_cem_gd, r_cem - 1e-6) << "CEM-GD " << r_cem_gd << ", CEM(5000) " << r_cem;
+}
+
+TEST(ToyStudy, SideOfBarrierIsReadWhereThePathFirstCrossesTheCentresX) {
+  const double cy = env::ToyBarrier::kCentreY;
+  EXPECT_EQ(SideOfBarrier({{-1.0, cy - 0.5}, {1.0, cy - 0.5}}), 1);   // below
+  EXPECT_EQ(SideOfBarrier({{-1.0, cy + 0.5}, {1.0, cy + 0.5}}), 0);   // above
+  EXPECT_EQ(SideOfBarrier({{-1.0, cy + 1.0}, {1.0, cy - 1.2}}), 1);   // crosses the x at cy - 0.1
+  EXPECT_EQ(SideOfBarrier({{-1.0, 0.0}, {-0.5, 0.0}}), -1);           // never reaches it
+  EXPECT_EQ(SideOfBarrier({{-1.0, cy - 0.5}, {0.5, cy - 0.5}, {-0.5, cy + 0.5}, {0.5, cy + 0.5}}),
+            1);  // the first crossing counts
+}
+
+}  // namespace
+}  // namespace mbrl::experiments
