@@ -24,7 +24,8 @@ and is exactly what KIND makes from its ARGs (paths relative to the repository):
     toy CSV                      mbrl toy's success.csv
 
 --check also reads results/README.md and fails on a path it lists (in backquotes, under
-results/) that does not exist.
+results/) that does not exist, and checks the learning checks' thresholds
+(configs/paper/learn_checks.csv) against the random episodes they come from.
 """
 import argparse
 import csv
@@ -174,6 +175,30 @@ def make(spec):
     return "\n".join(KINDS[kind](*args)) + "\n"
 
 
+def threshold_problems(path="configs/paper/learn_checks.csv"):
+    """Rows of the learning checks' thresholds that disagree with the random episodes they name."""
+    full = os.path.join(ROOT, path)
+    if not os.path.exists(full):
+        return []
+    problems = []
+    with open(full) as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    for r in rows:
+        if not r.get("source"):
+            continue
+        source, _, random = r["source"].partition(":")
+        episodes = {}
+        for seeds in runs_from(source, random or None).values():
+            for seed, eps in seeds.items():
+                episodes.update({(seed, e): x for e, x, rnd in eps if rnd})
+        m, s = mean_std(list(episodes.values()))
+        made = (f"{m + 5 * s:.1f}", f"{m:.1f}", f"{s:.1f}", str(len(episodes)))
+        given = (r["threshold"], r["random_mean"], r["random_std"], r["random_episodes"])
+        if made != given:
+            problems.append(f"{path}: {r['task']}: {given} but {r['source']} gives {made}")
+    return problems
+
+
 def index_problems():
     """Paths results/README.md lists that do not exist."""
     index = os.path.join(ROOT, "results", "README.md")
@@ -196,7 +221,7 @@ def main():
     parser.add_argument("--root", default=ROOT, help="the repository (default: this script's)")
     args = parser.parse_args()
     set_root(args.root)
-    problems = index_problems() if args.check else []
+    problems = index_problems() + threshold_problems() if args.check else []
     tables = 0
     for doc in documents():
         path = os.path.join(ROOT, doc)
