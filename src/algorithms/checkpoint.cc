@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/models/gaussian_ensemble.h"
 #include "mbrl/models/model_rollout.h"
 
@@ -160,6 +162,33 @@ void SaveCheckpoint(const std::string& run_dir, const LoopState& state, Stack& s
   for (const auto& old : CheckpointNames(root)) {
     if (old < EpisodeDirName(state.episode - 1)) fs::remove_all(root / old, ec);
   }
+}
+
+const std::vector<std::string>& ResumableKeys() {
+  static const std::vector<std::string> kKeys = {"pets.episodes"};
+  return kKeys;
+}
+
+config::Config LoadResumeConfig(const std::string& dir, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw ConfigError("--resume " + dir + ": no such directory");
+  }
+  if (!HasCheckpoint(dir)) {
+    throw ConfigError("--resume " + dir + ": no checkpoint here (" + dir +
+                      "/checkpoint/LATEST is missing): a run writes one after its first complete "
+                      "episode");
+  }
+  const auto& keys = ResumableKeys();
+  for (const auto& o : overrides) {
+    const std::string key = o.substr(0, o.find('='));
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      throw ConfigError("--set " + key + ": cannot change when resuming (it would change what the "
+                        "finished episodes mean); a resumed run may change only: " +
+                        Join(keys));
+    }
+  }
+  return config::LoadConfig({dir + "/config.yaml", "", overrides});
 }
 
 bool HasCheckpoint(const std::string& run_dir) {

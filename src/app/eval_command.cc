@@ -16,7 +16,7 @@
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
 #include "mbrl/core/video.h"
-#include "mbrl/env/render.h"
+#include "mbrl/env/film.h"
 
 namespace mbrl::app {
 namespace {
@@ -48,40 +48,6 @@ std::pair<int, int> ParseVideoSize(const std::string& text) {
   return {width, height};
 }
 
-// Films the episodes: a renderer and an ffmpeg pipe, made at the first frame (after the first
-// reset), then one frame per reset and per step.
-class Filming {
- public:
-  Filming(std::string path, std::pair<int, int> size, double fps)
-      : path_(std::move(path)), size_(size), fps_(fps) {}
-  void Frame(const env::Env& env) {
-    if (!renderer_) {
-      try {
-        renderer_ = std::make_unique<env::OffscreenRenderer>(env, size_.first, size_.second);
-      } catch (const ConfigError&) {
-        throw;
-      } catch (const Error& e) {
-        throw ConfigError(std::string("--video: ") + e.what());
-      }
-      const double fps = fps_ > 0 ? fps_ : 1.0 / renderer_->seconds_per_frame();
-      writer_ = std::make_unique<VideoWriter>(path_, size_.first, size_.second, fps);
-    }
-    writer_->Write(renderer_->Render());
-  }
-  int Close() {
-    if (!writer_) return 0;
-    writer_->Close();
-    return writer_->frames();
-  }
-
- private:
-  std::string path_;
-  std::pair<int, int> size_;
-  double fps_;
-  std::unique_ptr<env::OffscreenRenderer> renderer_;
-  std::unique_ptr<VideoWriter> writer_;
-};
-
 int RunEval(const EvalOptions& opt) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -97,7 +63,7 @@ int RunEval(const EvalOptions& opt) {
     throw ConfigError("eval " + opt.run_dir + ": no trained model (model.pt) here: a run saves "
                       "it after each episode unless pets.save_model is false");
   }
-  std::unique_ptr<Filming> filming;
+  std::unique_ptr<env::EpisodeFilm> filming;
   if (!opt.video.empty()) {
     const auto size = ParseVideoSize(opt.video_size);
     if (!(opt.fps >= 0)) throw ConfigError("--fps: expected a positive frame rate");
@@ -106,7 +72,7 @@ int RunEval(const EvalOptions& opt) {
       throw ConfigError("--video " + opt.video + ": no such directory " + parent.string());
     }
     RequireFfmpeg();
-    filming = std::make_unique<Filming>(opt.video, size, opt.fps);
+    filming = std::make_unique<env::EpisodeFilm>(opt.video, size, opt.fps);
   }
   config::LoadOptions load{config_path, opt.planner, opt.overrides};
   load.planner_dir = opt.planner_dir;

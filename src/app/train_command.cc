@@ -35,35 +35,6 @@ struct TrainOptions {
   bool quiet = false;
 };
 
-// Keys a resumed run may change with --set: they do not change what the finished episodes mean.
-// (Not the device: the random generators' states are the device's own.)
-const std::vector<std::string> kResumableKeys = {"pets.episodes"};
-
-// The run of `dir` with the --set overrides a resume allows. Throws ConfigError naming the flag
-// or file for anything else.
-config::Config ResumeConfig(const std::string& dir, const std::vector<std::string>& overrides) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw ConfigError("--resume " + dir + ": no such directory");
-  }
-  if (!algorithms::HasCheckpoint(dir)) {
-    throw ConfigError("--resume " + dir + ": no checkpoint here (" + dir +
-                      "/checkpoint/LATEST is missing): a run writes one after its first complete "
-                      "episode");
-  }
-  const std::string path = dir + "/config.yaml";
-  for (const auto& o : overrides) {
-    const std::string key = o.substr(0, o.find('='));
-    if (std::find(kResumableKeys.begin(), kResumableKeys.end(), key) == kResumableKeys.end()) {
-      throw ConfigError("--set " + key + ": cannot change when resuming (it would change what the "
-                        "finished episodes mean); a resumed run may change only: " +
-                        Join(kResumableKeys));
-    }
-  }
-  return config::LoadConfig({path, "", overrides});
-}
-
 std::string Timestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -82,7 +53,8 @@ int RunTrain(const TrainOptions& opt) {
   }
   config::LoadOptions load{opt.config_path, opt.planner, opt.overrides};
   load.planner_dir = opt.planner_dir;
-  config::Config config = resume ? ResumeConfig(opt.resume, opt.overrides) : config::LoadConfig(load);
+  config::Config config =
+      resume ? algorithms::LoadResumeConfig(opt.resume, opt.overrides) : config::LoadConfig(load);
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
   env::RequireKnownTask(config.task, source, opt.overrides);
   if (resume && !opt.device.empty() && opt.device != config.device) {

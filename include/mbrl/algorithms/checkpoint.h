@@ -39,6 +39,15 @@ constexpr int kCheckpointFormat = 1;
 void SaveCheckpoint(const std::string& run_dir, const LoopState& state, Stack& stack,
                     const models::ModelTrainer& trainer, const data::ReplayBuffer& buffer);
 
+/// The keys a resumed run may change with --set (pets.episodes): they do not change what the
+/// finished episodes mean. Not the device: the random generators' states are the device's own.
+const std::vector<std::string>& ResumableKeys();
+
+/// The config of the run in `dir` (its config.yaml) with `overrides`, for resuming it. Throws
+/// ConfigError naming --resume when `dir` is no run with a checkpoint, and --set KEY for a key a
+/// resume may not change.
+config::Config LoadResumeConfig(const std::string& dir, const std::vector<std::string>& overrides);
+
 /// Whether `run_dir` holds a checkpoint (checkpoint/LATEST).
 bool HasCheckpoint(const std::string& run_dir);
 
