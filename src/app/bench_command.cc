@@ -2,12 +2,9 @@
 // beside them where a tables file gives them; `mbrl bench forward`: the ensemble forward pass in
 // GFLOP/s against a large GEMM.
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +20,7 @@
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
 #include "mbrl/env/registry.h"
+#include "mbrl/experiments/bench_grid.h"
 #include "mbrl/experiments/bench_report.h"
 
 namespace mbrl::app {
@@ -117,13 +115,6 @@ int RunCell(const BenchOptions& opt) {
   return 0;
 }
 
-// Runs `args` as a child of this binary and waits; returns its exit status.
-int SpawnSelf(const std::vector<std::string>& args) {
-  std::vector<std::string> command = {"/proc/self/exe"};
-  command.insert(command.end(), args.begin(), args.end());
-  return WaitChild(StartChild(command));
-}
-
 int RunPlanners(const BenchOptions& opt) {
   if (!opt.cell_json.empty()) return RunCell(opt);
   const auto tasks = ListOption(opt.tasks, "--tasks");
@@ -138,7 +129,6 @@ int RunPlanners(const BenchOptions& opt) {
     }
   }
   const auto paper = PaperTablesFor(opt);
-  const experiments::PaperTables* tables = paper ? &*paper : nullptr;
   const torch::Device device = PickDevice(opt.device);
   std::error_code ec;
   std::filesystem::create_directories(opt.out, ec);
@@ -146,50 +136,41 @@ int RunPlanners(const BenchOptions& opt) {
   const std::string stem = opt.out + "/planners_" + (device.is_cuda() ? "cuda" : "cpu");
   const std::string cell_file = stem + ".cell.json";
 
-  std::vector<algorithms::PlannerBenchResult> results;
-  std::vector<std::string> failed;
   Stopwatch timer;
-  const size_t total = tasks.size() * planners.size();
-  for (const auto& t : tasks) {
-    for (const auto& p : planners) {
-      std::fprintf(stderr, "[%zu/%zu] %s %s ...\n", results.size() + failed.size() + 1, total,
-                   t.c_str(), p.c_str());
-      std::vector<std::string> args = {"bench", "planners", "--tasks", t, "--planners", p,
-                                       "--steps", std::to_string(opt.steps), "--horizon",
-                                       std::to_string(opt.horizon), "--config-dir", opt.config_dir,
-                                       "--planner-dir", PlannerDir(opt),
-                                       "--device", device.is_cuda() ? "cuda" : "cpu",
-                                       "--cell-json", cell_file};
-      if (opt.quiet) args.push_back("--quiet");
-      for (const auto& o : opt.overrides) {
-        args.push_back("--set");
-        args.push_back(o);
-      }
-      std::filesystem::remove(cell_file, ec);
-      const int code = SpawnSelf(args);
-      if (code != 0) {
-        failed.push_back(t + " " + p + " (exit " + std::to_string(code) + ")");
-        if (code == 130 || code == 128 + SIGINT || code == 128 + SIGTERM) break;
-        continue;
-      }
-      std::ifstream in(cell_file);
-      std::stringstream text;
-      text << in.rdbuf();
-      results.push_back(algorithms::BenchResultFromJson(text.str()));
-      std::filesystem::remove(cell_file, ec);
-      const auto& r = results.back();
-      std::fprintf(stderr, "      t=0 %.3f s, later %.3f s/step, peak %.1f MB  (%s elapsed)\n",
-                   r.first_ms / 1000, r.later_mean_ms / 1000, r.peak_mb,
-                   FormatDuration(timer.Seconds()).c_str());
-      // Written after every cell, so an interrupted bench keeps what it measured.
-      WriteTextAtomically(stem + ".csv", experiments::BenchCsv(results, tables));
-      WriteTextAtomically(stem + ".md", experiments::BenchMarkdown(results, tables));
+  experiments::BenchGridHooks hooks;
+  // Each cell in a fresh process of this binary (`--cell-json`).
+  hooks.run_cell = [&](const std::string& t, const std::string& p) {
+    std::vector<std::string> command = {SelfPath(), "bench", "planners", "--tasks", t,
+                                        "--planners", p, "--steps", std::to_string(opt.steps),
+                                        "--horizon", std::to_string(opt.horizon),
+                                        "--config-dir", opt.config_dir,
+                                        "--planner-dir", PlannerDir(opt),
+                                        "--device", device.is_cuda() ? "cuda" : "cpu",
+                                        "--cell-json", cell_file};
+    if (opt.quiet) command.push_back("--quiet");
+    for (const auto& o : opt.overrides) {
+      command.push_back("--set");
+      command.push_back(o);
     }
-  }
-  std::printf("%s", experiments::BenchMarkdown(results, tables).c_str());
+    return experiments::RunBenchCellProcess(command, cell_file);
+  };
+  hooks.on_start = [](size_t i, size_t n, const std::string& t, const std::string& p) {
+    std::fprintf(stderr, "[%zu/%zu] %s %s ...\n", i, n, t.c_str(), p.c_str());
+  };
+  hooks.on_done = [&](const experiments::BenchCellOutcome& outcome) {
+    if (!outcome.result) return;
+    const auto& r = *outcome.result;
+    std::fprintf(stderr, "      t=0 %.3f s, later %.3f s/step, peak %.1f MB  (%s elapsed)\n",
+                 r.first_ms / 1000, r.later_mean_ms / 1000, r.peak_mb,
+                 FormatDuration(timer.Seconds()).c_str());
+  };
+  const auto grid =
+      experiments::RunBenchGrid(tasks, planners, stem, paper ? &*paper : nullptr, hooks);
+  std::printf("%s", experiments::BenchMarkdown(grid.results, paper ? &*paper : nullptr).c_str());
   std::printf("\nwritten: %s.csv, %s.md\n", stem.c_str(), stem.c_str());
-  if (!failed.empty()) {
-    std::fprintf(stderr, "error: %zu cell(s) failed: %s\n", failed.size(), Join(failed).c_str());
+  if (!grid.failed.empty()) {
+    std::fprintf(stderr, "error: %zu cell(s) failed: %s\n", grid.failed.size(),
+                 Join(grid.failed).c_str());
     return 1;
   }
   return 0;

@@ -1,20 +1,15 @@
 // `mbrl toy`: the CEM-GD paper's toy-barrier study (Figure 2c).
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <sstream>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "commands.h"
-#include "mbrl/core/atomic_file.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/progress.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
-#include "mbrl/env/toy_barrier.h"
 #include "mbrl/experiments/toy_study.h"
 
 namespace mbrl::app {
@@ -47,16 +42,6 @@ std::vector<int> ParseIntList(const std::string& text, const std::string& flag) 
   return values;
 }
 
-void AppendPath(std::string& csv, const char* kind, int n_init, int trial, const char* stage,
-                const std::vector<std::array<double, 2>>& points) {
-  char buf[160];
-  for (size_t i = 0; i < points.size(); ++i) {
-    std::snprintf(buf, sizeof(buf), "%s,%d,%d,%s,%zu,%.6f,%.6f\n", kind, n_init, trial, stage, i,
-                  points[i][0], points[i][1]);
-    csv += buf;
-  }
-}
-
 int RunToy(ToyOptions opt) {
   opt.study.n_init = ParseIntList(opt.n_init, "--n-init");
   std::error_code ec;
@@ -67,52 +52,23 @@ int RunToy(ToyOptions opt) {
   Progress progress(stderr, !opt.quiet);
   const int total = static_cast<int>(opt.study.n_init.size()) * opt.study.trials;
   int done = 0;
-  std::set<std::pair<int, bool>> kept;  // (N_init, below) of the example episodes kept
-  std::string paths = "kind,n_init,trial,stage,step,x,y\n";
-  std::string trials = "n_init,trial,below,first_plan_initial_side,first_plan_refined_side,return\n";
+  experiments::ToyStudyFiles files(examples);
   Stopwatch timer;
   const auto rows = experiments::RunToyStudy(
       opt.study, [&](int n_init, int trial, const experiments::ToyTrial& t) {
+        files.AddTrial(n_init, trial, t);
         ++done;
-        // For each example N_init, the first failed and the first successful episode.
-        const bool example =
-            std::find(examples.begin(), examples.end(), n_init) != examples.end();
-        if (example && kept.insert({n_init, t.below}).second) {
-          const char* kind = t.below ? "success" : "failed";
-          AppendPath(paths, kind, n_init, trial, "executed", t.path);
-          AppendPath(paths, kind, n_init, trial, "first_plan_initial", t.first_init);
-          AppendPath(paths, kind, n_init, trial, "first_plan_refined", t.first_refined);
-        }
-        trials += Format("%d,%d,%d,%d,%d,%.6f\n", n_init, trial, t.below ? 1 : 0,
-                         t.first_init_side, t.first_refined_side, t.episode_return);
         const double eta = timer.Seconds() / done * (total - done);
-        char buf[160];
-        std::snprintf(buf, sizeof(buf), "toy: N_init %d  trial %d/%d  (%d/%d, ETA %s)", n_init,
-                      trial + 1, opt.study.trials, done, total, FormatDuration(eta).c_str());
-        progress.Update(buf);
+        progress.Update(Format("toy: N_init %d  trial %d/%d  (%d/%d, ETA %s)", n_init, trial + 1,
+                               opt.study.trials, done, total, FormatDuration(eta).c_str()));
       });
   progress.Clear();
-
-  std::string csv = "n_init,n_r,trials,below,fraction_below,mean_return\n";
+  files.Write(opt.out, rows, opt.study.n_r);
   std::printf("%8s %6s %8s %8s %12s\n", "N_init", "N_r", "trials", "below", "fraction");
   for (const auto& r : rows) {
-    char buf[160];
-    std::snprintf(buf, sizeof(buf), "%d,%d,%d,%d,%.4f,%.4f\n", r.n_init, opt.study.n_r, r.trials,
-                  r.below, r.fraction, r.mean_return);
-    csv += buf;
-    std::printf("%8d %6d %8d %8d %12.3f\n", r.n_init, opt.study.n_r, r.trials, r.below, r.fraction);
+    std::printf("%8d %6d %8d %8d %12.3f\n", r.n_init, opt.study.n_r, r.trials, r.below,
+                r.fraction);
   }
-  using env::ToyBarrier;
-  WriteTextAtomically(opt.out + "/success.csv", csv);
-  WriteTextAtomically(opt.out + "/paths.csv", paths);
-  WriteTextAtomically(opt.out + "/trials.csv", trials);
-  // The task's geometry, for the plot (so that it draws what the study ran).
-  WriteTextAtomically(opt.out + "/task.csv",
-                      Format("start_x,start_y,goal_x,goal_y,centre_x,centre_y,radius,strength\n"
-                             "%g,%g,%g,%g,%g,%g,%g,%g\n",
-                             ToyBarrier::kStartX, ToyBarrier::kStartY, ToyBarrier::kGoalX,
-                             ToyBarrier::kGoalY, ToyBarrier::kCentreX, ToyBarrier::kCentreY,
-                             ToyBarrier::kRadius, ToyBarrier::kStrength));
   std::printf("wrote success.csv, trials.csv, paths.csv and task.csv in %s (%.0f s); plot: "
               "/usr/bin/python3 scripts/plot_toy.py %s\n",
               opt.out.c_str(), timer.Seconds(), opt.out.c_str());

@@ -1,10 +1,14 @@
 #include "mbrl/experiments/toy_study.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "mbrl/agent/mpc_agent.h"
 #include "mbrl/algorithms/stack.h"
+#include "mbrl/core/atomic_file.h"
 #include "mbrl/core/seeding.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/env/toy_barrier.h"
 
 namespace mbrl::experiments {
@@ -14,6 +18,14 @@ std::vector<std::array<double, 2>> ToPoints(const torch::Tensor& positions) {  /
   std::vector<std::array<double, 2>> out(p.size(0));
   for (int64_t i = 0; i < p.size(0); ++i) out[i] = {p[i][0].item<double>(), p[i][1].item<double>()};
   return out;
+}
+
+void AppendPath(std::string& csv, const char* kind, int n_init, int trial, const char* stage,
+                const std::vector<std::array<double, 2>>& points) {
+  for (size_t i = 0; i < points.size(); ++i) {
+    csv += Format("%s,%d,%d,%s,%zu,%.6f,%.6f\n", kind, n_init, trial, stage, i, points[i][0],
+                  points[i][1]);
+  }
 }
 }  // namespace
 
@@ -96,6 +108,39 @@ std::vector<ToyStudyRow> RunToyStudy(const ToyStudyOptions& options,
     rows.push_back(row);
   }
   return rows;
+}
+
+ToyStudyFiles::ToyStudyFiles(std::vector<int> examples) : examples_(std::move(examples)) {}
+
+void ToyStudyFiles::AddTrial(int n_init, int trial, const ToyTrial& t) {
+  const bool example = std::find(examples_.begin(), examples_.end(), n_init) != examples_.end();
+  if (example && kept_.insert({n_init, t.below}).second) {
+    const char* kind = t.below ? "success" : "failed";
+    AppendPath(paths_, kind, n_init, trial, "executed", t.path);
+    AppendPath(paths_, kind, n_init, trial, "first_plan_initial", t.first_init);
+    AppendPath(paths_, kind, n_init, trial, "first_plan_refined", t.first_refined);
+  }
+  trials_ += Format("%d,%d,%d,%d,%d,%.6f\n", n_init, trial, t.below ? 1 : 0, t.first_init_side,
+                    t.first_refined_side, t.episode_return);
+}
+
+void ToyStudyFiles::Write(const std::string& dir, const std::vector<ToyStudyRow>& rows,
+                          int n_r) const {
+  std::string success = "n_init,n_r,trials,below,fraction_below,mean_return\n";
+  for (const auto& r : rows) {
+    success += Format("%d,%d,%d,%d,%.4f,%.4f\n", r.n_init, n_r, r.trials, r.below, r.fraction,
+                      r.mean_return);
+  }
+  using env::ToyBarrier;
+  WriteTextAtomically(dir + "/success.csv", success);
+  WriteTextAtomically(dir + "/paths.csv", paths_);
+  WriteTextAtomically(dir + "/trials.csv", trials_);
+  WriteTextAtomically(dir + "/task.csv",
+                      Format("start_x,start_y,goal_x,goal_y,centre_x,centre_y,radius,strength\n"
+                             "%g,%g,%g,%g,%g,%g,%g,%g\n",
+                             ToyBarrier::kStartX, ToyBarrier::kStartY, ToyBarrier::kGoalX,
+                             ToyBarrier::kGoalY, ToyBarrier::kCentreX, ToyBarrier::kCentreY,
+                             ToyBarrier::kRadius, ToyBarrier::kStrength));
 }
 
 }  // namespace mbrl::experiments

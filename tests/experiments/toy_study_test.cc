@@ -5,6 +5,8 @@
 #include "mbrl/agent/mpc_agent.h"
 #include "mbrl/env/toy_barrier.h"
 #include "mbrl/planning/registry.h"
+#include "test_files.h"
+#include "test_paths.h"
 
 namespace mbrl::experiments {
 namespace {
@@ -76,6 +78,30 @@ TEST(ToyStudy, SideOfBarrierIsReadWhereThePathFirstCrossesTheCentresX) {
   EXPECT_EQ(SideOfBarrier({{-1.0, 0.0}, {-0.5, 0.0}}), -1);           // never reaches it
   EXPECT_EQ(SideOfBarrier({{-1.0, cy - 0.5}, {0.5, cy - 0.5}, {-0.5, cy + 0.5}, {0.5, cy + 0.5}}),
             1);  // the first crossing counts
+}
+
+TEST(ToyStudy, ItsFilesKeepEveryTrialAndTheFirstExampleEpisodeOfEachOutcome) {
+  ToyTrial below, above;
+  below.below = true;
+  below.path = {{0, 0}, {1, -1}};
+  above.path = {{0, 0}, {1, 1}, {2, 1}};
+  ToyStudyFiles files({50});
+  files.AddTrial(10, 0, below);   // not an example N_init: trials.csv only
+  files.AddTrial(50, 0, above);   // kept: the first failed episode at 50
+  files.AddTrial(50, 1, above);   // a second failed one is not
+  files.AddTrial(50, 2, below);   // kept: the first success at 50
+  const std::string dir = testing::TempDir();
+  files.Write(dir, {{10, 1, 1, 1.0, 0.0}, {50, 3, 1, 1.0 / 3, 0.0}}, 50);
+  EXPECT_EQ(testing::CsvRows(dir + "/trials.csv"), 4);
+  EXPECT_EQ(testing::CsvRows(dir + "/success.csv"), 2);
+  EXPECT_EQ(testing::CsvRows(dir + "/paths.csv"), 3 + 2);  // executed paths only (plans empty)
+  const std::string paths = testing::ReadFile(dir + "/paths.csv");
+  EXPECT_NE(paths.find("failed,50,0,executed,2,"), std::string::npos);
+  EXPECT_NE(paths.find("success,50,2,executed,1,"), std::string::npos);
+  EXPECT_EQ(paths.find(",10,"), std::string::npos);
+  EXPECT_EQ(paths.find("failed,50,1,"), std::string::npos);
+  // The barrier the plot draws is the task's.
+  EXPECT_NE(testing::ReadFile(dir + "/task.csv").find(",0.05,"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "mbrl/config/planners.h"
@@ -61,5 +64,25 @@ ToyTrial RunToyTrial(int n_init, const ToyStudyOptions& options, uint64_t trial_
 std::vector<ToyStudyRow> RunToyStudy(
     const ToyStudyOptions& options,
     const std::function<void(int, int, const ToyTrial&)>& on_trial = nullptr);
+
+/// The study's files, filled trial by trial: success.csv (one row per N_init), trials.csv (one row
+/// per trial), paths.csv (for each example N_init, its first failed and first successful episode:
+/// the executed path and the t = 0 plan before and after refinement) and task.csv (the barrier's
+/// geometry, so that the plot draws what the study ran).
+class ToyStudyFiles {
+ public:
+  /// `examples`: the N_init values whose example episodes paths.csv keeps.
+  explicit ToyStudyFiles(std::vector<int> examples);
+  void AddTrial(int n_init, int trial, const ToyTrial& t);
+  /// Writes the four files into `dir` (atomically, each).
+  void Write(const std::string& dir, const std::vector<ToyStudyRow>& rows, int n_r) const;
+
+ private:
+  std::vector<int> examples_;
+  std::set<std::pair<int, bool>> kept_;  ///< (N_init, below) of the example episodes kept
+  std::string paths_ = "kind,n_init,trial,stage,step,x,y\n";
+  std::string trials_ =
+      "n_init,trial,below,first_plan_initial_side,first_plan_refined_side,return\n";
+};
 
 }  // namespace mbrl::experiments
