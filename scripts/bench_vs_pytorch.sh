@@ -9,7 +9,7 @@
 # --before DIR adds a third side: an older checkout of this repository with its own build/mbrl
 # (e.g. `git worktree add /tmp/before <commit>` and a build there), run from DIR with its configs,
 # so a speed change is measured against the same PyTorch runs.
-# Needs python3-torch (scripts/setup.sh --bench installs it). Threads: both sides run with their
+# Needs python3-torch (scripts/setup.sh installs it). Threads: both sides run with their
 # defaults (LibTorch and PyTorch 1.13 from Debian: 1 intra-op thread, OpenBLAS on all cores);
 # --threads N sets OMP_NUM_THREADS=N for both.
 set -euo pipefail
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 py=/usr/bin/python3
 if ! "$py" -c "import torch" 2>/dev/null; then
-  echo "bench_vs_pytorch.sh: $py cannot import torch; run scripts/setup.sh --bench" >&2
+  echo "bench_vs_pytorch.sh: $py cannot import torch; run scripts/setup.sh --deps" >&2
   exit 2
 fi
 [ -x build/mbrl ] || scripts/setup.sh

@@ -3,7 +3,6 @@
 # in Release into build/. Idempotent: a second call installs nothing and rebuilds incrementally.
 #   scripts/setup.sh            install what is missing, configure, build
 #   scripts/setup.sh --deps     install what is missing, nothing else
-#   scripts/setup.sh --bench    also install the optional benchmark tools (python3-torch)
 #   scripts/setup.sh --test     also install what only the tests use: Slurm and munge, whose
 #                               daemons the Slurm launcher's test starts on localhost
 #   scripts/setup.sh --download-debs DIR
@@ -14,19 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deps_only=0
-bench=0
 test_deps=0
 debs_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --deps) deps_only=1; shift ;;
-    --bench) bench=1; shift ;;
     --test) test_deps=1; shift ;;
     --download-debs)
       [ $# -ge 2 ] || { echo "setup.sh: --download-debs needs a directory" >&2; exit 2; }
       debs_dir="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) echo "setup.sh: unknown option '$1' (expected --deps, --bench, --test, --download-debs DIR)" >&2
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$1' (expected --deps, --test, --download-debs DIR)" >&2
        exit 2 ;;
   esac
 done
@@ -61,8 +58,8 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3-matplotlib python3-yaml       # plot and results scripts (run with /usr/bin/python3)
   libosmesa6 ffmpeg                      # mbrl eval --video: offscreen rendering, encoding
+  python3-torch                          # a task's TorchScript functions (task.py), the PyTorch benches
 )
-if [ "$bench" = 1 ]; then packages+=(python3-torch); fi
 # Not for every user: slurm-wlm brings Slurm's daemons, which a system with systemd would enable.
 if [ "$test_deps" = 1 ]; then packages+=(slurm-wlm munge); fi
 

@@ -14,6 +14,7 @@
 #include "mbrl/core/logging.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
+#include "mbrl/env/registry.h"
 #include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/models/gaussian_ensemble.h"
@@ -87,7 +88,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
   const auto log_start = [&] {
     log->Info(Format("run %s: task %s (obs %d, action %d, %d steps per episode), planner %s, "
                      "device %s",
-                     run_dir.c_str(), config.task.c_str(), obs_dim, act_dim, length,
+                     run_dir.c_str(), env::TaskLabel(config).c_str(), obs_dim, act_dim, length,
                      config.planner.type().c_str(), device.str().c_str()));
   };
   if (!resume) log_start();

@@ -14,6 +14,7 @@
 #include "mbrl/core/memory.h"
 #include "mbrl/core/op_counter.h"
 #include "mbrl/core/timer.h"
+#include "mbrl/env/registry.h"
 #include "mbrl/planning/graphed_planner.h"
 
 namespace mbrl::algorithms {
@@ -85,7 +86,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
   const auto sync = [&] { Sync(device); };
 
   PlannerBenchResult r;
-  r.task = config.task;
+  r.task = env::TaskLabel(config);
   r.label = label;
   r.planner = config.planner.type();
   r.device = device.str();

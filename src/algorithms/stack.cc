@@ -15,8 +15,8 @@ namespace {
 // Env, task, bounds and episode length; the objective and agent are added by the callers.
 Stack BuildEnvPart(const config::Config& config, const torch::Device& device) {
   Stack s;
-  s.env = env::MakeEnv(config.task);
-  s.task = env::MakeTask(config.task);
+  s.env = env::MakeEnv(config);
+  s.task = env::MakeTask(config);
   s.episode_length =
       config.env.episode_length > 0 ? config.env.episode_length : s.env->EpisodeLength();
   const auto low = s.env->ActionLow(), high = s.env->ActionHigh();

@@ -17,6 +17,7 @@
 #include "mbrl/core/progress.h"
 #include "mbrl/core/video.h"
 #include "mbrl/env/film.h"
+#include "mbrl/env/registry.h"
 
 namespace mbrl::app {
 namespace {
@@ -146,7 +147,7 @@ int RunEval(const EvalOptions& opt) {
   for (const auto& e : episodes) sum_sq += (e.episode_return - mean) * (e.episode_return - mean);
   const double std_dev = std::sqrt(sum_sq / episodes.size());
   std::printf("%s on %s: return %.2f ± %.2f over %zu episodes (seed %lld) -> %s/eval.csv\n",
-              config.planner.type().c_str(), config.task.c_str(), mean, std_dev,
+              config.planner.type().c_str(), env::TaskLabel(config).c_str(), mean, std_dev,
               episodes.size(), static_cast<long long>(config.seed), out_dir.c_str());
   if (filming) std::printf("video: %d frames -> %s\n", frames, opt.video.c_str());
   return 0;

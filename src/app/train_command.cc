@@ -57,6 +57,7 @@ int RunTrain(const TrainOptions& opt) {
       resume ? algorithms::LoadResumeConfig(opt.resume, opt.overrides) : config::LoadConfig(load);
   const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
   env::RequireKnownTask(config.task, source, opt.overrides);
+  env::CheckTaskFiles(config);
   if (resume && !opt.device.empty() && opt.device != config.device) {
     throw ConfigError("--device " + opt.device + ": a resumed run keeps its device (" +
                       config.device + "): its random streams are that device's");
@@ -69,7 +70,7 @@ int RunTrain(const TrainOptions& opt) {
 
   const std::string out = resume ? opt.resume
                            : opt.out.empty()
-                               ? "runs/" + config.task + "/" + config.planner.type() + "/" + Timestamp()
+                               ? "runs/" + env::TaskLabel(config) + "/" + config.planner.type() + "/" + Timestamp()
                                : opt.out;
   std::error_code ec;
   if (!resume && std::filesystem::exists(out + "/metrics.csv", ec)) {

@@ -248,6 +248,18 @@ Config Parse(const YAML::Node& root, const Sources& sources) {
   return config;
 }
 
+// A file a config names, relative to the file that names it (a --set value: relative to the
+// working directory), made absolute so that the run's config.yaml still finds it from elsewhere.
+void ResolveFilePath(std::string& value, const std::string& key, const Sources& sources) {
+  if (value.empty() || fs::path(value).is_absolute()) return;
+  const std::string& source = sources.Of(key);
+  std::error_code ec;
+  const fs::path base = source == "--set" || !fs::is_regular_file(source, ec)
+                            ? fs::current_path()
+                            : fs::absolute(fs::path(source)).parent_path();
+  value = (base / value).lexically_normal().string();
+}
+
 // configs/planner for a config file at configs/x.yaml or configs/bench/x.yaml; else ./configs/planner.
 std::string PlannerDirFor(const std::string& config_path) {
   if (!config_path.empty()) {
@@ -374,7 +386,10 @@ Config LoadConfig(const LoadOptions& options) {
     sources.EraseUnder(path);
     sources.Set(path, "--set");
   }
-  return Parse(root, sources);
+  Config config = Parse(root, sources);
+  ResolveFilePath(config.env.model, "env.model", sources);
+  ResolveFilePath(config.env.functions, "env.functions", sources);
+  return config;
 }
 
 Config ParseConfigText(const std::string& yaml, const std::string& source) {

@@ -27,6 +27,19 @@ MujocoSim::MujocoSim(const std::string& asset_name)
   if (!data_) throw Error("MuJoCo cannot allocate mjData for " + asset_name);
 }
 
+MujocoSim::MujocoSim(mjModel* model, const std::string& name)
+    : model_(model, mj_deleteModel), data_(nullptr, mj_deleteData) {
+  data_.reset(mj_makeData(model_.get()));
+  if (!data_) throw Error("MuJoCo cannot allocate mjData for " + name);
+}
+
+MujocoSim MujocoSim::FromFile(const std::string& path) {
+  char error[1000] = "";
+  mjModel* model = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
+  if (model == nullptr) throw Error(path + ": MuJoCo cannot compile it: " + error);
+  return MujocoSim(model, path);
+}
+
 void MujocoSim::SetState(const double* qpos, const double* qvel) {
   mj_resetData(model_.get(), data_.get());
   std::memcpy(data_->qpos, qpos, sizeof(double) * model_->nq);

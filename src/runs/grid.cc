@@ -131,6 +131,7 @@ Grid LoadGrid(const SweepSpec& spec) {
   config::LoadOptions base_load{spec.config_path, "", spec.overrides};
   const config::Config base = config::LoadConfig(base_load);
   env::RequireKnownTask(base.task, spec.config_path, spec.overrides);
+  env::CheckTaskFiles(base);
   grid.planners = spec.planners.empty() ? std::vector<std::string>{base.planner.type()}
                                         : SplitList(spec.planners);
   for (const auto& p : grid.planners) {

@@ -11,13 +11,25 @@
 
 namespace mbrl::config {
 
-/// The environment.
+/// The environment. `model` to `reset_noise_type` describe a task from files (task: mjcf); a
+/// relative path is relative to the config file that names it (to the working directory for a
+/// --set), and a run's config.yaml keeps it absolute.
 struct EnvConfig {
   int episode_length = 0;  // steps per episode; 0 = the task's own length
+  std::string model;       // MJCF file: its sensors are the observation, its actuators the action
+  std::string functions;   // TorchScript file: reward(obs, action, next_obs), optional others
+  int frame_skip = 1;      // MuJoCo steps per control step
+  double reset_noise = 0.1;  // scale of the noise added to qpos0 and to zero velocities at reset
+  std::string reset_noise_type = "uniform";  // uniform: in [-s, s]; normal: standard deviation s
 
   template <class V>
   void Visit(V& v) {
     v.Field("episode_length", episode_length, AtLeast(0));
+    v.Field("model", model, Any<std::string>());
+    v.Field("functions", functions, Any<std::string>());
+    v.Field("frame_skip", frame_skip, AtLeast(1));
+    v.Field("reset_noise", reset_noise, AtLeast(0.0));
+    v.Field("reset_noise_type", reset_noise_type, OneOf({"uniform", "normal"}));
   }
 };
 

@@ -15,6 +15,9 @@ class MujocoSim {
   /// Compiles the embedded asset `asset_name` (e.g. "cartpole_swingup.xml"). Throws mbrl::Error
   /// with MuJoCo's message if it does not compile.
   explicit MujocoSim(const std::string& asset_name);
+  /// Compiles the MJCF file at `path` (its includes and meshes relative to it). Throws mbrl::Error
+  /// naming the file, with MuJoCo's message (which gives the line) if it does not compile.
+  static MujocoSim FromFile(const std::string& path);
   mjModel* model() const { return model_.get(); }
   mjData* data() const { return data_.get(); }
   /// Writes qpos/qvel, zeroes controls and calls mj_forward.
@@ -23,6 +26,7 @@ class MujocoSim {
   void Step(const double* ctrl, int frame_skip);
 
  private:
+  MujocoSim(mjModel* model, const std::string& name);
   std::unique_ptr<mjModel, void (*)(mjModel*)> model_;
   std::unique_ptr<mjData, void (*)(mjData*)> data_;
 };
@@ -39,6 +43,7 @@ class MujocoEnv : public Env {
  protected:
   MujocoEnv(const std::string& asset_name, int frame_skip)
       : sim_(asset_name), frame_skip_(frame_skip) {}
+  MujocoEnv(MujocoSim sim, int frame_skip) : sim_(std::move(sim)), frame_skip_(frame_skip) {}
   /// Writes the action to ctrl and advances frame_skip MuJoCo steps.
   void Advance(const std::vector<double>& action) { sim_.Step(action.data(), frame_skip_); }
 
