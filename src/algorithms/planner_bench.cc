@@ -35,12 +35,22 @@ void Sync(const torch::Device& device) {
 }  // namespace
 
 std::string TaskConfigPath(const std::string& config_dir, const std::string& task) {
-  const std::string path = config_dir + "/" + task + ".yaml";
   std::error_code ec;
+  if (IsTaskConfigFile(task)) {
+    if (!std::filesystem::is_regular_file(task, ec)) {
+      throw ConfigError("--tasks: " + task + ": no such config file");
+    }
+    return task;
+  }
+  const std::string path = config_dir + "/" + task + ".yaml";
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw ConfigError("--config-dir: no config for task '" + task + "' (expected " + path + ")");
   }
   return path;
+}
+
+bool IsTaskConfigFile(const std::string& task) {
+  return task.size() > 5 && task.compare(task.size() - 5, 5, ".yaml") == 0;
 }
 
 std::vector<std::string> PlannerFileNames(const std::string& planner_dir) {

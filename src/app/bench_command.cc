@@ -75,8 +75,10 @@ void CheckNames(const BenchOptions& opt, const std::vector<std::string>& tasks,
                 const std::vector<std::string>& planners) {
   const auto task_names = env::TaskNames();
   for (const auto& t : tasks) {
+    if (algorithms::IsTaskConfigFile(t)) continue;  // checked when its config loads
     if (std::find(task_names.begin(), task_names.end(), t) == task_names.end()) {
-      throw ConfigError("--tasks: unknown task '" + t + "' (valid: " + Join(task_names) + ")");
+      throw ConfigError("--tasks: unknown task '" + t + "' (valid: " + Join(task_names) +
+                        ", or a config file NAME.yaml)");
     }
   }
   std::vector<std::string> labels = algorithms::PlannerFileNames(PlannerDir(opt));
@@ -262,7 +264,10 @@ std::function<int()> AddBenchCommand(CLI::App& app) {
   auto* planners = bench->add_subcommand(
       "planners", "Planning time and peak memory per MPC step, per task and planner, with a "
                   "paper's numbers beside ours (CSV and Markdown into --out)");
-  planners->add_option("--tasks", opt->tasks, "Comma-separated tasks")->capture_default_str();
+  planners->add_option("--tasks", opt->tasks,
+                       "Comma-separated tasks: names (their <config-dir>/NAME.yaml) or config "
+                       "files (PATH.yaml, e.g. a task from files)")
+      ->capture_default_str();
   planners->add_option("--planners", opt->planners,
                        "Comma-separated planners: a file of --planner-dir (cem50, cem500, cem5000, "
                        "cem-gd: the CEM-GD paper's settings) or any planner name (its "

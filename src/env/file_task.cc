@@ -322,9 +322,23 @@ std::vector<double> FileTaskEnv::Reset(std::mt19937_64& rng) {
 
 StepResult FileTaskEnv::DoStep(const std::vector<double>& action) {
   std::vector<double> before = Observe();
+  mjData* d = sim_.data();
+  const int unstable = d->warning[mjWARN_BADQACC].number;
   Advance(action);
+  if (d->warning[mjWARN_BADQACC].number != unstable) {
+    // MuJoCo has reset the state: the episode would go on from elsewhere, silently.
+    const int dof = d->warning[mjWARN_BADQACC].lastinfo;
+    const char* joint =
+        dof >= 0 && dof < sim_.model()->nv
+            ? mj_id2name(sim_.model(), mjOBJ_JOINT, sim_.model()->dof_jntid[dof])
+            : nullptr;
+    throw Error(config_.model + ": the simulation became unstable (MuJoCo: huge or non-finite "
+                "acceleration at DOF " + std::to_string(dof) +
+                (joint ? std::string(", joint '") + joint + "'" : std::string()) +
+                "): a smaller <option timestep>, or more damping or armature on that joint");
+  }
   // mj_step evaluates the sensors before it integrates: evaluate them at the new state.
-  mj_forward(sim_.model(), sim_.data());
+  mj_forward(sim_.model(), d);
   StepResult result;
   result.obs = Observe();
   const auto as_row = [](const std::vector<double>& v) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `cmake --install` into a temporary prefix, then examples/embed_planner built against it with
-# find_package(mbrl), run on a tiny trained run: it must print one action within cartpole's bounds.
+# find_package(mbrl), run on a tiny trained run: it must print one action within cartpole's bounds,
+# for the built-in cartpole and for cartpole as a task from files.
 #   tests/build/check_install.sh BUILD_DIR SOURCE_DIR WORK_DIR
 set -euo pipefail
 build=$1 src=$2 work=$3
@@ -26,5 +27,19 @@ awk -v a="$action" 'BEGIN { n = split(a, v, " "); exit !(n == 1 && v[1] >= -1 &&
 # Bad input: the wrong number of observation values is refused with exit code 2.
 if "$work/build/embed_planner" "$work/run" 0 1 > /dev/null 2>&1; then
   echo "embed_planner accepted 2 values for a 4-value observation"; exit 1
+fi
+# The same on a task from files (examples/tasks/cartpole_swingup/), when the build wrote its module.
+module="$build/task_modules/cartpole_swingup.pt"
+if [ -f "$module" ]; then
+  "$build/mbrl" train --config "$src/examples/tasks/cartpole_swingup/config.yaml" --quiet \
+    --out "$work/run_files" --set env.functions="$module" --set pets.episodes=2 \
+    --set env.episode_length=20 --set model.hidden_size=16 --set planner.population=20 \
+    --set agent.horizon=5 --set trainer.max_epochs=2 > "$work/train_files.log" 2>&1
+  action=$("$work/build/embed_planner" "$work/run_files" 0 3.14 0 0)
+  echo "embed_planner on a task from files: action $action"
+  awk -v a="$action" 'BEGIN { n = split(a, v, " "); exit !(n == 1 && v[1] >= -3 && v[1] <= 3) }' \
+    || { echo "expected one action in [-3, 3], got '$action'"; exit 1; }
+else
+  echo "no $module (python3-torch missing at build time): the task from files is not checked"
 fi
 echo ok

@@ -150,6 +150,31 @@ TEST(FileTask, TheModelsFileIsRefusedWithWhatIsWrong) {
             std::string::npos);
 }
 
+TEST(FileTask, AnUnstableSimulationStopsTheEpisodeNamingTheJoint) {
+  SKIP_WITHOUT_MODULES();
+  auto config = CartpoleFromFiles();
+  // A 3 g body on a joint damped at 10 N s/m: far too stiff for a 10 ms explicit RK4 step.
+  config.env.model = WriteFile(
+      testing::TempDir(), "stiff.xml",
+      "<mujoco><option timestep='0.01' integrator='RK4'/><worldbody><body><joint name='arm' type='hinge' "
+      "axis='0 0 1'/><geom type='capsule' fromto='0 0 0 0.1 0 0' size='0.01'/></body>"
+      "<body><joint name='tx' type='slide' axis='1 0 0' damping='10'/><geom size='0.009'/>"
+      "</body></worldbody><actuator><motor joint='arm' ctrlrange='-1 1' ctrllimited='true'/>"
+      "</actuator><sensor><jointpos joint='arm'/><jointpos joint='tx'/><jointvel joint='arm'/>"
+      "<jointvel joint='tx'/></sensor></mujoco>");
+  config.env.reset_noise = 0.2;
+  auto env = MakeEnv(config);
+  std::mt19937_64 rng(0);
+  env->Reset(rng);
+  try {
+    for (int t = 0; t < 10; ++t) env->Step({0.0});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("became unstable"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("joint 'tx'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(FileTask, TheFunctionsFileIsRefusedNamingTheFunctionAndWhatWasExpected) {
   SKIP_WITHOUT_MODULES();
   auto config = CartpoleFromFiles();

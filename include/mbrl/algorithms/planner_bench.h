@@ -12,7 +12,11 @@
 
 namespace mbrl::algorithms {
 
-/// `config_dir`/<task>.yaml; throws ConfigError naming --config-dir when it is missing.
+/// Whether a --tasks item is a config file (it ends in .yaml: a task from files, or any config)
+/// rather than a task name.
+bool IsTaskConfigFile(const std::string& task);
+/// `config_dir`/<task>.yaml, or `task` itself when it is a config file; throws ConfigError naming
+/// --config-dir (or --tasks) when it is missing.
 std::string TaskConfigPath(const std::string& config_dir, const std::string& task);
 /// The planner names that have a file in `planner_dir` (a file cem_gd.yaml is the name cem-gd),
 /// sorted; empty for an empty or missing directory.
