@@ -2,6 +2,11 @@
 # Learning check (a benchmark, not a unit test): PETS must learn the task within a small budget.
 #   scripts/learn_check.sh [--task T] [--threshold N] [--thresholds FILE] [--out DIR] [extra mbrl train args...]
 #   scripts/learn_check.sh --run RUN_DIR [--task T] [--threshold N] [--thresholds FILE]
+#   scripts/learn_check.sh --task T --config FILE [...]
+# --config FILE trains on FILE (e.g. a task from files, examples/tasks/*/config.yaml, whose
+#   task.py writes its module first) instead of the task's config, judged by task T's threshold.
+# An example task from files (--task reacher: examples/tasks/reacher/config.yaml) trains on its own
+#   config, its task.pt written by its task.py first.
 # --run judges a run that already exists (e.g. a Figure 3 sweep's cem500/seed_0, the same settings
 #   as the check) instead of training a new one; its task comes from RUN_DIR/config.yaml.
 # cartpole_swingup (the default): PETS + CEM with configs/bench/cartpole_swingup_quick.yaml must
@@ -19,12 +24,14 @@ task=""
 threshold=""
 out=""
 run=""
+config=""
 thresholds=configs/paper/learn_checks.csv
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --task) task="$2"; shift 2 ;;
     --run) run="$2"; shift 2 ;;
+    --config) config="$2"; shift 2 ;;
     --threshold) threshold="$2"; shift 2 ;;
     --thresholds) thresholds="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -37,6 +44,11 @@ if [ -n "$run" ]; then
     exit 2
   fi
   run_task=$(awk '/^task:/ { print $2; exit }' "$run/config.yaml")
+  if [ "$run_task" = mjcf ] && [ -z "$task" ]; then
+    echo "learn_check.sh: the run in '$run' is a task from files: --task names its threshold" >&2
+    exit 2
+  fi
+  [ "$run_task" = mjcf ] && run_task="$task"
   if [ -n "$task" ] && [ "$task" != "$run_task" ]; then
     echo "learn_check.sh: --task $task, but the run in '$run' is $run_task (its config.yaml)" >&2
     exit 2
@@ -61,8 +73,18 @@ if [ -z "$default_threshold" ]; then
   echo "learn_check.sh: unknown --task '$task' (one of: $known; $thresholds)" >&2
   exit 2
 fi
-if [ "$task" = cartpole_swingup ]; then
+if [ -n "$config" ]; then
+  # A task from files with its task.py beside the config: its module is written first.
+  if [ -z "$run" ] && [ -f "$(dirname "$config")/task.py" ]; then
+    /usr/bin/python3 "$(dirname "$config")/task.py" > /dev/null
+  fi
+  args=(--config "$config")
+elif [ "$task" = cartpole_swingup ]; then
   args=(--config configs/bench/cartpole_swingup_quick.yaml)
+elif [ -f "examples/tasks/$task/config.yaml" ]; then
+  # A task from files (examples/tasks/<task>/): its module is written first.
+  [ -n "$run" ] || /usr/bin/python3 "examples/tasks/$task/task.py" > /dev/null
+  args=(--config "examples/tasks/$task/config.yaml")
 else
   args=(--config "configs/paper/fig3/$task.yaml" --planner-dir configs/paper/planners
         --planner cem500 --set seed=0)

@@ -1,13 +1,30 @@
 #include "mbrl/env/mujoco_sim.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "mbrl/core/error.h"
 
 namespace mbrl::env {
+namespace {
+
+// MuJoCo's own warning handler also appends to MUJOCO_LOG.TXT in the working directory; mbrl
+// reports what matters (an unstable simulation stops the run naming the joint), so its warnings go
+// to stderr only. A program that set its own handler keeps it.
+void WarnOnStderr(const char* message) { std::fprintf(stderr, "warning: MuJoCo: %s\n", message); }
+void UseStderrForWarnings() {
+  static const bool once = [] {
+    if (mju_user_warning == nullptr) mju_user_warning = WarnOnStderr;
+    return true;
+  }();
+  (void)once;
+}
+
+}  // namespace
 
 MujocoSim::MujocoSim(const std::string& asset_name)
     : model_(nullptr, mj_deleteModel), data_(nullptr, mj_deleteData) {
+  UseStderrForWarnings();
   const char* xml = EmbeddedAsset(asset_name);
   if (xml == nullptr) throw Error("no embedded MJCF asset named " + asset_name);
   // The VFS struct is large (~2 MB): keep it on the heap.
@@ -29,11 +46,13 @@ MujocoSim::MujocoSim(const std::string& asset_name)
 
 MujocoSim::MujocoSim(mjModel* model, const std::string& name)
     : model_(model, mj_deleteModel), data_(nullptr, mj_deleteData) {
+  UseStderrForWarnings();
   data_.reset(mj_makeData(model_.get()));
   if (!data_) throw Error("MuJoCo cannot allocate mjData for " + name);
 }
 
 MujocoSim MujocoSim::FromFile(const std::string& path) {
+  UseStderrForWarnings();
   char error[1000] = "";
   mjModel* model = mj_loadXML(path.c_str(), nullptr, error, sizeof(error));
   if (model == nullptr) throw Error(path + ": MuJoCo cannot compile it: " + error);

@@ -164,6 +164,12 @@ OffscreenRenderer::OffscreenRenderer(const Env& env, int width, int height)
   if (s.follow_first_body) {
     s.camera.distance = std::max(1.5, 4.0 * MovingPartsRadius(m, s.sim->data()));
   }
+  if (m->ncam > 0) {
+    // A model that declares a <camera> (a task from files) is filmed through its first one.
+    s.camera.type = mjCAMERA_FIXED;
+    s.camera.fixedcamid = 0;
+    s.follow_first_body = false;
+  }
   mjv_defaultOption(&s.option);
   mjv_defaultScene(&s.scene);
   mjv_makeScene(m, &s.scene, 2000);

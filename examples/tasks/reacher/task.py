@@ -17,7 +17,7 @@ import torch
 class Reacher(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.control_cost = 0.1
+        self.control_cost = 0.01
 
     @torch.jit.export
     def reward(self, obs: torch.Tensor, action: torch.Tensor, next_obs: torch.Tensor) -> torch.Tensor:
