@@ -59,6 +59,7 @@ packages=(
   python3-matplotlib python3-yaml       # plot and results scripts (run with /usr/bin/python3)
   libosmesa6 ffmpeg                      # mbrl eval --video: offscreen rendering, encoding
   python3-torch                          # a task's TorchScript functions (task.py), the PyTorch benches
+  pybind11-dev python3-dev python3-pytest   # the Python module mbrl (import mbrl) and its tests
 )
 # Not for every user: slurm-wlm brings Slurm's daemons, which a system with systemd would enable.
 if [ "$test_deps" = 1 ]; then packages+=(slurm-wlm munge); fi

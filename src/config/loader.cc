@@ -304,6 +304,28 @@ void SetPath(YAML::Node root, const std::string& path, const YAML::Node& value,
   SetIn(root, parts, 0, value, flag);
 }
 
+// Applies `key=value` overrides to root, in order, recording each key's source as --set.
+void ApplySetItems(YAML::Node& root, const std::vector<std::string>& overrides, Sources& sources) {
+  for (const auto& item : overrides) {
+    const std::string flag = "--set " + item;
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw ConfigError("--set '" + item + "': expected key=value (e.g. planner.population=200)");
+    }
+    const std::string path = item.substr(0, eq);
+    YAML::Node value;
+    try {
+      value = YAML::Load(item.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(flag + ": the value is not valid YAML: " + e.msg);
+    }
+    if (value.IsNull()) value = YAML::Node(item.substr(eq + 1));
+    SetPath(root, path, value, flag);
+    sources.EraseUnder(path);
+    sources.Set(path, "--set");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> PlannerFilesIn(const std::string& dir) {
@@ -368,24 +390,7 @@ Config LoadConfig(const LoadOptions& options) {
     root["planner"] = planner;
   }
 
-  for (const auto& item : options.overrides) {
-    const std::string flag = "--set " + item;
-    const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw ConfigError("--set '" + item + "': expected key=value (e.g. planner.population=200)");
-    }
-    const std::string path = item.substr(0, eq);
-    YAML::Node value;
-    try {
-      value = YAML::Load(item.substr(eq + 1));
-    } catch (const YAML::Exception& e) {
-      throw ConfigError(flag + ": the value is not valid YAML: " + e.msg);
-    }
-    if (value.IsNull()) value = YAML::Node(item.substr(eq + 1));
-    SetPath(root, path, value, flag);
-    sources.EraseUnder(path);
-    sources.Set(path, "--set");
-  }
+  ApplySetItems(root, options.overrides, sources);
   Config config = Parse(root, sources);
   ResolveFilePath(config.env.model, "env.model", sources);
   ResolveFilePath(config.env.functions, "env.functions", sources);
@@ -401,6 +406,24 @@ Config ParseConfigText(const std::string& yaml, const std::string& source) {
   }
   Sources sources(source);
   return Parse(root.IsNull() ? YAML::Node(YAML::NodeType::Map) : root, sources);
+}
+
+Config ApplyOverrides(const Config& config, const std::vector<std::string>& overrides) {
+  YAML::Node root = YAML::Load(ConfigToYaml(config));
+  Sources sources("<config>");
+  // A new planner.type starts from that planner's defaults: the old type's keys would not fit.
+  for (const auto& item : overrides) {
+    const auto eq = item.find('=');
+    if (eq != std::string::npos && item.substr(0, eq) == "planner.type" &&
+        item.substr(eq + 1) != config.planner.type()) {
+      root["planner"] = YAML::Node(YAML::NodeType::Map);
+    }
+  }
+  ApplySetItems(root, overrides, sources);
+  Config out = Parse(root, sources);
+  ResolveFilePath(out.env.model, "env.model", sources);
+  ResolveFilePath(out.env.functions, "env.functions", sources);
+  return out;
 }
 
 std::string ConfigToYaml(const Config& config) {

@@ -42,4 +42,14 @@ if [ -f "$module" ]; then
 else
   echo "no $module (python3-torch missing at build time): the task from files is not checked"
 fi
+# The Python module, when the build made it: importable from where `cmake --install` put it.
+core=$(find "$work/prefix" -path "*/mbrl/_core*.so" | head -1)
+if [ -n "$core" ]; then
+  PYTHONPATH="$(dirname "$(dirname "$core")")" /usr/bin/python3 -c "
+import mbrl
+plan = mbrl.make_planner('cem', 3, [-1], [1], population=20).plan(None, lambda a: -a.square().sum((1, 2)))
+assert plan.shape == (3, 1), plan.shape
+print('installed python module: plan', plan.flatten().tolist())" \
+    || { echo "the installed Python module does not import or plan"; exit 1; }
+fi
 echo ok

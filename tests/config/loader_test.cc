@@ -131,5 +131,24 @@ TEST(ConfigLoader, EveryPlannerFileParses) {
   }
 }
 
+TEST(ConfigLoader, ApplyOverridesChecksAsSetDoesAndANewPlannerStartsFromItsDefaults) {
+  const Config base = LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), "", {}});
+  const Config c = ApplyOverrides(base, {"planner.population=123", "seed=4"});
+  EXPECT_EQ(c.planner.Get<CemConfig>().population, 123);
+  EXPECT_EQ(c.seed, 4);
+  EXPECT_EQ(c.task, base.task);
+  const Config gd = ApplyOverrides(c, {"planner.type=cem-gd", "planner.n_r=20"});
+  EXPECT_EQ(gd.planner.Get<CemGdConfig>().n_r, 20);
+  EXPECT_EQ(gd.planner.Get<CemGdConfig>().n_init, CemGdConfig().n_init);
+  try {
+    ApplyOverrides(base, {"planner.population=1"});
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("planner.population: expected an integer"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace mbrl::config

@@ -32,6 +32,10 @@ Config LoadConfig(const LoadOptions& options);
 /// Parses a YAML document given as text (`source` names it in errors).
 Config ParseConfigText(const std::string& yaml, const std::string& source);
 
+/// `config` with `key=value` overrides applied in order, as LoadConfig applies --set (the same
+/// checks and messages). Setting planner.type to another planner starts from its defaults.
+Config ApplyOverrides(const Config& config, const std::vector<std::string>& overrides);
+
 /// The fully resolved configuration as YAML (every field, defaults included).
 std::string ConfigToYaml(const Config& config);
 

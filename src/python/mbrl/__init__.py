@@ -1,0 +1,218 @@
+"""mbrl from Python: its configs and planners, over the same C++ library as the `mbrl` binary.
+
+    import mbrl, torch
+    config = mbrl.load_config("configs/pusher.yaml", ["planner.population=200"])
+    config.planner.population            # 200
+    planner = mbrl.make_planner("cem-gd", horizon=30, low=-torch.ones(2), high=torch.ones(2))
+    plan = planner.plan(obs, lambda actions: returns_of(actions))   # [H, A]
+
+Tensors cross into C++ as the same objects (no copy). Bad input raises ValueError with the
+message the command line prints.
+"""
+import torch  # loads LibTorch's Python bindings, which the extension's tensors go through
+
+from . import _core
+
+import os
+
+__all__ = ["Agent", "Config", "Planner", "Run", "load_config", "load_run", "make_planner",
+           "planner_names"]
+
+def planner_names():
+    """The planners make_planner builds (the values of planner.type)."""
+    return list(_core.planner_names())
+
+
+def _format(value):
+    """A Python value as the text of a `key=value` override."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Section:
+    """One section of a Config (config.planner, ...): fields as attributes, set through the
+    config so that every change is checked as --set checks it."""
+
+    def __init__(self, config, path):
+        object.__setattr__(self, "_config", config)
+        object.__setattr__(self, "_path", path)
+
+    def __getattr__(self, name):
+        return self._config[self._path + "." + name]
+
+    def __setattr__(self, name, value):
+        self._config[self._path + "." + name] = value
+
+    def __repr__(self):
+        return "%s: %r" % (self._path, self._config[self._path])
+
+
+class Config:
+    """A validated mbrl configuration. Fields read and change as attributes
+    (config.planner.population = 200) or by dotted key (config["planner.population"]); every
+    change is checked at once and raises ValueError naming the key, as --set does."""
+
+    def __init__(self, core):
+        object.__setattr__(self, "_core", core)
+
+    def _lookup(self, key):
+        node = self._core.to_dict()
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError("config has no key '%s'" % key)
+            node = node[part]
+        return node
+
+    def __getitem__(self, key):
+        return self._lookup(key)
+
+    def __setitem__(self, key, value):
+        object.__setattr__(self, "_core",
+                           self._core.with_overrides(["%s=%s" % (key, _format(value))]))
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            value = self._lookup(name)
+        except KeyError as e:
+            raise AttributeError(str(e)) from None
+        return _Section(self, name) if isinstance(value, dict) else value
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+    def set(self, *overrides):
+        """Applies "key=value" overrides in order (as --set); returns self."""
+        object.__setattr__(self, "_core", self._core.with_overrides(list(overrides)))
+        return self
+
+    def to_dict(self):
+        """Every field, as nested dicts."""
+        return self._core.to_dict()
+
+    def to_yaml(self):
+        """Every field as YAML, as a run's config.yaml."""
+        return self._core.to_yaml()
+
+    def __repr__(self):
+        return "mbrl.Config(task=%r, planner=%r)" % (self.task, self["planner.type"])
+
+
+def load_config(path=None, overrides=(), planner=None):
+    """Loads a YAML config (None: the built-in defaults), then `planner`'s file from
+    configs/planner/ beside it (as --planner), then "key=value" overrides (as --set).
+    Raises ValueError naming the file or key and what was expected."""
+    return Config(_core.load_config(path or "", list(overrides), planner or ""))
+
+
+class Planner:
+    """An mbrl planner over action sequences [horizon, action_dim] within [low, high]."""
+
+    def __init__(self, core):
+        self._core = core
+
+    def plan(self, obs, objective):
+        """Plans from observation `obs` (any tensor the objective understands; None: none).
+        objective(actions [B, H, A]) -> returns [B] is called once per batch of candidate
+        sequences; for the gradient planners (grad, cem-gd, grad-mpc) it must be differentiable
+        in `actions`. Returns the plan [H, A]; the next call warm starts from it."""
+        return self._core.plan(obs if obs is not None else torch.zeros(0), objective)
+
+    def reset(self):
+        """Forgets the warm start (call at the start of an episode)."""
+        self._core.reset()
+
+    @property
+    def horizon(self):
+        return self._core.horizon
+
+    @property
+    def action_dim(self):
+        return self._core.action_dim
+
+    @property
+    def last_stats(self):
+        """The last plan's numbers: expected_return, and the planner's own (iterations, ...)."""
+        return dict(self._core.last_stats)
+
+
+def make_planner(name, horizon, low, high, seed=0, device="cpu", config=None, **settings):
+    """The planner `name` (one of planner_names()) with its default settings, or `config`'s
+    planner section, then `settings` as planner keys (population=200, n_r=50, ...).
+    low, high: the action bounds [A] (tensors or lists)."""
+    base = config._core if isinstance(config, Config) else _core.load_config("", [], "")
+    overrides = ["planner.type=%s" % name.replace("_", "-"), "agent.horizon=%d" % horizon]
+    overrides += ["planner.%s=%s" % (k, _format(v)) for k, v in settings.items()]
+    if isinstance(config, Config) and config["planner.type"] == name.replace("_", "-"):
+        overrides = overrides[1:]
+    core_config = base.with_overrides(overrides)
+    low = torch.as_tensor(low, dtype=torch.float32)
+    high = torch.as_tensor(high, dtype=torch.float32)
+    return Planner(_core.Planner(core_config, low, high, int(seed), str(device)))
+
+
+class Agent:
+    """MPC with a trained run's model: reset() at the start of an episode, then act(obs) each
+    step. Planning runs in C++ with the GIL released."""
+
+    def __init__(self, core):
+        self._core = core
+
+    def reset(self):
+        """Starts an episode: no plan, no warm start."""
+        self._core.reset()
+
+    def act(self, obs):
+        """The action [A] (float32) for observation obs [O] (a tensor, array or list)."""
+        return self._core.act(torch.as_tensor(obs, dtype=torch.float64))
+
+    @property
+    def obs_dim(self):
+        return self._core.obs_dim
+
+    @property
+    def action_dim(self):
+        return self._core.action_dim
+
+    @property
+    def episode_length(self):
+        return self._core.episode_length
+
+    @property
+    def last_plan_ms(self):
+        """Milliseconds the last act() spent planning."""
+        return self._core.last_plan_ms
+
+
+class Run:
+    """A run directory that `mbrl train` wrote (config.yaml, model.pt, metrics.csv)."""
+
+    def __init__(self, path):
+        path = os.fspath(path)
+        if not os.path.isdir(path):
+            raise ValueError("load_run %s: no such run directory" % path)
+        if not os.path.exists(os.path.join(path, "config.yaml")):
+            raise ValueError("load_run %s: no config.yaml here (not a run directory)" % path)
+        self.path = path
+        self.config = load_config(os.path.join(path, "config.yaml"))
+
+    def agent(self, planner=None, seed=None, device="cpu", overrides=()):
+        """An Agent with this run's model and its planner, or `planner` (a name: its
+        configs/planner/ file, as `mbrl eval --planner`), `seed` and `overrides` ("key=value")
+        as `mbrl eval` takes them; the same seed takes the same actions as `mbrl eval`."""
+        model = os.path.join(self.path, "model.pt")
+        if not os.path.exists(model):
+            raise ValueError("load_run %s: no trained model (model.pt) here: a run saves it after "
+                             "each episode unless pets.save_model is false" % self.path)
+        config = _core.load_config(os.path.join(self.path, "config.yaml"), list(overrides),
+                                   planner or "")
+        if seed is not None:
+            config = config.with_overrides(["seed=%d" % seed])
+        return Agent(_core.Agent(config, model, str(device)))
+
+
+def load_run(path):
+    """The run directory at `path` (ValueError when it is not one)."""
+    return Run(path)

@@ -1,0 +1,248 @@
+// The `mbrl._core` extension module: configs and planners of the C++ library for Python (the
+// package `mbrl`, src/python/mbrl/__init__.py, wraps it). torch.Tensor crosses as at::Tensor
+// through LibTorch's own type caster (torch/csrc/utils/pybind.h): the same tensor, no copy.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <torch/csrc/autograd/python_variable.h>
+#include <torch/csrc/utils/pybind.h>
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mbrl/algorithms/stack.h"
+#include "mbrl/config/config.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/device.h"
+#include "mbrl/core/error.h"
+#include "mbrl/models/gaussian_ensemble.h"
+#include "mbrl/core/trajectory_objective.h"
+#include "mbrl/planning/planner.h"
+#include "mbrl/planning/registry.h"
+
+namespace py = pybind11;
+
+namespace mbrl::python {
+namespace {
+
+// Writes a config's fields into nested Python dicts, with their C++ types.
+class DictWriter {
+ public:
+  explicit DictWriter(py::dict out) : out_(std::move(out)) {}
+  template <class T, class C>
+  void Field(const char* key, T& value, const C&) {
+    out_[key] = py::cast(value);
+  }
+  template <class S>
+  void Section(const char* key, S& section) {
+    py::dict child;
+    DictWriter writer(child);
+    section.Visit(writer);
+    out_[key] = child;
+  }
+
+ private:
+  py::dict out_;
+};
+
+py::dict ConfigDict(const config::Config& config) {
+  py::dict out;
+  DictWriter writer(out);
+  config::Config copy = config;
+  copy.Visit(writer);
+  return out;
+}
+
+// A Python callable objective(actions [B, H, A]) -> returns [B] as the planners' objective. It
+// holds the GIL only while Python runs: planning itself runs with the GIL released.
+class PythonObjective : public TrajectoryObjective {
+ public:
+  explicit PythonObjective(py::function fn) : fn_(std::move(fn)) {}
+  ~PythonObjective() override {
+    py::gil_scoped_acquire gil;
+    fn_ = py::function();
+  }
+
+  torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) override {
+    torch::Tensor returns;
+    {
+      py::gil_scoped_acquire gil;
+      py::object out = fn_(actions);
+      if (!THPVariable_Check(out.ptr())) {
+        throw Error("objective: expected it to return a torch.Tensor of returns [" +
+                    std::to_string(actions.size(0)) + "], got " +
+                    std::string(py::str(py::type::of(out).attr("__name__"))));
+      }
+      returns = out.cast<torch::Tensor>();
+    }
+    if (returns.dim() != 1 || returns.size(0) != actions.size(0)) {
+      throw Error("objective: expected returns of shape [" + std::to_string(actions.size(0)) +
+                  "] for actions " + ShapeOf(actions) + ", got " + ShapeOf(returns));
+    }
+    return returns.to(actions.device(), actions.scalar_type());
+  }
+
+ private:
+  static std::string ShapeOf(const torch::Tensor& t) {
+    std::string s = "[";
+    for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
+    return s + "]";
+  }
+  py::function fn_;
+};
+
+// A planner with its bounds, built from a config's planner section and agent.horizon.
+class PyPlanner {
+ public:
+  PyPlanner(const config::Config& config, const torch::Tensor& low, const torch::Tensor& high,
+            uint64_t seed, const std::string& device)
+      : device_(device) {
+    if (low.dim() != 1 || high.dim() != 1 || low.size(0) != high.size(0) || low.size(0) < 1) {
+      throw ConfigError("low, high: expected two 1-D tensors of the same size (the action bounds)");
+    }
+    if (!(low < high).all().item<bool>()) {
+      throw ConfigError("low, high: expected low < high in every action dimension");
+    }
+    planning::PlanSpace space{low.to(device_, torch::kFloat32), high.to(device_, torch::kFloat32),
+                              config.agent.horizon};
+    planner_ = planning::MakePlanner(config.planner, space, device_, seed);
+  }
+
+  torch::Tensor Plan(const torch::Tensor& obs, py::function objective) {
+    auto wrapped = std::make_shared<PythonObjective>(std::move(objective));
+    planning::PlanResult result;
+    {
+      py::gil_scoped_release release;
+      result = planner_->Plan(obs.defined() ? obs.to(device_) : torch::zeros({0}), *wrapped);
+      planner_->SetPrevious(result.actions);
+    }
+    last_stats_ = result.stats;
+    last_stats_["expected_return"] = result.expected_return;
+    return result.actions;
+  }
+
+  void Reset() { planner_->Reset(); }
+  int64_t horizon() const { return planner_->horizon(); }
+  int64_t action_dim() const { return planner_->action_dim(); }
+  torch::Tensor low() const { return planner_->low(); }
+  torch::Tensor high() const { return planner_->high(); }
+  const std::map<std::string, double>& last_stats() const { return last_stats_; }
+
+ private:
+  torch::Device device_;
+  std::unique_ptr<planning::Planner> planner_;
+  std::map<std::string, double> last_stats_;
+};
+
+// A trained run's agent: the stack of its config (any planner) with its saved model, as `mbrl
+// eval` builds it, so that the same config and seed take the same actions.
+class PyAgent {
+ public:
+  PyAgent(const config::Config& config, const std::string& model_path, const std::string& device)
+      : device_(ResolveDevice(device, "device").device) {
+    stack_ = algorithms::BuildStack(config, device_);
+    try {
+      models::LoadEnsemble(stack_.model, model_path);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const Error& e) {
+      throw ConfigError(std::string(e.what()) +
+                        " (is it this run's model? its config.yaml must match it)");
+    }
+    stack_.model->eval();
+  }
+
+  void Reset() { stack_.agent->Reset(); }
+
+  torch::Tensor Act(const torch::Tensor& obs) {
+    const int64_t n = stack_.env->ObsDim();
+    if (obs.numel() != n) {
+      throw ConfigError("obs: expected " + std::to_string(n) + " values (the task's observation), got " +
+                        std::to_string(obs.numel()));
+    }
+    const torch::Tensor flat = obs.detach().to(torch::kCPU, torch::kFloat64).contiguous().view(-1);
+    std::vector<double> o(flat.data_ptr<double>(), flat.data_ptr<double>() + n);
+    std::vector<double> action;
+    {
+      py::gil_scoped_release release;
+      action = stack_.agent->Act(o);
+    }
+    return torch::tensor(std::vector<float>(action.begin(), action.end()));
+  }
+
+  int obs_dim() const { return stack_.env->ObsDim(); }
+  int action_dim() const { return stack_.env->ActionDim(); }
+  int episode_length() const { return stack_.episode_length; }
+  double last_plan_ms() const { return stack_.agent->last_plan_ms(); }
+
+ private:
+  torch::Device device_;
+  algorithms::Stack stack_;
+};
+
+}  // namespace
+}  // namespace mbrl::python
+
+PYBIND11_MODULE(_core, m) {
+  using namespace mbrl;
+  using namespace mbrl::python;
+  m.doc() = "mbrl's C++ library: configs and planners (use the package `mbrl`)";
+
+  // Bad input raises ValueError with the CLI's message; other failures RuntimeError.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ConfigError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const Error& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+
+  py::class_<config::Config>(m, "Config")
+      .def("to_dict", &ConfigDict, "Every field as nested dicts.")
+      .def("to_yaml", &config::ConfigToYaml, "Every field as YAML (as a run's config.yaml).")
+      .def(
+          "with_overrides",
+          [](const config::Config& c, const std::vector<std::string>& overrides) {
+            return config::ApplyOverrides(c, overrides);
+          },
+          py::arg("overrides"), "A copy with key=value overrides applied (as --set).");
+
+  m.def(
+      "load_config",
+      [](const std::string& path, const std::vector<std::string>& overrides,
+         const std::string& planner) {
+        return config::LoadConfig(config::LoadOptions(path, planner, overrides));
+      },
+      py::arg("path") = "", py::arg("overrides") = std::vector<std::string>{},
+      py::arg("planner") = "",
+      "Loads a YAML config (empty: the built-in defaults), a planner file, then overrides.");
+
+  py::class_<PyAgent>(m, "Agent")
+      .def(py::init<const config::Config&, const std::string&, const std::string&>(),
+           py::arg("config"), py::arg("model_path"), py::arg("device"))
+      .def("reset", &PyAgent::Reset)
+      .def("act", &PyAgent::Act, py::arg("obs"))
+      .def_property_readonly("obs_dim", &PyAgent::obs_dim)
+      .def_property_readonly("action_dim", &PyAgent::action_dim)
+      .def_property_readonly("episode_length", &PyAgent::episode_length)
+      .def_property_readonly("last_plan_ms", &PyAgent::last_plan_ms);
+
+  m.def("planner_names", &config::PlannerNames, "The values of planner.type.");
+
+  py::class_<PyPlanner>(m, "Planner")
+      .def(py::init<const config::Config&, const torch::Tensor&, const torch::Tensor&, uint64_t,
+                    const std::string&>(),
+           py::arg("config"), py::arg("low"), py::arg("high"), py::arg("seed"),
+           py::arg("device"))
+      .def("plan", &PyPlanner::Plan, py::arg("obs"), py::arg("objective"))
+      .def("reset", &PyPlanner::Reset)
+      .def_property_readonly("horizon", &PyPlanner::horizon)
+      .def_property_readonly("action_dim", &PyPlanner::action_dim)
+      .def_property_readonly("low", &PyPlanner::low)
+      .def_property_readonly("high", &PyPlanner::high)
+      .def_property_readonly("last_stats", &PyPlanner::last_stats);
+}
