@@ -8,10 +8,16 @@
 #include <torch/csrc/utils/pybind.h>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "mbrl/algorithms/checkpoint.h"
+#include "mbrl/algorithms/pets.h"
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/config.h"
 #include "mbrl/config/loader.h"
@@ -19,6 +25,7 @@
 #include "mbrl/core/error.h"
 #include "mbrl/models/gaussian_ensemble.h"
 #include "mbrl/core/trajectory_objective.h"
+#include "mbrl/env/registry.h"
 #include "mbrl/planning/planner.h"
 #include "mbrl/planning/registry.h"
 
@@ -67,6 +74,7 @@ class PythonObjective : public TrajectoryObjective {
 
   torch::Tensor Evaluate(const torch::Tensor& obs, const torch::Tensor& actions) override {
     torch::Tensor returns;
+    const auto start = std::chrono::steady_clock::now();
     {
       py::gil_scoped_acquire gil;
       py::object out = fn_(actions);
@@ -77,6 +85,8 @@ class PythonObjective : public TrajectoryObjective {
       }
       returns = out.cast<torch::Tensor>();
     }
+    ++calls_;
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (returns.dim() != 1 || returns.size(0) != actions.size(0)) {
       throw Error("objective: expected returns of shape [" + std::to_string(actions.size(0)) +
                   "] for actions " + ShapeOf(actions) + ", got " + ShapeOf(returns));
@@ -91,6 +101,10 @@ class PythonObjective : public TrajectoryObjective {
     return s + "]";
   }
   py::function fn_;
+
+ public:
+  int64_t calls_ = 0;     ///< Evaluate calls so far
+  double seconds_ = 0;    ///< spent in them: taking the GIL, the Python call, its result's cast
 };
 
 // A planner with its bounds, built from a config's planner section and agent.horizon.
@@ -120,6 +134,8 @@ class PyPlanner {
     }
     last_stats_ = result.stats;
     last_stats_["expected_return"] = result.expected_return;
+    last_stats_["objective_calls"] = static_cast<double>(wrapped->calls_);
+    last_stats_["objective_ms"] = wrapped->seconds_ * 1e3;
     return result.actions;
   }
 
@@ -182,6 +198,58 @@ class PyAgent {
   algorithms::Stack stack_;
 };
 
+// PETS into `out` as `mbrl train` runs it (resume: `mbrl train --resume out`), one line per
+// episode on stdout unless quiet. The loop runs with the GIL released; each step it checks for a
+// signal Python caught (Ctrl-C), and then stops as the CLI does (the partial episode saved) and
+// raises it (KeyboardInterrupt). Returns the number of episodes in metrics.csv.
+int Train(config::Config config, const std::string& out, bool resume, bool quiet) {
+  env::RequireKnownTask(config.task, "<config>", {});
+  env::CheckTaskFiles(config);
+  std::error_code ec;
+  if (!resume && std::filesystem::exists(out + "/metrics.csv", ec)) {
+    throw ConfigError("out " + out + ": this directory already holds a run (metrics.csv); choose "
+                      "a new directory so nothing is overwritten, or continue it with resume=True");
+  }
+  const DeviceChoice device = ResolveDevice(config.device, "device");
+  if (!device.warning.empty()) py::print("warning:", device.warning);
+  config.device = device.device.is_cuda() ? "cuda" : "cpu";
+  algorithms::UseCudaGraph(config.planner, device.device);
+  if (resume && algorithms::CheckpointEpisode(out) >= config.pets.episodes) {
+    if (!quiet) py::print("already complete:", config.pets.episodes, "episodes");
+    return config.pets.episodes;
+  }
+  std::optional<py::error_already_set> interrupted;
+  algorithms::PetsHooks hooks;
+  const int episodes = config.pets.episodes;
+  hooks.on_episode = [&](const algorithms::EpisodeMetrics& m) {
+    if (quiet) return;
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "episode %d/%d  steps %lld  return %8.2f  %s  plan %.1f ms/step  model mse %.5f",
+                  m.episode, episodes, static_cast<long long>(m.env_steps), m.episode_return,
+                  m.interrupted ? "(stopped)" : m.random ? "(random)" : "(mpc)   ", m.plan_ms,
+                  m.holdout_loss);
+    py::gil_scoped_acquire gil;
+    py::print(line, py::arg("flush") = true);
+  };
+  hooks.should_stop = [&] {
+    if (interrupted) return true;
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+      interrupted.emplace();  // takes the raised exception (KeyboardInterrupt)
+      return true;
+    }
+    return false;
+  };
+  std::vector<algorithms::EpisodeMetrics> metrics;
+  {
+    py::gil_scoped_release release;
+    metrics = algorithms::RunPets(config, device.device, out, hooks, resume);
+  }
+  if (interrupted) throw *interrupted;
+  return static_cast<int>(metrics.size());
+}
+
 }  // namespace
 }  // namespace mbrl::python
 
@@ -230,6 +298,14 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("action_dim", &PyAgent::action_dim)
       .def_property_readonly("episode_length", &PyAgent::episode_length)
       .def_property_readonly("last_plan_ms", &PyAgent::last_plan_ms);
+
+  m.def("train", &Train, py::arg("config"), py::arg("out"), py::arg("resume"), py::arg("quiet"));
+  m.def(
+      "load_resume_config",
+      [](const std::string& dir, const std::vector<std::string>& overrides) {
+        return algorithms::LoadResumeConfig(dir, overrides);
+      },
+      py::arg("dir"), py::arg("overrides"));
 
   m.def("planner_names", &config::PlannerNames, "The values of planner.type.");
 

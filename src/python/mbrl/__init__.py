@@ -16,7 +16,7 @@ from . import _core
 import os
 
 __all__ = ["Agent", "Config", "Planner", "Run", "load_config", "load_run", "make_planner",
-           "planner_names"]
+           "planner_names", "train"]
 
 def planner_names():
     """The planners make_planner builds (the values of planner.type)."""
@@ -216,3 +216,26 @@ class Run:
 def load_run(path):
     """The run directory at `path` (ValueError when it is not one)."""
     return Run(path)
+
+
+def train(config=None, out=None, resume=False, overrides=(), quiet=False):
+    """Runs PETS as `mbrl train` does, into the run directory `out`, and returns it as a Run.
+    config: a Config (None: the built-in defaults). resume=True continues the run in `out` from
+    its last complete episode with its own config.yaml (`mbrl train --resume out`; overrides such
+    as "pets.episodes=20" extend it). One line per episode is printed unless quiet. Ctrl-C stops
+    after the current step, saves the partial episode and raises KeyboardInterrupt; the run then
+    resumes with resume=True."""
+    if out is None:
+        raise ValueError("out: the run directory is needed (e.g. out=\"runs/a\")")
+    out = os.fspath(out)
+    if resume:
+        if config is not None:
+            raise ValueError("resume: a resumed run takes its directory's own config.yaml; pass "
+                             "overrides instead of config")
+        core = _core.load_resume_config(out, list(overrides))
+    else:
+        core = (config._core if isinstance(config, Config) else _core.load_config("", [], ""))
+        if overrides:
+            core = core.with_overrides(list(overrides))
+    _core.train(core, out, bool(resume), bool(quiet))
+    return Run(out)

@@ -1,0 +1,106 @@
+"""What crossing between Python and mbrl's C++ costs: per objective call, and per agent.act.
+
+    PYTHONPATH=build/python /usr/bin/python3 scripts/bench_python.py [--out results/bench/python]
+
+objective.csv: a CEM plan calls a Python objective once per iteration; mbrl times each call from
+C++ (taking the GIL, the call, the result's cast: planner.last_stats["objective_ms"]) and the
+objective times its own body from Python; the difference per call is the crossing.
+act.csv: agent.act on a small trained cartpole run, timed around the call in Python, against the
+planning time the C++ agent measures inside the same call (agent.last_plan_ms).
+Medians of repeated runs on one thread; the ratios hold on any machine, the times on this one.
+"""
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import torch
+
+import mbrl
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def objective_rows(repeats=7):
+    rows = []
+    for population in (10, 1000):
+        body = {"s": 0.0}
+
+        def objective(actions):
+            start = time.perf_counter()
+            out = -(actions - 0.3).square().sum(dim=(1, 2))
+            body["s"] += time.perf_counter() - start
+            return out
+
+        planner = mbrl.make_planner("cem", horizon=10, low=[-1, -1], high=[1, 1],
+                                    population=population, iterations=50, min_variance=0.0)
+        planner.plan(None, objective)
+        crossing, plan_per_call, body_per_call = [], [], []
+        for _ in range(repeats):
+            body["s"] = 0.0
+            start = time.perf_counter()
+            planner.plan(None, objective)
+            total = time.perf_counter() - start
+            stats = planner.last_stats
+            calls = stats["objective_calls"]
+            crossing.append((stats["objective_ms"] / 1e3 - body["s"]) / calls * 1e6)
+            body_per_call.append(body["s"] / calls * 1e6)
+            plan_per_call.append(total / calls * 1e6)
+        rows.append({"population": population, "calls_per_plan": int(calls),
+                     "crossing_us_per_call": round(statistics.median(crossing), 1),
+                     "objective_body_us_per_call": round(statistics.median(body_per_call), 1),
+                     "plan_us_per_call": round(statistics.median(plan_per_call), 1),
+                     "crossing_share_of_plan": round(statistics.median(crossing) /
+                                                     statistics.median(plan_per_call), 3)})
+    return rows
+
+
+def act_rows(run_dir, steps=40):
+    rows = []
+    for population in (50, 400):
+        agent = mbrl.load_run(run_dir).agent(overrides=[f"planner.population={population}"])
+        agent.reset()
+        obs = torch.tensor([0.0, 3.14, 0.0, 0.0], dtype=torch.float64)
+        agent.act(obs)
+        outside, inside = [], []
+        for _ in range(steps):
+            start = time.perf_counter()
+            agent.act(obs)
+            outside.append((time.perf_counter() - start) * 1e3)
+            inside.append(agent.last_plan_ms)
+        python_ms, cpp_ms = statistics.median(outside), statistics.median(inside)
+        rows.append({"population": population, "python_act_ms": round(python_ms, 3),
+                     "cpp_plan_ms": round(cpp_ms, 3), "python_over_cpp": round(python_ms / cpp_ms, 3)})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        run_dir = os.path.join(tmp, "run")
+        mbrl.train(mbrl.load_config(os.path.join(ROOT, "configs/cartpole_swingup.yaml"),
+                                    ["pets.episodes=2", "pets.seed_episodes=1",
+                                     "env.episode_length=20", "trainer.max_epochs=5",
+                                     "agent.horizon=10"]), out=run_dir, quiet=True)
+        tables = {"objective": objective_rows(), "act": act_rows(run_dir)}
+    for name, rows in tables.items():
+        print(name)
+        for r in rows:
+            print("  " + ", ".join(f"{k} {v}" for k, v in r.items()))
+        if args.out:
+            os.makedirs(args.out, exist_ok=True)
+            with open(os.path.join(args.out, name + ".csv"), "w", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""mbrl.train: the PETS loop from Python, resumable, stopped by Ctrl-C as the CLI is."""
+import csv
+import os
+import signal
+import subprocess
+import threading
+
+import pytest
+
+import mbrl
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MBRL = os.environ.get("MBRL_BINARY", os.path.join(ROOT, "build", "mbrl"))
+TINY = ["env.episode_length=10", "model.hidden_size=16", "planner.population=20",
+        "agent.horizon=5", "trainer.max_epochs=2", "pets.seed_episodes=1"]
+
+
+def rows(run_dir):
+    with open(os.path.join(run_dir, "metrics.csv")) as f:
+        return list(csv.DictReader(f))
+
+
+def test_train_writes_a_run_that_mbrl_eval_reads_and_resume_extends(tmp_path, capsys):
+    config = mbrl.load_config(None, TINY + ["pets.episodes=2"])
+    run = mbrl.train(config, out=tmp_path / "a")
+    assert isinstance(run, mbrl.Run)
+    assert [r["episode"] for r in rows(run.path)] == ["1", "2"]
+    assert "episode 2/2" in capsys.readouterr().out
+    subprocess.run([MBRL, "eval", run.path, "--episodes", "1", "--quiet"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    mbrl.train(out=run.path, resume=True, overrides=["pets.episodes=3"], quiet=True)
+    assert [r["episode"] for r in rows(run.path)] == ["1", "2", "3"]
+
+
+def test_the_same_seed_gives_the_returns_of_mbrl_train(tmp_path):
+    mbrl.train(mbrl.load_config(None, TINY + ["pets.episodes=2"]), out=tmp_path / "py", quiet=True)
+    subprocess.run([MBRL, "train", "--quiet", "--out", str(tmp_path / "cli")] +
+                   [a for o in TINY + ["pets.episodes=2"] for a in ("--set", o)],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    assert [r["return"] for r in rows(tmp_path / "py")] == [r["return"] for r in rows(tmp_path / "cli")]
+
+
+def test_ctrl_c_saves_the_partial_episode_raises_and_the_run_resumes(tmp_path):
+    config = mbrl.load_config(None, TINY + ["pets.episodes=4", "env.episode_length=200"])
+    timer = threading.Timer(2.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            mbrl.train(config, out=tmp_path / "b", quiet=True)
+    finally:
+        timer.cancel()
+    partial = rows(tmp_path / "b")
+    assert partial and partial[-1]["interrupted"] == "1"
+    mbrl.train(out=tmp_path / "b", resume=True, quiet=True)
+    done = rows(tmp_path / "b")
+    assert [r["episode"] for r in done] == ["1", "2", "3", "4"]
+    assert all(r["interrupted"] == "0" for r in done)
+
+
+def test_bad_input(tmp_path):
+    mbrl.train(mbrl.load_config(None, TINY + ["pets.episodes=1"]), out=tmp_path / "c", quiet=True)
+    with pytest.raises(ValueError, match=r"already holds a run"):
+        mbrl.train(mbrl.load_config(None, TINY), out=tmp_path / "c")
+    with pytest.raises(ValueError, match=r"out: the run directory is needed"):
+        mbrl.train(mbrl.load_config())
+    with pytest.raises(ValueError, match=r"task"):
+        mbrl.train(mbrl.load_config(None, ["task=nope"]), out=tmp_path / "d")
