@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
 
+#include "mbrl/algorithms/pets.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/error.h"
 #include "mbrl/env/cartpole_swingup.h"
@@ -211,6 +213,37 @@ TEST(FileTask, TheConfigKeysOfATaskFromFilesAreRefusedWhereTheyDoNotApply) {
   config = CartpoleFromFiles();
   config.env.episode_length = 0;
   EXPECT_NE(RefusalOf([&] { MakeEnv(config); }).find("env.episode_length"), std::string::npos);
+}
+
+// Every example under examples/tasks/ runs end to end: a short PETS run (a random episode, then
+// an MPC episode on the trained model), then resumed and extended by one episode.
+TEST(FileTask, EachExampleTaskTrainsAShortPetsRunAndResumes) {
+  SKIP_WITHOUT_MODULES();
+  int examples = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(SourcePath("examples/tasks"))) {
+    const std::string name = entry.path().filename().string();
+    const std::string config_path = entry.path().string() + "/config.yaml";
+    if (!std::filesystem::exists(config_path)) continue;
+    ++examples;
+    const std::vector<std::string> tiny = {
+        "env.functions=" + Module(name), "pets.episodes=2", "pets.seed_episodes=1",
+        "env.episode_length=10", "model.hidden_size=16", "planner.type=cem",
+        "planner.population=20", "agent.horizon=5", "trainer.max_epochs=2"};
+    const auto config = config::LoadConfig({config_path, "", tiny});
+    const std::string run = testing::TempDir() + "/" + name;
+    const auto first = algorithms::RunPets(config, torch::kCPU, run);
+    ASSERT_EQ(first.size(), 2u) << name;
+    EXPECT_TRUE(first[0].random) << name;
+    EXPECT_FALSE(first[1].random) << name;
+    EXPECT_TRUE(std::isfinite(first[1].episode_return)) << name;
+    EXPECT_TRUE(std::filesystem::exists(run + "/model.pt")) << name;
+    auto extended = config;
+    extended.pets.episodes = 3;
+    const auto all = algorithms::RunPets(extended, torch::kCPU, run, {}, /*resume=*/true);
+    ASSERT_EQ(all.size(), 3u) << name;
+    EXPECT_EQ(all[1].episode_return, first[1].episode_return) << name;
+  }
+  EXPECT_GE(examples, 2);
 }
 
 }  // namespace
