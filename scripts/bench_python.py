@@ -7,6 +7,9 @@ C++ (taking the GIL, the call, the result's cast: planner.last_stats["objective_
 objective times its own body from Python; the difference per call is the crossing.
 act.csv: agent.act on a small trained cartpole run, timed around the call in Python, against the
 planning time the C++ agent measures inside the same call (agent.last_plan_ms).
+env.csv: random-action episodes of the PETS loop on a trivial Python environment: the episode's
+time per step beyond the environment's own step body (an upper bound on crossing per step: it
+also holds the loop's own per-step work).
 Medians of repeated runs on one thread; the ratios hold on any machine, the times on this one.
 """
 import argparse
@@ -78,6 +81,50 @@ def act_rows(run_dir, steps=40):
     return rows
 
 
+class _Box:
+    def __init__(self, low, high, shape):
+        self.low, self.high, self.shape = low, high, shape
+
+
+class _Line:
+    """A trivial environment: the cost of its step body is measured and taken off."""
+
+    def __init__(self):
+        self.observation_space = _Box(None, None, (2,))
+        self.action_space = _Box([-1.0], [1.0], (1,))
+        self.body_s = 0.0
+        self.steps = 0
+
+    def reset(self, seed=None):
+        self.x = [0.0, 0.0]
+        return self.x, {}
+
+    def step(self, action):
+        start = time.perf_counter()
+        self.x = [self.x[0] + 0.1 * float(action[0]), 0.0]
+        self.body_s += time.perf_counter() - start
+        self.steps += 1
+        return self.x, -abs(self.x[0]), False, False, {}
+
+
+def env_rows(steps=2000, repeats=3):
+    """Random-action episodes of the PETS loop on a Python environment: the time per step beyond
+    the environment's own step body, an upper bound on crossing per step (it also holds the
+    loop's per-step work: the random action, the replay buffer, the progress)."""
+    per_step = []
+    for r in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = _Line()
+            config = mbrl.load_config(None, [f"env.episode_length={steps}", "pets.episodes=1",
+                                             "pets.seed_episodes=1", "pets.save_model=false"])
+            run = mbrl.train(config, out=os.path.join(tmp, "run"), env=env,
+                             reward=lambda o, a, n: -n[:, 0].abs(), quiet=True)
+            with open(os.path.join(run.path, "metrics.csv")) as f:
+                wall = float(list(csv.DictReader(f))[0]["wall_s"])
+            per_step.append((wall - env.body_s) / env.steps * 1e6)
+    return [{"steps": steps, "loop_and_crossing_us_per_step": round(statistics.median(per_step), 1)}]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="")
@@ -89,7 +136,7 @@ def main():
                                     ["pets.episodes=2", "pets.seed_episodes=1",
                                      "env.episode_length=20", "trainer.max_epochs=5",
                                      "agent.horizon=10"]), out=run_dir, quiet=True)
-        tables = {"objective": objective_rows(), "act": act_rows(run_dir)}
+        tables = {"objective": objective_rows(), "act": act_rows(run_dir), "env": env_rows()}
     for name, rows in tables.items():
         print(name)
         for r in rows:

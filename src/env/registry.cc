@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
@@ -21,7 +23,29 @@ TaskEntry Entry(const char* name) {
   return {name, [] { return std::make_unique<E>(); }, [] { return std::make_unique<T>(); }};
 }
 
-const TaskEntry& Find(const std::string& name) {
+// The tasks added while the process runs, by name.
+std::map<std::string, TaskEntry>& RuntimeTasks() {
+  static std::map<std::string, TaskEntry> tasks;
+  return tasks;
+}
+std::mutex& RuntimeTasksMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::string PythonOnlyMessage(const std::string& name) {
+  return "task: '" + name + "' is an environment written in Python: it runs only from Python, " +
+         "with the environment passed again (mbrl.train(..., env=...), " +
+         "mbrl.load_run(...).agent(env=...))";
+}
+
+TaskEntry Find(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
+    const auto it = RuntimeTasks().find(name);
+    if (it != RuntimeTasks().end()) return it->second;
+  }
+  if (name == kPythonTaskName) throw ConfigError(PythonOnlyMessage(name));
   const auto& tasks = Tasks();
   const auto it =
       std::find_if(tasks.begin(), tasks.end(), [&](const TaskEntry& e) { return e.name == name; });
@@ -45,6 +69,16 @@ const std::vector<TaskEntry>& Tasks() {
       Entry<ToyBarrierEnv, ToyBarrierTask>("toy_barrier"),
   };
   return kTasks;
+}
+
+void AddRuntimeTask(TaskEntry entry) {
+  std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
+  RuntimeTasks()[entry.name] = std::move(entry);
+}
+
+void RemoveRuntimeTask(const std::string& name) {
+  std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
+  RuntimeTasks().erase(name);
 }
 
 std::vector<std::string> TaskNames() {
@@ -94,6 +128,11 @@ void RequireKnownTask(const std::string& task, const std::string& source,
                       const std::vector<std::string>& overrides) {
   const auto tasks = TaskNames();
   if (task == kFileTaskName || std::find(tasks.begin(), tasks.end(), task) != tasks.end()) return;
+  {
+    std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
+    if (RuntimeTasks().count(task) > 0) return;
+  }
+  if (task == kPythonTaskName) throw ConfigError(source + ": " + PythonOnlyMessage(task));
   // The last --set of the task names it; else the config file (or the defaults) did.
   std::string task_source = source;
   for (const auto& o : overrides) {

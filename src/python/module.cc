@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -152,23 +153,222 @@ class PyPlanner {
   std::map<std::string, double> last_stats_;
 };
 
-// A trained run's agent: the stack of its config (any planner) with its saved model, as `mbrl
-// eval` builds it, so that the same config and seed take the same actions.
+// Any array-like Python value (a list, a NumPy array, a tensor) as doubles.
+std::vector<double> ToDoubles(py::handle value) {
+  py::module_ torch_module = py::module_::import("torch");
+  py::object t = torch_module.attr("as_tensor")(value, py::arg("dtype") = torch_module.attr("float64"));
+  return t.attr("flatten")().attr("tolist")().cast<std::vector<double>>();
+}
+
+// An environment written in Python with Gymnasium's interface, as an env::Env: reset(seed=...)
+// -> (obs, info), step(action) -> (obs, reward, terminated, truncated, info),
+// observation_space.shape, action_space.low/high. Each call takes the GIL.
+class PythonEnv : public env::Env {
+ public:
+  PythonEnv(py::object env, int episode_length) : env_(std::move(env)), length_(episode_length) {
+    py::gil_scoped_acquire gil;
+    try {
+      const auto shape = env_.attr("observation_space").attr("shape").cast<std::vector<int64_t>>();
+      if (shape.size() != 1) throw ConfigError("env: expected a 1-D observation_space.shape");
+      obs_dim_ = static_cast<int>(shape[0]);
+      low_ = ToDoubles(env_.attr("action_space").attr("low"));
+      high_ = ToDoubles(env_.attr("action_space").attr("high"));
+    } catch (const py::error_already_set& e) {
+      throw ConfigError(std::string("env: expected Gymnasium's interface (observation_space.shape, "
+                                    "action_space.low and .high): ") + e.what());
+    }
+    if (low_.empty() || low_.size() != high_.size()) {
+      throw ConfigError("env: action_space.low and .high: expected two arrays of one size");
+    }
+    for (size_t i = 0; i < low_.size(); ++i) {
+      if (!(low_[i] < high_[i]) || !std::isfinite(low_[i]) || !std::isfinite(high_[i])) {
+        throw ConfigError("env: action_space: expected finite low < high in dimension " +
+                          std::to_string(i));
+      }
+    }
+    if (length_ < 1) {
+      throw ConfigError("env.episode_length: an environment written in Python needs it (> 0)");
+    }
+  }
+  ~PythonEnv() override {
+    py::gil_scoped_acquire gil;
+    env_ = py::object();
+  }
+  std::string Name() const override { return env::kPythonTaskName; }
+  int ObsDim() const override { return obs_dim_; }
+  int ActionDim() const override { return static_cast<int>(low_.size()); }
+  std::vector<double> ActionLow() const override { return low_; }
+  std::vector<double> ActionHigh() const override { return high_; }
+  int EpisodeLength() const override { return length_; }
+
+  std::vector<double> Reset(std::mt19937_64& rng) override {
+    const int64_t seed = static_cast<int64_t>(rng() >> 1);
+    py::gil_scoped_acquire gil;
+    py::object out = env_.attr("reset")(py::arg("seed") = seed);
+    return Obs(py::isinstance<py::tuple>(out) ? out.cast<py::tuple>()[0] : out, "reset");
+  }
+
+ protected:
+  env::StepResult DoStep(const std::vector<double>& action) override {
+    py::gil_scoped_acquire gil;
+    py::object a = py::module_::import("numpy").attr("asarray")(action, py::arg("dtype") = "float32");
+    py::tuple out = env_.attr("step")(a);
+    if (out.size() < 4) {
+      throw Error("env.step: expected (obs, reward, terminated, truncated, info), got " +
+                  std::to_string(out.size()) + " values");
+    }
+    env::StepResult r;
+    r.obs = Obs(out[0], "step");
+    r.reward = out[1].cast<double>();
+    r.terminated = out[2].cast<bool>();
+    return r;
+  }
+
+ private:
+  std::vector<double> Obs(py::handle value, const char* where) const {
+    std::vector<double> obs = ToDoubles(value);
+    if (static_cast<int>(obs.size()) != obs_dim_) {
+      throw Error(std::string("env.") + where + ": expected an observation of " +
+                  std::to_string(obs_dim_) + " values (observation_space.shape), got " +
+                  std::to_string(obs.size()));
+    }
+    return obs;
+  }
+  py::object env_;
+  int length_ = 0;
+  int obs_dim_ = 0;
+  std::vector<double> low_, high_;
+};
+
+// The model-side functions of a Python environment: reward(obs, action, next_obs) -> [B] and
+// optionally terminated(next_obs) -> bool [B], Python or TorchScript functions of torch tensors.
+class PythonTask : public env::Task {
+ public:
+  PythonTask(py::object reward, py::object terminated, int obs_dim, int action_dim)
+      : reward_(std::move(reward)), terminated_(std::move(terminated)), obs_dim_(obs_dim),
+        action_dim_(action_dim) {}
+  ~PythonTask() override {
+    py::gil_scoped_acquire gil;
+    reward_ = py::object();
+    terminated_ = py::object();
+  }
+  std::string Name() const override { return env::kPythonTaskName; }
+  int ObsDim() const override { return obs_dim_; }
+  int ActionDim() const override { return action_dim_; }
+  torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
+                       const torch::Tensor& next_obs) const override {
+    torch::Tensor r;
+    {
+      py::gil_scoped_acquire gil;
+      r = reward_(obs, action, next_obs).cast<torch::Tensor>();
+    }
+    if (r.dim() != 1 || r.size(0) != obs.size(0)) {
+      throw Error("reward: expected returns of shape [" + std::to_string(obs.size(0)) + "]");
+    }
+    return r.to(obs.device(), obs.scalar_type());
+  }
+  torch::Tensor Terminated(const torch::Tensor& next_obs) const override {
+    if (terminated_.is_none()) return env::Task::Terminated(next_obs);
+    py::gil_scoped_acquire gil;
+    return terminated_(next_obs).cast<torch::Tensor>().to(next_obs.device(), torch::kBool);
+  }
+  bool CanTerminate() const override { return !terminated_.is_none(); }
+
+ private:
+  py::object reward_, terminated_;
+  int obs_dim_, action_dim_;
+};
+
+// Registers the task "python" (env and its functions) for as long as it lives.
+class PythonTaskScope {
+ public:
+  PythonTaskScope(py::object env, py::object reward, py::object terminated, int episode_length) {
+    if (reward.is_none()) throw ConfigError("reward: an environment written in Python needs its "
+                                            "batched reward(obs, action, next_obs) -> [B]");
+    auto probe = std::make_shared<PythonEnv>(env, episode_length);
+    const int obs_dim = probe->ObsDim(), action_dim = probe->ActionDim();
+    env::TaskEntry entry;
+    entry.name = env::kPythonTaskName;
+    entry.make_env = [env, episode_length] {
+      py::gil_scoped_acquire gil;
+      return std::make_unique<PythonEnv>(env, episode_length);
+    };
+    entry.make_task = [reward, terminated, obs_dim, action_dim] {
+      py::gil_scoped_acquire gil;
+      return std::make_unique<PythonTask>(reward, terminated, obs_dim, action_dim);
+    };
+    env::AddRuntimeTask(std::move(entry));
+  }
+  ~PythonTaskScope() {
+    // The entry's functions hold Python objects: drop them with the GIL.
+    py::gil_scoped_acquire gil;
+    env::RemoveRuntimeTask(env::kPythonTaskName);
+  }
+};
+
+// The stack of a run's config (any planner) with its saved model, as `mbrl eval` builds it.
+algorithms::Stack RunStack(const config::Config& config, const std::string& model_path,
+                           const torch::Device& device, py::object env, py::object reward,
+                           py::object terminated) {
+  algorithms::Stack stack;
+  if (!env.is_none()) {
+    PythonTaskScope scope(env, reward, terminated, config.env.episode_length);
+    stack = algorithms::BuildStack(config, device);
+  } else {
+    stack = algorithms::BuildStack(config, device);
+  }
+  try {
+    models::LoadEnsemble(stack.model, model_path);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ConfigError(std::string(e.what()) +
+                      " (is it this run's model? its config.yaml must match it)");
+  }
+  stack.model->eval();
+  return stack;
+}
+
+// A trained run's ensemble with its task's input features and targets: next-state predictions.
+class PyModel {
+ public:
+  PyModel(const config::Config& config, const std::string& model_path, const std::string& device,
+          py::object env, py::object reward, py::object terminated)
+      : device_(ResolveDevice(device, "device").device),
+        stack_(RunStack(config, model_path, device_, env, reward, terminated)) {}
+
+  // obs [N, O], action [N, A] -> next-observation means and variances per member [E, N, O].
+  std::pair<torch::Tensor, torch::Tensor> Predict(const torch::Tensor& obs, const torch::Tensor& action) {
+    const int64_t O = stack_.env->ObsDim(), A = stack_.env->ActionDim();
+    if (obs.dim() != 2 || obs.size(1) != O || action.dim() != 2 || action.size(1) != A ||
+        obs.size(0) != action.size(0)) {
+      throw ConfigError("predict: expected obs [N, " + std::to_string(O) + "] and action [N, " +
+                        std::to_string(A) + "] with the same N");
+    }
+    const auto o = obs.to(device_, torch::kFloat32), a = action.to(device_, torch::kFloat32);
+    torch::Tensor mean, logvar;
+    {
+      py::gil_scoped_release release;
+      std::tie(mean, logvar) =
+          stack_.model->ForwardShared(torch::cat({stack_.task->PreprocessObs(o), a}, 1));
+    }
+    return {stack_.task->NextObsFromPrediction(o.unsqueeze(0).expand_as(mean), mean), logvar.exp()};
+  }
+  int64_t ensemble_size() const { return stack_.model->ensemble_size(); }
+
+ private:
+  torch::Device device_;
+  algorithms::Stack stack_;
+};
+
+// A trained run's agent (RunStack), so that the same config and seed take the same actions as
+// `mbrl eval`.
 class PyAgent {
  public:
-  PyAgent(const config::Config& config, const std::string& model_path, const std::string& device)
-      : device_(ResolveDevice(device, "device").device) {
-    stack_ = algorithms::BuildStack(config, device_);
-    try {
-      models::LoadEnsemble(stack_.model, model_path);
-    } catch (const ConfigError&) {
-      throw;
-    } catch (const Error& e) {
-      throw ConfigError(std::string(e.what()) +
-                        " (is it this run's model? its config.yaml must match it)");
-    }
-    stack_.model->eval();
-  }
+  PyAgent(const config::Config& config, const std::string& model_path, const std::string& device,
+          py::object env, py::object reward, py::object terminated)
+      : device_(ResolveDevice(device, "device").device),
+        stack_(RunStack(config, model_path, device_, env, reward, terminated)) {}
 
   void Reset() { stack_.agent->Reset(); }
 
@@ -202,7 +402,13 @@ class PyAgent {
 // episode on stdout unless quiet. The loop runs with the GIL released; each step it checks for a
 // signal Python caught (Ctrl-C), and then stops as the CLI does (the partial episode saved) and
 // raises it (KeyboardInterrupt). Returns the number of episodes in metrics.csv.
-int Train(config::Config config, const std::string& out, bool resume, bool quiet) {
+int Train(config::Config config, const std::string& out, bool resume, bool quiet, py::object env,
+          py::object reward, py::object terminated) {
+  std::optional<PythonTaskScope> python_task;
+  if (!env.is_none()) {
+    config.task = env::kPythonTaskName;
+    python_task.emplace(env, reward, terminated, config.env.episode_length);
+  }
   env::RequireKnownTask(config.task, "<config>", {});
   env::CheckTaskFiles(config);
   std::error_code ec;
@@ -290,8 +496,11 @@ PYBIND11_MODULE(_core, m) {
       "Loads a YAML config (empty: the built-in defaults), a planner file, then overrides.");
 
   py::class_<PyAgent>(m, "Agent")
-      .def(py::init<const config::Config&, const std::string&, const std::string&>(),
-           py::arg("config"), py::arg("model_path"), py::arg("device"))
+      .def(py::init<const config::Config&, const std::string&, const std::string&, py::object,
+                    py::object, py::object>(),
+           py::arg("config"), py::arg("model_path"), py::arg("device"),
+           py::arg("env") = py::none(), py::arg("reward") = py::none(),
+           py::arg("terminated") = py::none())
       .def("reset", &PyAgent::Reset)
       .def("act", &PyAgent::Act, py::arg("obs"))
       .def_property_readonly("obs_dim", &PyAgent::obs_dim)
@@ -299,13 +508,24 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("episode_length", &PyAgent::episode_length)
       .def_property_readonly("last_plan_ms", &PyAgent::last_plan_ms);
 
-  m.def("train", &Train, py::arg("config"), py::arg("out"), py::arg("resume"), py::arg("quiet"));
+  m.def("train", &Train, py::arg("config"), py::arg("out"), py::arg("resume"), py::arg("quiet"),
+        py::arg("env") = py::none(), py::arg("reward") = py::none(),
+        py::arg("terminated") = py::none());
   m.def(
       "load_resume_config",
       [](const std::string& dir, const std::vector<std::string>& overrides) {
         return algorithms::LoadResumeConfig(dir, overrides);
       },
       py::arg("dir"), py::arg("overrides"));
+
+  py::class_<PyModel>(m, "Model")
+      .def(py::init<const config::Config&, const std::string&, const std::string&, py::object,
+                    py::object, py::object>(),
+           py::arg("config"), py::arg("model_path"), py::arg("device"),
+           py::arg("env") = py::none(), py::arg("reward") = py::none(),
+           py::arg("terminated") = py::none())
+      .def("predict", &PyModel::Predict, py::arg("obs"), py::arg("action"))
+      .def_property_readonly("ensemble_size", &PyModel::ensemble_size);
 
   m.def("planner_names", &config::PlannerNames, "The values of planner.type.");
 

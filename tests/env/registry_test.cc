@@ -24,5 +24,24 @@ TEST(TaskRegistry, TasksThatCannotTerminateNeverReportTermination) {
   EXPECT_THROW(MakeTask("no_such_task"), ConfigError);
 }
 
+TEST(TaskRegistry, ARuntimeTaskIsFoundByNameUntilRemovedAndPythonIsNamedWhenMissing) {
+  config::Config config;
+  config.task = kPythonTaskName;
+  try {
+    MakeEnv(config);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("runs only from Python"), std::string::npos) << e.what();
+  }
+  AddRuntimeTask({kPythonTaskName, [] { return MakeEnv("cartpole_swingup"); },
+                  [] { return MakeTask("cartpole_swingup"); }});
+  EXPECT_NO_THROW(RequireKnownTask(kPythonTaskName, "test", {}));
+  EXPECT_EQ(MakeEnv(config)->ObsDim(), 4);
+  EXPECT_EQ(MakeTask(config)->ActionDim(), 1);
+  RemoveRuntimeTask(kPythonTaskName);
+  EXPECT_THROW(MakeEnv(config), ConfigError);
+  EXPECT_THROW(RequireKnownTask(kPythonTaskName, "test", {}), ConfigError);
+}
+
 }  // namespace
 }  // namespace mbrl::env

@@ -17,12 +17,12 @@ def test_plan_objective_reaches_the_goal():
     assert distance < 0.15, out
 
 
-def test_train_and_plot_trains_plots_acts_and_resumes(tmp_path):
+def test_pendulum_trains_on_a_python_environment_plots_acts_and_resumes(tmp_path):
     tiny = ["--set", "env.episode_length=10", "--set", "model.hidden_size=16", "--set",
             "planner.population=20", "--set", "agent.horizon=5", "--set", "trainer.max_epochs=2",
             "--set", "pets.seed_episodes=1", "--set", "pets.episodes=2"]
-    out = run_example("train_and_plot.py", "--out", str(tmp_path / "run"), *tiny)
+    out = run_example("pendulum.py", "--out", str(tmp_path / "run"), *tiny)
     assert os.path.getsize(tmp_path / "run" / "returns.png") > 1000
-    assert "first action" in out
-    out = run_example("train_and_plot.py", "--out", str(tmp_path / "run"), "--set", "pets.episodes=3")
+    assert "an episode acted from Python" in out
+    out = run_example("pendulum.py", "--out", str(tmp_path / "run"), "--set", "pets.episodes=3")
     assert "episode 3/3" in out

@@ -20,6 +20,13 @@ struct TaskEntry {
 
 /// Every built-in task, sorted by name. A task from files (task: mjcf) is not among them.
 const std::vector<TaskEntry>& Tasks();
+/// The task name of an environment written in Python (the Python module adds it while it runs).
+inline constexpr const char* kPythonTaskName = "python";
+/// Adds a task that exists only while this process runs (an environment written in Python), found
+/// by name as a built-in one is until RemoveRuntimeTask. Replaces one of the same name.
+void AddRuntimeTask(TaskEntry entry);
+/// Removes what AddRuntimeTask added under `name` (nothing if there is none).
+void RemoveRuntimeTask(const std::string& name);
 /// Names of every task, sorted.
 std::vector<std::string> TaskNames();
 /// Throws ConfigError when `task` is neither a built-in task nor mjcf, naming --set when one of `overrides`

@@ -15,7 +15,7 @@ from . import _core
 
 import os
 
-__all__ = ["Agent", "Config", "Planner", "Run", "load_config", "load_run", "make_planner",
+__all__ = ["Agent", "Config", "Model", "Planner", "Run", "load_config", "load_run", "make_planner",
            "planner_names", "train"]
 
 def planner_names():
@@ -186,6 +186,22 @@ class Agent:
         return self._core.last_plan_ms
 
 
+class Model:
+    """A trained run's probabilistic ensemble, with its task's model inputs and targets."""
+
+    def __init__(self, core):
+        self._core = core
+
+    def predict(self, obs, action):
+        """obs [N, O], action [N, A] -> (mean, variance), each [E, N, O]: every member's
+        Gaussian over the next observation."""
+        return self._core.predict(torch.as_tensor(obs), torch.as_tensor(action))
+
+    @property
+    def ensemble_size(self):
+        return self._core.ensemble_size
+
+
 class Run:
     """A run directory that `mbrl train` wrote (config.yaml, model.pt, metrics.csv)."""
 
@@ -198,19 +214,34 @@ class Run:
         self.path = path
         self.config = load_config(os.path.join(path, "config.yaml"))
 
-    def agent(self, planner=None, seed=None, device="cpu", overrides=()):
-        """An Agent with this run's model and its planner, or `planner` (a name: its
-        configs/planner/ file, as `mbrl eval --planner`), `seed` and `overrides` ("key=value")
-        as `mbrl eval` takes them; the same seed takes the same actions as `mbrl eval`."""
+    def _model_path(self, env):
         model = os.path.join(self.path, "model.pt")
         if not os.path.exists(model):
             raise ValueError("load_run %s: no trained model (model.pt) here: a run saves it after "
                              "each episode unless pets.save_model is false" % self.path)
+        if self.config.task == "python" and env is None:
+            raise ValueError("load_run %s: its task is an environment written in Python: pass "
+                             "env= and reward= (as to train)" % self.path)
+        return model
+
+    def model(self, device="cpu", env=None, reward=None, terminated=None):
+        """The run's trained ensemble (model.pt) as a Model; a run of an environment written in
+        Python takes env and reward again."""
+        return Model(_core.Model(self.config._core, self._model_path(env), str(device), env, reward,
+                                 terminated))
+
+    def agent(self, planner=None, seed=None, device="cpu", overrides=(), env=None, reward=None,
+              terminated=None):
+        """An Agent with this run's model and its planner, or `planner` (a name: its
+        configs/planner/ file, as `mbrl eval --planner`), `seed` and `overrides` ("key=value")
+        as `mbrl eval` takes them; the same seed takes the same actions as `mbrl eval`. A run of
+        an environment written in Python takes it again (env, reward, terminated: see train)."""
+        model = self._model_path(env)
         config = _core.load_config(os.path.join(self.path, "config.yaml"), list(overrides),
                                    planner or "")
         if seed is not None:
             config = config.with_overrides(["seed=%d" % seed])
-        return Agent(_core.Agent(config, model, str(device)))
+        return Agent(_core.Agent(config, model, str(device), env, reward, terminated))
 
 
 def load_run(path):
@@ -218,13 +249,23 @@ def load_run(path):
     return Run(path)
 
 
-def train(config=None, out=None, resume=False, overrides=(), quiet=False):
+def train(config=None, out=None, resume=False, overrides=(), quiet=False, env=None, reward=None,
+          terminated=None):
     """Runs PETS as `mbrl train` does, into the run directory `out`, and returns it as a Run.
     config: a Config (None: the built-in defaults). resume=True continues the run in `out` from
     its last complete episode with its own config.yaml (`mbrl train --resume out`; overrides such
     as "pets.episodes=20" extend it). One line per episode is printed unless quiet. Ctrl-C stops
     after the current step, saves the partial episode and raises KeyboardInterrupt; the run then
-    resumes with resume=True."""
+    resumes with resume=True.
+
+    env: an environment written in Python instead of the config's task, with Gymnasium's
+    interface (reset(seed=...) -> (obs, info); step(action) -> (obs, reward, terminated,
+    truncated, info); observation_space.shape; action_space.low and .high), called once per
+    step; the config's env.episode_length is its episode length. reward(obs [B, O],
+    action [B, A], next_obs [B, O]) -> [B] is its batched reward in torch (a Python or
+    TorchScript function, differentiable for the gradient planners), and terminated(next_obs)
+    -> bool [B] optionally its termination. The run's task is then "python": pass env, reward
+    and terminated again to resume it or to make its agent."""
     if out is None:
         raise ValueError("out: the run directory is needed (e.g. out=\"runs/a\")")
     out = os.fspath(out)
@@ -237,5 +278,5 @@ def train(config=None, out=None, resume=False, overrides=(), quiet=False):
         core = (config._core if isinstance(config, Config) else _core.load_config("", [], ""))
         if overrides:
             core = core.with_overrides(list(overrides))
-    _core.train(core, out, bool(resume), bool(quiet))
+    _core.train(core, out, bool(resume), bool(quiet), env, reward, terminated)
     return Run(out)
