@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Planning cost of a task from files against the built-in task it restates: `mbrl bench planners`
 # on configs/cartpole_swingup.yaml and on examples/tasks/cartpole_swingup/config.yaml, alternated
-# ROUNDS times (default 2) in one session, then the ratio file / built-in of each label's mean
+# ROUNDS times (default 2) in one invocation, then the ratio file / built-in of each label's mean
 # over the rounds.
 #   scripts/bench_file_task.sh [ROUNDS] [--out DIR]      (default DIR: results/bench/file_task)
 # BENCH_FILE_TASK_RATIOS_ONLY=1 recomputes ratios.csv from the rounds already in DIR.
