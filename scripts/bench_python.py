@@ -16,8 +16,6 @@ import argparse
 import csv
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
@@ -112,7 +110,7 @@ def env_rows(steps=2000, repeats=3):
     the environment's own step body, an upper bound on crossing per step (it also holds the
     loop's per-step work: the random action, the replay buffer, the progress)."""
     per_step = []
-    for r in range(repeats):
+    for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
             env = _Line()
             config = mbrl.load_config(None, [f"env.episode_length={steps}", "pets.episodes=1",

@@ -9,6 +9,16 @@
 
 namespace mbrl::algorithms {
 
+void LoadTrainedModel(Stack& stack, const std::string& model_path) {
+  try {
+    models::LoadEnsemble(stack.model, model_path);
+  } catch (const Error& e) {
+    throw ConfigError(std::string(e.what()) +
+                      " (is it this run's model? its config.yaml must match it)");
+  }
+  stack.model->eval();
+}
+
 std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
                                        const std::string& model_path, int episodes,
                                        const EvalStepHook& on_step,
@@ -18,13 +28,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
     throw ConfigError("--episodes: expected an integer >= 1, got " + std::to_string(episodes));
   }
   Stack stack = BuildStack(config, device);
-  try {
-    models::LoadEnsemble(stack.model, model_path);
-  } catch (const Error& e) {
-    throw ConfigError(std::string(e.what()) +
-                      " (is it this run's model? its config.yaml must match it)");
-  }
-  stack.model->eval();
+  LoadTrainedModel(stack, model_path);
   if (transitions) transitions->emplace(stack.env->ObsDim(), stack.env->ActionDim());
   std::mt19937_64 env_rng(StreamSeed(config.seed, SeedStream::kEnv));
   std::vector<EvalEpisode> out;

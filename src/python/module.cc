@@ -18,13 +18,14 @@
 #include <vector>
 
 #include "mbrl/algorithms/checkpoint.h"
+#include "mbrl/algorithms/evaluate.h"
 #include "mbrl/algorithms/pets.h"
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/config.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
-#include "mbrl/models/gaussian_ensemble.h"
+#include "mbrl/core/shape.h"
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/registry.h"
 #include "mbrl/planning/planner.h"
@@ -90,22 +91,16 @@ class PythonObjective : public TrajectoryObjective {
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (returns.dim() != 1 || returns.size(0) != actions.size(0)) {
       throw Error("objective: expected returns of shape [" + std::to_string(actions.size(0)) +
-                  "] for actions " + ShapeOf(actions) + ", got " + ShapeOf(returns));
+                  "] for actions " + ShapeString(actions) + ", got " + ShapeString(returns));
     }
     return returns.to(actions.device(), actions.scalar_type());
   }
 
- private:
-  static std::string ShapeOf(const torch::Tensor& t) {
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-  }
-  py::function fn_;
-
- public:
   int64_t calls_ = 0;     ///< Evaluate calls so far
   double seconds_ = 0;    ///< spent in them: taking the GIL, the Python call, its result's cast
+
+ private:
+  py::function fn_;
 };
 
 // A planner with its bounds, built from a config's planner section and agent.horizon.
@@ -153,9 +148,8 @@ class PyPlanner {
   std::map<std::string, double> last_stats_;
 };
 
-// Any array-like Python value (a list, a NumPy array, a tensor) as doubles.
-std::vector<double> ToDoubles(py::handle value) {
-  py::module_ torch_module = py::module_::import("torch");
+// Any array-like Python value (a list, a NumPy array, a tensor) as doubles, through `torch`.
+std::vector<double> ToDoubles(const py::module_& torch_module, py::handle value) {
   py::object t = torch_module.attr("as_tensor")(value, py::arg("dtype") = torch_module.attr("float64"));
   return t.attr("flatten")().attr("tolist")().cast<std::vector<double>>();
 }
@@ -167,12 +161,14 @@ class PythonEnv : public env::Env {
  public:
   PythonEnv(py::object env, int episode_length) : env_(std::move(env)), length_(episode_length) {
     py::gil_scoped_acquire gil;
+    torch_ = py::module_::import("torch");  // imported once: each step converts through them
+    numpy_ = py::module_::import("numpy");
     try {
       const auto shape = env_.attr("observation_space").attr("shape").cast<std::vector<int64_t>>();
       if (shape.size() != 1) throw ConfigError("env: expected a 1-D observation_space.shape");
       obs_dim_ = static_cast<int>(shape[0]);
-      low_ = ToDoubles(env_.attr("action_space").attr("low"));
-      high_ = ToDoubles(env_.attr("action_space").attr("high"));
+      low_ = ToDoubles(torch_, env_.attr("action_space").attr("low"));
+      high_ = ToDoubles(torch_, env_.attr("action_space").attr("high"));
     } catch (const py::error_already_set& e) {
       throw ConfigError(std::string("env: expected Gymnasium's interface (observation_space.shape, "
                                     "action_space.low and .high): ") + e.what());
@@ -193,6 +189,8 @@ class PythonEnv : public env::Env {
   ~PythonEnv() override {
     py::gil_scoped_acquire gil;
     env_ = py::object();
+    torch_ = py::module_();
+    numpy_ = py::module_();
   }
   std::string Name() const override { return env::kPythonTaskName; }
   int ObsDim() const override { return obs_dim_; }
@@ -211,7 +209,7 @@ class PythonEnv : public env::Env {
  protected:
   env::StepResult DoStep(const std::vector<double>& action) override {
     py::gil_scoped_acquire gil;
-    py::object a = py::module_::import("numpy").attr("asarray")(action, py::arg("dtype") = "float32");
+    py::object a = numpy_.attr("asarray")(action, py::arg("dtype") = "float32");
     py::tuple out = env_.attr("step")(a);
     if (out.size() < 4) {
       throw Error("env.step: expected (obs, reward, terminated, truncated, info), got " +
@@ -226,7 +224,7 @@ class PythonEnv : public env::Env {
 
  private:
   std::vector<double> Obs(py::handle value, const char* where) const {
-    std::vector<double> obs = ToDoubles(value);
+    std::vector<double> obs = ToDoubles(torch_, value);
     if (static_cast<int>(obs.size()) != obs_dim_) {
       throw Error(std::string("env.") + where + ": expected an observation of " +
                   std::to_string(obs_dim_) + " values (observation_space.shape), got " +
@@ -235,6 +233,7 @@ class PythonEnv : public env::Env {
     return obs;
   }
   py::object env_;
+  py::module_ torch_, numpy_;
   int length_ = 0;
   int obs_dim_ = 0;
   std::vector<double> low_, high_;
@@ -285,8 +284,8 @@ class PythonTaskScope {
   PythonTaskScope(py::object env, py::object reward, py::object terminated, int episode_length) {
     if (reward.is_none()) throw ConfigError("reward: an environment written in Python needs its "
                                             "batched reward(obs, action, next_obs) -> [B]");
-    auto probe = std::make_shared<PythonEnv>(env, episode_length);
-    const int obs_dim = probe->ObsDim(), action_dim = probe->ActionDim();
+    const PythonEnv probe(env, episode_length);  // checks the interface; gives the sizes
+    const int obs_dim = probe.ObsDim(), action_dim = probe.ActionDim();
     env::TaskEntry entry;
     entry.name = env::kPythonTaskName;
     entry.make_env = [env, episode_length] {
@@ -310,22 +309,10 @@ class PythonTaskScope {
 algorithms::Stack RunStack(const config::Config& config, const std::string& model_path,
                            const torch::Device& device, py::object env, py::object reward,
                            py::object terminated) {
-  algorithms::Stack stack;
-  if (!env.is_none()) {
-    PythonTaskScope scope(env, reward, terminated, config.env.episode_length);
-    stack = algorithms::BuildStack(config, device);
-  } else {
-    stack = algorithms::BuildStack(config, device);
-  }
-  try {
-    models::LoadEnsemble(stack.model, model_path);
-  } catch (const ConfigError&) {
-    throw;
-  } catch (const Error& e) {
-    throw ConfigError(std::string(e.what()) +
-                      " (is it this run's model? its config.yaml must match it)");
-  }
-  stack.model->eval();
+  std::optional<PythonTaskScope> python_task;
+  if (!env.is_none()) python_task.emplace(env, reward, terminated, config.env.episode_length);
+  algorithms::Stack stack = algorithms::BuildStack(config, device);
+  algorithms::LoadTrainedModel(stack, model_path);
   return stack;
 }
 

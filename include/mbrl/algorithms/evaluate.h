@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "mbrl/algorithms/stack.h"
 #include "mbrl/config/config.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/env/env.h"
@@ -26,6 +27,10 @@ using EvalStepHook = std::function<void(int episode, int step, int length, doubl
 /// Called with the env after each reset and after each step (to film it): steps + 1 calls per
 /// episode.
 using EvalFrameHook = std::function<void(const env::Env& env)>;
+
+/// Loads the ensemble saved at `model_path` into `stack`'s model and puts it in eval mode. Throws
+/// ConfigError naming the file when it cannot be read or does not fit the stack's config.
+void LoadTrainedModel(Stack& stack, const std::string& model_path);
 
 /// Runs `episodes` MPC episodes of `config` (its task, planner and seed; env resets from the
 /// seed's env stream) on the ensemble saved at `model_path`. Throws ConfigError naming the file

@@ -1,4 +1,5 @@
-"""mbrl from Python: its configs and planners, over the same C++ library as the `mbrl` binary.
+"""mbrl from Python: its configs, planners, PETS loop and trained runs, over the same C++
+library as the `mbrl` binary.
 
     import mbrl, torch
     config = mbrl.load_config("configs/pusher.yaml", ["planner.population=200"])
@@ -9,11 +10,11 @@
 Tensors cross into C++ as the same objects (no copy). Bad input raises ValueError with the
 message the command line prints.
 """
+import os
+
 import torch  # loads LibTorch's Python bindings, which the extension's tensors go through
 
 from . import _core
-
-import os
 
 __all__ = ["Agent", "Config", "Model", "Planner", "Run", "load_config", "load_run", "make_planner",
            "planner_names", "train"]
@@ -68,8 +69,7 @@ class Config:
         return self._lookup(key)
 
     def __setitem__(self, key, value):
-        object.__setattr__(self, "_core",
-                           self._core.with_overrides(["%s=%s" % (key, _format(value))]))
+        self.set("%s=%s" % (key, _format(value)))
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -98,6 +98,11 @@ class Config:
 
     def __repr__(self):
         return "mbrl.Config(task=%r, planner=%r)" % (self.task, self["planner.type"])
+
+
+def _core_config(config):
+    """The C++ config of `config` (None: the built-in defaults)."""
+    return config._core if isinstance(config, Config) else _core.load_config("", [], "")
 
 
 def load_config(path=None, overrides=(), planner=None):
@@ -142,12 +147,9 @@ def make_planner(name, horizon, low, high, seed=0, device="cpu", config=None, **
     """The planner `name` (one of planner_names()) with its default settings, or `config`'s
     planner section, then `settings` as planner keys (population=200, n_r=50, ...).
     low, high: the action bounds [A] (tensors or lists)."""
-    base = config._core if isinstance(config, Config) else _core.load_config("", [], "")
     overrides = ["planner.type=%s" % name.replace("_", "-"), "agent.horizon=%d" % horizon]
     overrides += ["planner.%s=%s" % (k, _format(v)) for k, v in settings.items()]
-    if isinstance(config, Config) and config["planner.type"] == name.replace("_", "-"):
-        overrides = overrides[1:]
-    core_config = base.with_overrides(overrides)
+    core_config = _core_config(config).with_overrides(overrides)  # the same type keeps its keys
     low = torch.as_tensor(low, dtype=torch.float32)
     high = torch.as_tensor(high, dtype=torch.float32)
     return Planner(_core.Planner(core_config, low, high, int(seed), str(device)))
@@ -275,7 +277,7 @@ def train(config=None, out=None, resume=False, overrides=(), quiet=False, env=No
                              "overrides instead of config")
         core = _core.load_resume_config(out, list(overrides))
     else:
-        core = (config._core if isinstance(config, Config) else _core.load_config("", [], ""))
+        core = _core_config(config)
         if overrides:
             core = core.with_overrides(list(overrides))
     _core.train(core, out, bool(resume), bool(quiet), env, reward, terminated)
