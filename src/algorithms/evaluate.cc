@@ -1,10 +1,17 @@
 #include "mbrl/algorithms/evaluate.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 #include <random>
 
 #include "mbrl/algorithms/stack.h"
+#include "mbrl/config/loader.h"
+#include "mbrl/core/atomic_file.h"
+#include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/video.h"
+#include "mbrl/env/film.h"
 #include "mbrl/models/gaussian_ensemble.h"
 
 namespace mbrl::algorithms {
@@ -66,6 +73,101 @@ std::string EvalCsv(const std::vector<EvalEpisode>& episodes) {
     csv += buf;
   }
   return csv;
+}
+
+std::pair<int, int> ParseVideoSize(const std::string& text) {
+  int width = 0, height = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%dx%d%c", &width, &height, &extra) != 2 || width < 16 ||
+      height < 16 || width > 4096 || height > 4096 || width % 2 || height % 2) {
+    throw ConfigError("--video-size '" + text + "': expected WIDTHxHEIGHT, even numbers from 16 "
+                      "to 4096 (e.g. 640x480)");
+  }
+  return {width, height};
+}
+
+EvalRunResult EvaluateRun(const EvalRunOptions& opt, const EvalStepHook& on_step,
+                          const std::function<void(const std::string&)>& on_warning) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(opt.run_dir, ec)) {
+    throw ConfigError("eval " + opt.run_dir + ": no such run directory");
+  }
+  const std::string config_path = opt.run_dir + "/config.yaml";
+  if (!fs::exists(config_path, ec)) {
+    throw ConfigError("eval " + opt.run_dir + ": no config.yaml here (not a run directory)");
+  }
+  const std::string model_path = opt.run_dir + "/model.pt";
+  if (!fs::exists(model_path, ec)) {
+    throw ConfigError("eval " + opt.run_dir + ": no trained model (model.pt) here: a run saves "
+                      "it after each episode unless pets.save_model is false");
+  }
+  std::unique_ptr<env::EpisodeFilm> filming;
+  if (!opt.video.empty()) {
+    const auto size = ParseVideoSize(opt.video_size);
+    if (!(opt.fps >= 0)) throw ConfigError("--fps: expected a positive frame rate");
+    const fs::path parent = fs::absolute(opt.video).parent_path();
+    if (!fs::is_directory(parent, ec)) {
+      throw ConfigError("--video " + opt.video + ": no such directory " + parent.string());
+    }
+    RequireFfmpeg();
+    filming = std::make_unique<env::EpisodeFilm>(opt.video, size, opt.fps);
+  }
+  config::LoadOptions load{config_path, opt.planner, opt.overrides};
+  load.planner_dir = opt.planner_dir;
+  EvalRunResult result;
+  result.config = config::LoadConfig(load);
+  config::Config& config = result.config;
+  if (opt.seed >= 0) config.seed = opt.seed;
+  if (!opt.device.empty()) config.device = opt.device;
+  const DeviceChoice device =
+      ResolveDevice(config.device, opt.device.empty() ? config_path + ": device" : "--device");
+  if (!device.warning.empty() && on_warning) on_warning(device.warning);
+
+  // Named after --planner when given, so that labels of one type (cem50, cem500) do not
+  // overwrite each other. Made before the episodes run, so that a bad --out costs nothing.
+  result.out_dir = !opt.out.empty() ? opt.out
+                                    : opt.run_dir + "/eval/" +
+                                          (opt.planner.empty() ? config.planner.type() : opt.planner);
+  const std::string& out_dir = result.out_dir;
+  // The outermost directory this creates (empty when out_dir exists already).
+  fs::path first_new;
+  for (fs::path p = fs::absolute(out_dir, ec); !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    first_new = p;
+    if (p == p.parent_path()) break;
+  }
+  fs::create_directories(out_dir, ec);
+  if (ec || !fs::is_directory(out_dir)) {
+    throw ConfigError((opt.out.empty() ? std::string("eval: ") : std::string("--out ")) + out_dir +
+                      ": cannot create this directory" + (ec ? " (" + ec.message() + ")" : ""));
+  }
+
+  // A refusal during the episodes (e.g. --video on a task without a MuJoCo scene) leaves no
+  // empty directory behind.
+  struct RemoveIfUnused {
+    fs::path dir, first_new;
+    ~RemoveIfUnused() {
+      std::error_code ignored;
+      if (first_new.empty()) return;
+      for (fs::path p = dir; fs::is_directory(p, ignored) && fs::is_empty(p, ignored);
+           p = p.parent_path()) {
+        fs::remove(p, ignored);
+        if (p == first_new) break;
+      }
+    }
+  } cleanup{fs::absolute(out_dir, ec), first_new};
+
+  std::optional<data::ReplayBuffer> transitions;
+  result.episodes = EvaluateModel(
+      config, device.device, model_path, opt.episodes, on_step,
+      filming ? EvalFrameHook([&](const env::Env& env) { filming->Frame(env); }) : EvalFrameHook(),
+      &transitions);
+  result.frames = filming ? filming->Close() : 0;
+  transitions->Save(out_dir + "/transitions.bin");  // replay_buffer.bin's format
+  WriteTextAtomically(out_dir + "/eval.csv", EvalCsv(result.episodes));
+  WriteTextAtomically(out_dir + "/config.yaml", config::ConfigToYaml(config));
+  return result;
 }
 
 }  // namespace mbrl::algorithms

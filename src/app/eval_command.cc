@@ -1,142 +1,121 @@
 // `mbrl eval`: MPC episodes with a saved run's model and any planner, no training.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "commands.h"
 #include "mbrl/algorithms/evaluate.h"
 #include "mbrl/config/loader.h"
-#include "mbrl/core/atomic_file.h"
-#include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/process.h"
 #include "mbrl/core/progress.h"
-#include "mbrl/core/video.h"
-#include "mbrl/env/film.h"
 #include "mbrl/env/registry.h"
+#include "python_module.h"
 
 namespace mbrl::app {
 namespace {
 
-struct EvalOptions {
-  std::string run_dir;
-  std::string planner;
-  std::string planner_dir = "configs/planner";
-  std::vector<std::string> overrides;
-  int episodes = 5;
-  int64_t seed = -1;
-  std::string device;
+struct EvalOptions : algorithms::EvalRunOptions {
   bool quiet = false;
-  std::string out;  // empty: RUN_DIR/eval/<planner name>
-  std::string video;
-  std::string video_size = "640x480";
-  double fps = 0;  // 0: the env's control rate
+  // A run of an environment written in Python: FILE.py:NAME or MODULE:NAME of each.
+  std::string env, reward, terminated;
 };
 
-// "WIDTHxHEIGHT" with even sizes (H.264), or a ConfigError naming the flag.
-std::pair<int, int> ParseVideoSize(const std::string& text) {
-  int width = 0, height = 0;
-  char extra = 0;
-  if (std::sscanf(text.c_str(), "%dx%d%c", &width, &height, &extra) != 2 || width < 16 ||
-      height < 16 || width > 4096 || height > 4096 || width % 2 || height % 2) {
-    throw ConfigError("--video-size '" + text + "': expected WIDTHxHEIGHT, even numbers from 16 "
-                      "to 4096 (e.g. 640x480)");
+// True when RUN_DIR/config.yaml names the task "python" (an environment written in Python).
+// A config that does not load is EvaluateRun's to report.
+bool IsPythonRun(const std::string& run_dir) {
+  try {
+    return config::LoadConfig(config::LoadOptions(run_dir + "/config.yaml")).task ==
+           env::kPythonTaskName;
+  } catch (const Error&) {
+    return false;
   }
-  return {width, height};
+}
+
+// The folder holding this build's package mbrl: build/python beside build/mbrl, or the install's
+// site-packages beside bin/; empty when neither has it (then the interpreter's own path must).
+std::string PythonModuleDir() {
+  namespace fs = std::filesystem;
+  const fs::path bin = fs::path(SelfPath()).parent_path();
+  for (const fs::path& dir : {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR}) {
+    std::error_code ec;
+    if (fs::exists(dir / "mbrl" / "__init__.py", ec)) return fs::weakly_canonical(dir, ec).string();
+  }
+  return "";
+}
+
+// This binary cannot step a Python object: `python3 -m mbrl eval` (src/python/mbrl/__main__.py)
+// takes the environment again and runs the same evaluation with the same options. Replaces this
+// process; returns only by throwing.
+[[noreturn]] void EvalInPython(const EvalOptions& opt) {
+  if (opt.env.empty()) {
+    throw ConfigError("eval " + opt.run_dir + ": its environment is written in Python: pass it "
+                      "again with --env FILE.py:NAME (NAME() makes it) and --reward FILE.py:NAME, "
+                      "and mbrl eval runs it through the Python module");
+  }
+  if (!MBRL_PYTHON_MODULE_BUILT) {
+    throw ConfigError("--env: this mbrl was built without its Python module (CMake's 'Python "
+                      "module:' line says why), which steps an environment written in Python");
+  }
+  std::vector<std::string> args = {MBRL_PYTHON_EXECUTABLE, "-m", "mbrl", "eval", opt.run_dir,
+                                   "--env", opt.env, "--planner-dir", opt.planner_dir,
+                                   "--episodes", std::to_string(opt.episodes),
+                                   "--video-size", opt.video_size, "--fps",
+                                   std::to_string(opt.fps)};
+  const auto add = [&](const char* flag, const std::string& value) {
+    if (!value.empty()) args.insert(args.end(), {flag, value});
+  };
+  add("--reward", opt.reward);
+  add("--terminated", opt.terminated);
+  add("--planner", opt.planner);
+  for (const auto& o : opt.overrides) add("--set", o);
+  if (opt.seed >= 0) add("--seed", std::to_string(opt.seed));
+  add("--device", opt.device);
+  add("--out", opt.out);
+  add("--video", opt.video);
+  if (opt.quiet) args.push_back("--quiet");
+  const std::string dir = PythonModuleDir();
+  if (!dir.empty()) {
+    const char* old = std::getenv("PYTHONPATH");
+    setenv("PYTHONPATH", (old && *old ? dir + ":" + old : dir).c_str(), 1);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  execv(argv[0], argv.data());
+  throw Error(std::string("eval: cannot start ") + argv[0] + " (" + std::strerror(errno) + ")");
 }
 
 int RunEval(const EvalOptions& opt) {
-  namespace fs = std::filesystem;
+  if (IsPythonRun(opt.run_dir)) EvalInPython(opt);
   std::error_code ec;
-  if (!fs::is_directory(opt.run_dir, ec)) {
-    throw ConfigError("eval " + opt.run_dir + ": no such run directory");
+  if ((!opt.env.empty() || !opt.reward.empty() || !opt.terminated.empty()) &&
+      std::filesystem::exists(opt.run_dir + "/config.yaml", ec)) {
+    throw ConfigError("--env: " + opt.run_dir + " is not a run of an environment written in "
+                      "Python (its config.yaml's task is not 'python'): leave --env, --reward and "
+                      "--terminated out");
   }
-  const std::string config_path = opt.run_dir + "/config.yaml";
-  if (!fs::exists(config_path, ec)) {
-    throw ConfigError("eval " + opt.run_dir + ": no config.yaml here (not a run directory)");
-  }
-  const std::string model_path = opt.run_dir + "/model.pt";
-  if (!fs::exists(model_path, ec)) {
-    throw ConfigError("eval " + opt.run_dir + ": no trained model (model.pt) here: a run saves "
-                      "it after each episode unless pets.save_model is false");
-  }
-  std::unique_ptr<env::EpisodeFilm> filming;
-  if (!opt.video.empty()) {
-    const auto size = ParseVideoSize(opt.video_size);
-    if (!(opt.fps >= 0)) throw ConfigError("--fps: expected a positive frame rate");
-    const fs::path parent = fs::absolute(opt.video).parent_path();
-    if (!fs::is_directory(parent, ec)) {
-      throw ConfigError("--video " + opt.video + ": no such directory " + parent.string());
-    }
-    RequireFfmpeg();
-    filming = std::make_unique<env::EpisodeFilm>(opt.video, size, opt.fps);
-  }
-  config::LoadOptions load{config_path, opt.planner, opt.overrides};
-  load.planner_dir = opt.planner_dir;
-  config::Config config = config::LoadConfig(load);
-  if (opt.seed >= 0) config.seed = opt.seed;
-  if (!opt.device.empty()) config.device = opt.device;
-  const DeviceChoice device =
-      ResolveDevice(config.device, opt.device.empty() ? config_path + ": device" : "--device");
-  if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
-
-  // Named after --planner when given, so that labels of one type (cem50, cem500) do not
-  // overwrite each other. Made before the episodes run, so that a bad --out costs nothing.
-  const std::string out_dir =
-      !opt.out.empty() ? opt.out
-                       : opt.run_dir + "/eval/" +
-                             (opt.planner.empty() ? config.planner.type() : opt.planner);
-  // The outermost directory this creates (empty when out_dir exists already).
-  fs::path first_new;
-  for (fs::path p = fs::absolute(out_dir, ec); !p.empty() && !fs::exists(p, ec);
-       p = p.parent_path()) {
-    first_new = p;
-    if (p == p.parent_path()) break;
-  }
-  fs::create_directories(out_dir, ec);
-  if (ec || !fs::is_directory(out_dir)) {
-    throw ConfigError((opt.out.empty() ? std::string("eval: ") : std::string("--out ")) + out_dir +
-                      ": cannot create this directory" + (ec ? " (" + ec.message() + ")" : ""));
-  }
-
-  // A refusal during the episodes (e.g. --video on a task without a MuJoCo scene) leaves no
-  // empty directory behind.
-  struct RemoveIfUnused {
-    fs::path dir, first_new;
-    ~RemoveIfUnused() {
-      std::error_code ignored;
-      if (first_new.empty()) return;
-      for (fs::path p = dir; fs::is_directory(p, ignored) && fs::is_empty(p, ignored);
-           p = p.parent_path()) {
-        fs::remove(p, ignored);
-        if (p == first_new) break;
-      }
-    }
-  } cleanup{fs::absolute(out_dir, ec), first_new};
-
   Progress progress(stderr, !opt.quiet);
-  std::optional<data::ReplayBuffer> transitions;
-  const auto episodes = algorithms::EvaluateModel(
-      config, device.device, model_path, opt.episodes,
+  const auto result = algorithms::EvaluateRun(
+      opt,
       [&](int ep, int step, int length, double ret) {
         char buf[160];
         std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep,
                       opt.episodes, step, length, ret);
         progress.Update(buf);
       },
-      filming ? algorithms::EvalFrameHook([&](const env::Env& env) { filming->Frame(env); })
-              : algorithms::EvalFrameHook(),
-      &transitions);
+      [](const std::string& warning) { std::fprintf(stderr, "warning: %s\n", warning.c_str()); });
   progress.Clear();
-  const int frames = filming ? filming->Close() : 0;
-  transitions->Save(out_dir + "/transitions.bin");  // replay_buffer.bin's format
-  WriteTextAtomically(out_dir + "/eval.csv", algorithms::EvalCsv(episodes));
-  WriteTextAtomically(out_dir + "/config.yaml", config::ConfigToYaml(config));
-
+  const auto& episodes = result.episodes;
   double sum = 0, sum_sq = 0;
   for (const auto& e : episodes) {
     std::printf("episode %d: return %.2f, %d steps, plan %.1f ms/step\n", e.episode,
@@ -147,9 +126,10 @@ int RunEval(const EvalOptions& opt) {
   for (const auto& e : episodes) sum_sq += (e.episode_return - mean) * (e.episode_return - mean);
   const double std_dev = std::sqrt(sum_sq / episodes.size());
   std::printf("%s on %s: return %.2f ± %.2f over %zu episodes (seed %lld) -> %s/eval.csv\n",
-              config.planner.type().c_str(), env::TaskLabel(config).c_str(), mean, std_dev,
-              episodes.size(), static_cast<long long>(config.seed), out_dir.c_str());
-  if (filming) std::printf("video: %d frames -> %s\n", frames, opt.video.c_str());
+              result.config.planner.type().c_str(), env::TaskLabel(result.config).c_str(), mean,
+              std_dev, episodes.size(), static_cast<long long>(result.config.seed),
+              result.out_dir.c_str());
+  if (!opt.video.empty()) std::printf("video: %d frames -> %s\n", result.frames, opt.video.c_str());
   return 0;
 }
 
@@ -180,6 +160,12 @@ std::function<int()> AddEvalCommand(CLI::App& app) {
   cmd->add_option("--video-size", opt->video_size, "video frame size, WIDTHxHEIGHT")
       ->capture_default_str();
   cmd->add_option("--fps", opt->fps, "video frame rate (default: the task's control rate)");
+  cmd->add_option("--env", opt->env,
+                  "a run of an environment written in Python: FILE.py:NAME or MODULE:NAME, "
+                  "NAME() makes the environment (mbrl eval then runs through the Python module)");
+  cmd->add_option("--reward", opt->reward, "with --env: FILE.py:NAME of its batched reward");
+  cmd->add_option("--terminated", opt->terminated,
+                  "with --env: FILE.py:NAME of its terminated(next_obs), if it has one");
   return [opt]() { return RunEval(*opt); };
 }
 

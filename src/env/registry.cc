@@ -36,7 +36,8 @@ std::mutex& RuntimeTasksMutex() {
 std::string PythonOnlyMessage(const std::string& name) {
   return "task: '" + name + "' is an environment written in Python: it runs only from Python, " +
          "with the environment passed again (mbrl.train(..., env=...), " +
-         "mbrl.load_run(...).agent(env=...))";
+         "mbrl.load_run(...).agent(env=...)), and `mbrl eval RUN --env FILE.py:NAME --reward " +
+         "FILE.py:NAME` evaluates it";
 }
 
 TaskEntry Find(const std::string& name) {

@@ -25,6 +25,7 @@
 #include "mbrl/config/loader.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/core/progress.h"
 #include "mbrl/core/shape.h"
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/registry.h"
@@ -385,6 +386,49 @@ class PyAgent {
   algorithms::Stack stack_;
 };
 
+// `mbrl eval` on a run directory (algorithms::EvaluateRun: the same checks, episodes and files),
+// with the Python environment registered when given. The episodes run with the GIL released, a
+// step counter on stderr unless quiet. Returns the out directory and one dict per episode.
+py::tuple Evaluate(const algorithms::EvalRunOptions& options, bool quiet, py::object env,
+                   py::object reward, py::object terminated) {
+  std::optional<PythonTaskScope> python_task;
+  if (!env.is_none()) {
+    config::LoadOptions load{options.run_dir + "/config.yaml", options.planner, options.overrides};
+    load.planner_dir = options.planner_dir;
+    const config::Config config = config::LoadConfig(load);
+    if (config.task != env::kPythonTaskName) {
+      throw ConfigError("env: " + options.run_dir + " ran the task '" + config.task +
+                        "', not an environment written in Python: leave env out");
+    }
+    python_task.emplace(env, reward, terminated, config.env.episode_length);
+  }
+  algorithms::EvalRunResult result;
+  {
+    py::gil_scoped_release release;
+    Progress progress(stderr, !quiet);
+    result = algorithms::EvaluateRun(
+        options,
+        [&](int ep, int step, int length, double ret) {
+          char buf[160];
+          std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep,
+                        options.episodes, step, length, ret);
+          progress.Update(buf);
+        },
+        [](const std::string& warning) { std::fprintf(stderr, "warning: %s\n", warning.c_str()); });
+    progress.Clear();
+  }
+  py::list episodes;
+  for (const auto& e : result.episodes) {
+    py::dict row;
+    row["episode"] = e.episode;
+    row["return"] = e.episode_return;
+    row["steps"] = e.steps;
+    row["plan_ms_per_step"] = e.plan_ms;
+    episodes.append(row);
+  }
+  return py::make_tuple(result.out_dir, episodes, result.frames, result.config);
+}
+
 // PETS into `out` as `mbrl train` runs it (resume: `mbrl train --resume out`), one line per
 // episode on stdout unless quiet. The loop runs with the GIL released; each step it checks for a
 // signal Python caught (Ctrl-C), and then stops as the CLI does (the partial episode saved) and
@@ -495,6 +539,21 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("episode_length", &PyAgent::episode_length)
       .def_property_readonly("last_plan_ms", &PyAgent::last_plan_ms);
 
+  py::class_<algorithms::EvalRunOptions>(m, "EvalOptions")
+      .def(py::init<>())
+      .def_readwrite("run_dir", &algorithms::EvalRunOptions::run_dir)
+      .def_readwrite("planner", &algorithms::EvalRunOptions::planner)
+      .def_readwrite("planner_dir", &algorithms::EvalRunOptions::planner_dir)
+      .def_readwrite("overrides", &algorithms::EvalRunOptions::overrides)
+      .def_readwrite("episodes", &algorithms::EvalRunOptions::episodes)
+      .def_readwrite("seed", &algorithms::EvalRunOptions::seed)
+      .def_readwrite("device", &algorithms::EvalRunOptions::device)
+      .def_readwrite("out", &algorithms::EvalRunOptions::out)
+      .def_readwrite("video", &algorithms::EvalRunOptions::video)
+      .def_readwrite("video_size", &algorithms::EvalRunOptions::video_size)
+      .def_readwrite("fps", &algorithms::EvalRunOptions::fps);
+  m.def("evaluate", &Evaluate, py::arg("options"), py::arg("quiet"), py::arg("env") = py::none(),
+        py::arg("reward") = py::none(), py::arg("terminated") = py::none());
   m.def("train", &Train, py::arg("config"), py::arg("out"), py::arg("resume"), py::arg("quiet"),
         py::arg("env") = py::none(), py::arg("reward") = py::none(),
         py::arg("terminated") = py::none());

@@ -11,6 +11,7 @@ import mbrl
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MBRL = os.environ.get("MBRL_BINARY", os.path.join(ROOT, "build", "mbrl"))
+HERE = os.path.abspath(__file__)
 DT = 0.1
 
 
@@ -97,6 +98,52 @@ def test_what_a_python_environment_run_needs_is_said(tmp_path):
         mbrl.train(mbrl.load_config(None, TINY), out=tmp_path / "b", env=env)
     with pytest.raises(ValueError, match=r"expected Gymnasium's interface"):
         mbrl.train(mbrl.load_config(None, TINY), out=tmp_path / "c", env=object(), reward=reward)
+    with pytest.raises(ValueError, match=r"pass env= and reward="):
+        run.evaluate()
     cli = subprocess.run([MBRL, "eval", run.path], cwd=ROOT, capture_output=True, text=True)
     assert cli.returncode == 2
-    assert "an environment written in Python: it runs only from Python" in cli.stderr
+    assert "its environment is written in Python: pass it again with --env" in cli.stderr
+    cli = subprocess.run([MBRL, "eval", run.path, "--env", "nowhere.py:PointMass", "--reward",
+                          HERE + ":reward"], cwd=ROOT, capture_output=True, text=True)
+    assert cli.returncode == 2
+    assert "error: --env nowhere.py:PointMass: no such file nowhere.py" in cli.stderr
+    cli = subprocess.run([MBRL, "eval", run.path, "--env", HERE + ":Nothing", "--reward",
+                          HERE + ":reward"], cwd=ROOT, capture_output=True, text=True)
+    assert cli.returncode == 2
+    assert "has no Nothing" in cli.stderr
+    cli = subprocess.run([MBRL, "eval", run.path, "--env", "PointMass"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert cli.returncode == 2
+    assert "--env PointMass: expected FILE.py:NAME or MODULE:NAME" in cli.stderr
+
+
+def test_mbrl_eval_reads_a_python_environment_run_given_the_environment_again(tmp_path):
+    env = PointMass()
+    run = mbrl.train(mbrl.load_config(None, TINY + ["pets.episodes=3"]), out=tmp_path / "a",
+                     env=env, reward=reward, quiet=True)
+    evaluation = run.evaluate(episodes=2, env=PointMass(), reward=reward, quiet=True)
+    assert evaluation.out == os.path.join(run.path, "eval", "cem")
+    assert len(evaluation.returns) == 2 and all(r < 0 for r in evaluation.returns)
+    # The CLI hands the run to `python3 -m mbrl eval` with the environment from this file: the
+    # same episodes, the same files.
+    out = str(tmp_path / "cli")
+    cli = subprocess.run([MBRL, "eval", run.path, "--env", HERE + ":PointMass", "--reward",
+                          HERE + ":reward", "-n", "2", "-q", "-o", out], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    assert "cem on python: return" in cli.stdout
+    with open(os.path.join(out, "eval.csv")) as f:
+        cli_returns = [float(r["return"]) for r in csv.DictReader(f)]
+    assert cli_returns == pytest.approx(evaluation.returns, abs=1e-5)
+    with open(os.path.join(out, "transitions.bin"), "rb") as a, \
+            open(os.path.join(evaluation.out, "transitions.bin"), "rb") as b:
+        assert a.read() == b.read()
+    # A built-in task's run takes no environment.
+    builtin = mbrl.train(mbrl.load_config(None, TINY + ["pets.episodes=1", "task=toy_barrier"]),
+                         out=tmp_path / "toy", quiet=True)
+    cli = subprocess.run([MBRL, "eval", builtin.path, "--env", HERE + ":PointMass"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert cli.returncode == 2
+    assert "is not a run of an environment written in Python" in cli.stderr
+    with pytest.raises(ValueError, match=r"ran the task 'toy_barrier', not an environment"):
+        builtin.evaluate(env=PointMass(), reward=reward)

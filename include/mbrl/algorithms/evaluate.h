@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mbrl/algorithms/stack.h"
@@ -45,5 +46,39 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
 
 /// eval.csv: a header and one row per episode (episode,return,steps,plan_ms_per_step).
 std::string EvalCsv(const std::vector<EvalEpisode>& episodes);
+
+/// What `mbrl eval` takes: a run directory and how to evaluate its model.
+struct EvalRunOptions {
+  std::string run_dir;                       ///< holds config.yaml and model.pt
+  std::string planner;                       ///< a planner file's name; empty: the run's own
+  std::string planner_dir = "configs/planner";  ///< where <planner>.yaml files are
+  std::vector<std::string> overrides;        ///< "key=value", as --set
+  int episodes = 5;
+  int64_t seed = -1;                         ///< < 0: the run's seed
+  std::string device;                        ///< empty: the run's device
+  std::string out;                           ///< empty: RUN_DIR/eval/<planner name>
+  std::string video;                         ///< an MP4 file to film the episodes into; empty: none
+  std::string video_size = "640x480";        ///< WIDTHxHEIGHT
+  double fps = 0;                            ///< 0: the task's control rate
+};
+
+/// What an evaluation of a run did.
+struct EvalRunResult {
+  config::Config config;  ///< as run (planner, seed and overrides applied)
+  std::string out_dir;    ///< where eval.csv, config.yaml and transitions.bin went
+  std::vector<EvalEpisode> episodes;
+  int frames = 0;         ///< video frames written (0 without a video)
+};
+
+/// "WIDTHxHEIGHT" with even sizes from 16 to 4096 (H.264), or a ConfigError naming --video-size.
+std::pair<int, int> ParseVideoSize(const std::string& text);
+
+/// `mbrl eval`: checks the run directory and the options (each refusal a ConfigError naming the
+/// flag or file, before anything runs), runs EvaluateModel on the run's model.pt, and writes
+/// eval.csv, config.yaml and transitions.bin (replay_buffer.bin's format) into the out directory,
+/// and the video when asked. A refusal during the episodes leaves no empty directory behind.
+/// `on_warning` receives the device fallback warning, if any.
+EvalRunResult EvaluateRun(const EvalRunOptions& options, const EvalStepHook& on_step = nullptr,
+                          const std::function<void(const std::string&)>& on_warning = nullptr);
 
 }  // namespace mbrl::algorithms

@@ -16,8 +16,8 @@ import torch  # loads LibTorch's Python bindings, which the extension's tensors 
 
 from . import _core
 
-__all__ = ["Agent", "Config", "Model", "Planner", "Run", "load_config", "load_run", "make_planner",
-           "planner_names", "train"]
+__all__ = ["Agent", "Config", "Evaluation", "Model", "Planner", "Run", "load_config", "load_run",
+           "make_planner", "planner_names", "train"]
 
 def planner_names():
     """The planners make_planner builds (the values of planner.type)."""
@@ -244,6 +244,51 @@ class Run:
         if seed is not None:
             config = config.with_overrides(["seed=%d" % seed])
         return Agent(_core.Agent(config, model, str(device), env, reward, terminated))
+
+
+    def evaluate(self, episodes=5, planner=None, seed=None, device=None, overrides=(), out=None,
+                 video=None, video_size="640x480", fps=0.0, planner_dir="configs/planner",
+                 quiet=False, env=None, reward=None, terminated=None):
+        """Runs `mbrl eval` on this run: `episodes` MPC episodes with its model and its planner
+        (or `planner`, `seed`, `overrides`, `device` as `mbrl eval` takes them), no training.
+        Writes eval.csv, config.yaml and transitions.bin into `out` (default:
+        <run>/eval/<planner>), and films them into the MP4 file `video` when given (a MuJoCo
+        task). A run of an environment written in Python takes it again (env, reward,
+        terminated: see train). Returns an Evaluation."""
+        if self.config.task == "python" and env is None:
+            raise ValueError("eval %s: its task is an environment written in Python: pass env= "
+                             "and reward= (as to train)" % self.path)
+        options = _core.EvalOptions()
+        options.run_dir = self.path
+        options.planner = planner or ""
+        options.planner_dir = os.fspath(planner_dir)
+        options.overrides = list(overrides)
+        options.episodes = int(episodes)
+        options.seed = -1 if seed is None else int(seed)
+        options.device = "" if device is None else str(device)
+        options.out = "" if out is None else os.fspath(out)
+        options.video = "" if video is None else os.fspath(video)
+        options.video_size = video_size
+        options.fps = float(fps)
+        out_dir, rows, frames, core = _core.evaluate(options, bool(quiet), env, reward,
+                                                     terminated)
+        return Evaluation(out_dir, rows, frames, Config(core))
+
+
+class Evaluation:
+    """What Run.evaluate did: `out` (its directory), `episodes` (one dict per episode: episode,
+    return, steps, plan_ms_per_step, as eval.csv), `returns`, `frames` (of the video) and
+    `config` (as run)."""
+
+    def __init__(self, out, episodes, frames, config):
+        self.out, self.episodes, self.frames, self.config = out, episodes, frames, config
+
+    @property
+    def returns(self):
+        return [e["return"] for e in self.episodes]
+
+    def __repr__(self):
+        return "Evaluation(out=%r, returns=%r)" % (self.out, self.returns)
 
 
 def load_run(path):

@@ -58,6 +58,21 @@ class Run:
     def agent(self, planner: Optional[str] = ..., seed: Optional[int] = ..., device: str = ...,
               overrides: Sequence[str] = ..., env: Any = ..., reward: Optional[Callable] = ...,
               terminated: Optional[Callable] = ...) -> Agent: ...
+    def evaluate(self, episodes: int = ..., planner: Optional[str] = ..., seed: Optional[int] = ...,
+                 device: Optional[str] = ..., overrides: Sequence[str] = ...,
+                 out: Union[str, "os.PathLike[str]", None] = ...,
+                 video: Union[str, "os.PathLike[str]", None] = ..., video_size: str = ...,
+                 fps: float = ..., planner_dir: str = ..., quiet: bool = ..., env: Any = ...,
+                 reward: Optional[Callable] = ..., terminated: Optional[Callable] = ...
+                 ) -> Evaluation: ...
+
+class Evaluation:
+    out: str
+    episodes: List[Dict[str, Any]]
+    frames: int
+    config: Config
+    @property
+    def returns(self) -> List[float]: ...
 
 def load_run(path: Union[str, "os.PathLike[str]"]) -> Run: ...
 def train(config: Optional[Config] = ..., out: Union[str, "os.PathLike[str]", None] = ...,
