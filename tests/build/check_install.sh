@@ -51,5 +51,33 @@ plan = mbrl.make_planner('cem', 3, [-1], [1], population=20).plan(None, lambda a
 assert plan.shape == (3, 1), plan.shape
 print('installed python module: plan', plan.flatten().tolist())" \
     || { echo "the installed Python module does not import or plan"; exit 1; }
+  # A run on an environment written in Python, evaluated by the installed binary through the
+  # installed module (no PYTHONPATH: the binary finds the module beside it).
+  cat > "$work/line.py" <<'PY'
+import torch
+class Box:
+    def __init__(self, low=None, high=None, shape=None):
+        self.low, self.high, self.shape = low, high, shape
+class Line:
+    observation_space = Box(shape=(1,)); action_space = Box([-1.0], [1.0], (1,))
+    def reset(self, seed=None):
+        self.x = 1.0
+        return [self.x], {}
+    def step(self, action):
+        self.x += 0.1 * float(action[0])
+        return [self.x], -self.x * self.x, False, False, {}
+def reward(obs, action, next_obs):
+    return -next_obs[:, 0].square()
+PY
+  (cd "$work" && PYTHONPATH="$(dirname "$(dirname "$core")")" /usr/bin/python3 -c "
+import mbrl, line
+mbrl.train(mbrl.load_config(None, ['env.episode_length=5', 'pets.episodes=2', 'model.hidden_size=8',
+           'planner.population=10', 'agent.horizon=3', 'trainer.max_epochs=2']),
+           out='run_py', env=line.Line(), reward=line.reward, quiet=True)") > "$work/train_py.log" 2>&1 \
+    || { cat "$work/train_py.log"; echo "training on a Python environment failed"; exit 1; }
+  (cd "$work" && "$work/prefix/bin/mbrl" eval run_py --env line.py:Line --reward line.py:reward \
+    -n 1 -q) > "$work/eval_py.log" 2>&1 \
+    || { cat "$work/eval_py.log"; echo "the installed mbrl eval does not evaluate a Python environment's run"; exit 1; }
+  grep "cem on python: return" "$work/eval_py.log"
 fi
 echo ok
