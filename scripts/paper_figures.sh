@@ -13,7 +13,7 @@
 # config.yaml, label.txt) in results/<figure>/<task>/runs/<planner>/seed_<s>/, which the plots
 # and tables read; a cell recorded there is not run again. MBRL=PATH runs another mbrl binary
 # (a CUDA build, or a copy that a rebuild cannot touch while the sweep runs). Figure 4 reuses Figure 3's cartpole
-# runs for CEM 50 and 500, CEM-GD with N_r 50 and Grad.
+# runs for CEM 50 and 500, CEM-GD with N_r 50 and Grad (their returns in results/fig3/cartpole_swingup/runs.csv).
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
@@ -115,14 +115,17 @@ plot_fig3() {
     --csv "results/fig3/$t/mean.csv" --runs-csv "results/fig3/$t/runs.csv"
 }
 
+# Figure 4 from Figure 3's cartpole table (CEM 50, 500, CEM-GD N_r 50, Grad) and the recorded
+# runs of its other cells: the best return after training (each run's 10 episodes, best.*) and
+# within each run's first 5 episodes (best_first5.*).
 plot_fig4() {
-  local dirs=()
-  for d in results/fig3/cartpole_swingup/runs results/fig4/cartpole_swingup/runs; do
-    [ -d "$d" ] && dirs+=("$d")
-  done
-  [ ${#dirs[@]} -gt 0 ] || return 0
-  /usr/bin/python3 scripts/plot_samples.py "${dirs[@]}" --out results/fig4/cartpole_swingup/best.png \
-    --csv results/fig4/cartpole_swingup/best.csv
+  local inputs=() out=results/fig4/cartpole_swingup
+  [ -f results/fig3/cartpole_swingup/runs.csv ] && inputs+=(results/fig3/cartpole_swingup/runs.csv)
+  [ -d $out/runs ] && inputs+=($out/runs)
+  [ ${#inputs[@]} -gt 0 ] || return 0
+  /usr/bin/python3 scripts/plot_samples.py "${inputs[@]}" --out $out/best.png --csv $out/best.csv
+  /usr/bin/python3 scripts/plot_samples.py "${inputs[@]}" --episodes 5 --out $out/best_first5.png \
+    --csv $out/best_first5.csv
 }
 
 case "$what" in

@@ -4,11 +4,13 @@ per step (population x iterations) against CEM-GD with N_r samples per step afte
 point the mean ± std over seeds of every run's best episode return (random episodes excluded);
 the Grad baseline, which samples nothing, as a horizontal line.
 
-    /usr/bin/python3 scripts/plot_samples.py DIR... --out FILE.png [--csv FILE.csv]
+    /usr/bin/python3 scripts/plot_samples.py DIR_OR_RUNS_CSV... --out FILE.png [--csv FILE.csv]
         [--episodes N]
 
-Every directory under the given ones that holds metrics.csv and config.yaml is a run. One panel
-per task. --csv writes the plotted points (task, planner, samples, mean, std, seeds). --episodes N
+Every directory under the given ones that holds metrics.csv and config.yaml is a run. A runs.csv
+(a Figure 3 table: task,label,seed,episode,...,return per row) is read as one run per label and
+seed, its planner from configs/paper/planners/<label>.yaml and its random episodes the first
+pets.seed_episodes of configs/paper/fig3/<task>.yaml. One panel per task. --csv writes the plotted points (task, planner, samples, mean, std, seeds). --episodes N
 compares runs of different lengths fairly: the best of each run's first N episodes, and only runs
 that have finished N.
 """
@@ -37,12 +39,42 @@ def samples_per_step(config):
 def best_return(run_dir, episodes=None):
     """The best return of the run's finished MPC episodes (of its first `episodes` when given, and
     then None unless it has finished that many), or None when there is none."""
-    rows = finished_episodes(run_dir)
-    if episodes is not None:
-        rows = [row for row in rows if int(row["episode"]) <= episodes]
-        if len(rows) < episodes:
+    return best_of([(int(row["episode"]), float(row["return"]), row.get("random", "0") == "1")
+                    for row in finished_episodes(run_dir)], episodes)
+
+
+def table_runs(path, root):
+    """[(task, (family, samples), [(episode, return, random)]), ...] of a runs.csv table, one entry
+    per (label, seed), with the paper's planner files and Figure 3 protocol under `root`."""
+    grouped = defaultdict(list)
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            grouped[(row["task"], row["label"], row["seed"])].append(
+                (int(row["episode"]), float(row["return"])))
+    out = []
+    for (task, label, _), rows in sorted(grouped.items()):
+        planner_file = os.path.join(root, "configs", "paper", "planners", label + ".yaml")
+        protocol = os.path.join(root, "configs", "paper", "fig3", task + ".yaml")
+        for needed in (planner_file, protocol):
+            if not os.path.exists(needed):
+                sys.exit(f"error: {path}: label '{label}' of task '{task}' needs {needed}")
+        planner = {"planner." + k: v for k, v in read_config(planner_file).items()}
+        key = samples_per_step(planner)
+        if key is None:
+            continue
+        seed_episodes = int(read_config(protocol)["pets.seed_episodes"])
+        out.append((task, key, [(e, r, e <= seed_episodes) for e, r in sorted(rows)]))
+    return out
+
+
+def best_of(episodes, first=None):
+    """The best return of the MPC episodes among [(episode, return, random)] (of the first `first`
+    when given, and then None unless there are that many), or None when there is none."""
+    if first is not None:
+        episodes = [e for e in episodes if e[0] <= first]
+        if len(episodes) < first:
             return None
-    returns = [float(row["return"]) for row in rows if row.get("random", "0") != "1"]
+    returns = [r for _, r, random in episodes if not random]
     return max(returns) if returns else None
 
 
@@ -55,7 +87,9 @@ def main():
                         help="the best of each run's first N episodes; runs with fewer left out")
     args = parser.parse_args()
 
-    runs = find_runs(args.dirs)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tables = [d for d in args.dirs if d.endswith(".csv")]
+    runs = find_runs([d for d in args.dirs if not d.endswith(".csv")])
     points = defaultdict(lambda: defaultdict(list))  # {task: {(family, samples): [best, ...]}}
     for run in runs:
         config = read_config(os.path.join(run, "config.yaml"))
@@ -64,6 +98,12 @@ def main():
         if key is None or best is None:
             continue
         points[config.get("task", "?")][key].append(best)
+    for table in tables:
+        for task, key, episodes in table_runs(table, root):
+            best = best_of(episodes, args.episodes)
+            if best is not None:
+                points[task][key].append(best)
+        runs.append(table)
     if not points:
         sys.exit(f"error: no CEM, CEM-GD or Grad runs with an MPC episode under {' '.join(args.dirs)}"
                  + (f" that have finished {args.episodes} episodes" if args.episodes else ""))
@@ -104,7 +144,7 @@ def main():
                         "std_best_return", "seeds"])
             for task, family, x, m, d, n in rows:
                 w.writerow([task, family, x, f"{m:.6f}", f"{d:.6f}", n])
-    print(f"{len(runs)} runs -> {args.out}")
+    print(f"{sum(len(v) for t in points.values() for v in t.values())} runs -> {args.out}")
 
 
 if __name__ == "__main__":

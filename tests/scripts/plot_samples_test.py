@@ -2,7 +2,7 @@
 """scripts/plot_samples.py on fixture runs: each point is the mean ± std over seeds of the runs'
 best MPC-episode return (random and interrupted episodes excluded), at population x iterations
 samples for CEM and N_r for CEM-GD; Grad is its own line; --episodes N limits each run to its first
-N episodes and leaves out runs that have not finished N."""
+N episodes and leaves out runs that have not finished N; a Figure 3 runs.csv counts as its runs."""
 import csv
 import os
 import subprocess
@@ -65,6 +65,26 @@ def main():
         rows = {(r["planner"], r["samples_per_step"]): r for r in csv.DictReader(open(points))}
         assert ("cem-gd", "10") not in rows, "a run with 2 finished episodes counted for 3"
         assert rows[("cem", "50")]["seeds"] == "2" and rows[("grad", "0")]["seeds"] == "1"
+        # A Figure 3 table (runs.csv): one run per label and seed, the planner from
+        # configs/paper/planners/<label>.yaml, cartpole's first episode random (seed_episodes 1).
+        table = os.path.join(tmp, "runs.csv")
+        with open(table, "w") as f:
+            f.write("task,label,seed,episode,env_steps,return,run\n")
+            for seed, returns in ((0, [900.0, 3.0, 7.0]), (1, [900.0, 5.0, 1.0])):
+                for e, r in enumerate(returns, 1):
+                    f.write(f"cartpole_swingup,cem50,{seed},{e},{e * 200},{r},x\n")
+            f.write("cartpole_swingup,cem_gd_nr10,0,1,200,900.0,x\n"
+                    "cartpole_swingup,cem_gd_nr10,0,2,400,12.0,x\n")
+        subprocess.run([sys.executable, SCRIPT, table, "--out", out, "--csv", points], check=True)
+        rows = {(r["planner"], r["samples_per_step"]): r for r in csv.DictReader(open(points))}
+        c50 = rows[("cem", "50")]
+        assert float(c50["mean_best_return"]) == 6.0 and c50["seeds"] == "2", c50
+        assert float(rows[("cem-gd", "10")]["mean_best_return"]) == 12.0
+        with open(table, "a") as f:
+            f.write("cartpole_swingup,nosuch,0,1,200,1.0,x\n")
+        r = subprocess.run([sys.executable, SCRIPT, table, "--out", out], capture_output=True,
+                           text=True)
+        assert r.returncode != 0 and "label 'nosuch'" in r.stderr, r.stderr
         # No runs: a clear error.
         empty = os.path.join(tmp, "empty")
         os.makedirs(empty)
