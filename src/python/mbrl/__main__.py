@@ -80,8 +80,12 @@ def main(argv=None):
     try:
         env = reward = terminated = None
         if args.env:
-            env = _load(args.env, "--env")
-            env = env() if callable(env) else env
+            make = _load(args.env, "--env")
+            try:
+                env = make() if callable(make) else make
+            except Exception as e:
+                raise ValueError("--env %s: calling it with no arguments failed (%s: %s); name a "
+                                 "class or factory that needs none" % (args.env, type(e).__name__, e))
         elif args.reward or args.terminated:
             raise ValueError("--reward and --terminated go with --env")
         if args.reward:
