@@ -16,6 +16,15 @@
 
 namespace mbrl::algorithms {
 
+EvalStepHook EvalProgressHook(Progress& progress, int episodes) {
+  return [&progress, episodes](int ep, int step, int length, double ret) {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep, episodes,
+                  step, length, ret);
+    progress.Update(buf);
+  };
+}
+
 void LoadTrainedModel(Stack& stack, const std::string& model_path) {
   try {
     models::LoadEnsemble(stack.model, model_path);

@@ -106,13 +106,7 @@ int RunEval(const EvalOptions& opt) {
   }
   Progress progress(stderr, !opt.quiet);
   const auto result = algorithms::EvaluateRun(
-      opt,
-      [&](int ep, int step, int length, double ret) {
-        char buf[160];
-        std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep,
-                      opt.episodes, step, length, ret);
-        progress.Update(buf);
-      },
+      opt, algorithms::EvalProgressHook(progress, opt.episodes),
       [](const std::string& warning) { std::fprintf(stderr, "warning: %s\n", warning.c_str()); });
   progress.Clear();
   const auto& episodes = result.episodes;

@@ -407,13 +407,7 @@ py::tuple Evaluate(const algorithms::EvalRunOptions& options, bool quiet, py::ob
     py::gil_scoped_release release;
     Progress progress(stderr, !quiet);
     result = algorithms::EvaluateRun(
-        options,
-        [&](int ep, int step, int length, double ret) {
-          char buf[160];
-          std::snprintf(buf, sizeof(buf), "eval episode %d/%d  step %d/%d  return %.2f", ep,
-                        options.episodes, step, length, ret);
-          progress.Update(buf);
-        },
+        options, algorithms::EvalProgressHook(progress, options.episodes),
         [](const std::string& warning) { std::fprintf(stderr, "warning: %s\n", warning.c_str()); });
     progress.Clear();
   }

@@ -10,6 +10,7 @@
 
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/config.h"
+#include "mbrl/core/progress.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/env/env.h"
 
@@ -28,6 +29,10 @@ using EvalStepHook = std::function<void(int episode, int step, int length, doubl
 /// Called with the env after each reset and after each step (to film it): steps + 1 calls per
 /// episode.
 using EvalFrameHook = std::function<void(const env::Env& env)>;
+
+/// A step hook that shows "eval episode E/N  step S/L  return R" on `progress`'s live line, for
+/// `episodes` episodes (`progress` must outlive the evaluation).
+EvalStepHook EvalProgressHook(Progress& progress, int episodes);
 
 /// Loads the ensemble saved at `model_path` into `stack`'s model and puts it in eval mode. Throws
 /// ConfigError naming the file when it cannot be read or does not fit the stack's config.
