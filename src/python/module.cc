@@ -355,8 +355,8 @@ class PyAgent {
  public:
   PyAgent(const config::Config& config, const std::string& model_path, const std::string& device,
           py::object env, py::object reward, py::object terminated)
-      : device_(ResolveDevice(device, "device").device),
-        stack_(RunStack(config, model_path, device_, env, reward, terminated)) {}
+      : stack_(RunStack(config, model_path, ResolveDevice(device, "device").device, env, reward,
+                        terminated)) {}
 
   void Reset() { stack_.agent->Reset(); }
 
@@ -382,7 +382,6 @@ class PyAgent {
   double last_plan_ms() const { return stack_.agent->last_plan_ms(); }
 
  private:
-  torch::Device device_;
   algorithms::Stack stack_;
 };
 
