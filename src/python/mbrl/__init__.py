@@ -216,14 +216,19 @@ class Run:
         self.path = path
         self.config = load_config(os.path.join(path, "config.yaml"))
 
+    def _require_env(self, env, what):
+        """ValueError (starting with `what`) when this run's environment is written in Python and
+        `env` does not give it again."""
+        if self.config.task == "python" and env is None:
+            raise ValueError("%s %s: its task is an environment written in Python: pass env= and "
+                             "reward= (as to train)" % (what, self.path))
+
     def _model_path(self, env):
         model = os.path.join(self.path, "model.pt")
         if not os.path.exists(model):
             raise ValueError("load_run %s: no trained model (model.pt) here: a run saves it after "
                              "each episode unless pets.save_model is false" % self.path)
-        if self.config.task == "python" and env is None:
-            raise ValueError("load_run %s: its task is an environment written in Python: pass "
-                             "env= and reward= (as to train)" % self.path)
+        self._require_env(env, "load_run")
         return model
 
     def model(self, device="cpu", env=None, reward=None, terminated=None):
@@ -255,9 +260,7 @@ class Run:
         <run>/eval/<planner>), and films them into the MP4 file `video` when given (a MuJoCo
         task). A run of an environment written in Python takes it again (env, reward,
         terminated: see train). Returns an Evaluation."""
-        if self.config.task == "python" and env is None:
-            raise ValueError("eval %s: its task is an environment written in Python: pass env= "
-                             "and reward= (as to train)" % self.path)
+        self._require_env(env, "eval")
         options = _core.EvalOptions()
         options.run_dir = self.path
         options.planner = planner or ""
