@@ -117,13 +117,22 @@ plot_fig3() {
 
 # Figure 4 from Figure 3's cartpole table (CEM 50, 500, CEM-GD N_r 50, Grad) and the recorded
 # runs of its other cells: the best return after training (each run's 10 episodes, best.*) and
-# within each run's first 5 episodes (best_first5.*).
+# within each run's first 5 episodes (best_first5.*). best.* says how many seeds each cell has;
+# best_first5.* is redrawn only once every cell of the figure (seeds 0-2) is recorded, so that a
+# partial sweep does not drop its rows.
 plot_fig4() {
-  local inputs=() out=results/fig4/cartpole_swingup
+  local inputs=() out=results/fig4/cartpole_swingup p s missing=0
   [ -f results/fig3/cartpole_swingup/runs.csv ] && inputs+=(results/fig3/cartpole_swingup/runs.csv)
   [ -d $out/runs ] && inputs+=($out/runs)
   [ ${#inputs[@]} -gt 0 ] || return 0
   /usr/bin/python3 scripts/plot_samples.py "${inputs[@]}" --out $out/best.png --csv $out/best.csv
+  for p in ${fig4_planners//,/ }; do
+    for s in 0 1 2; do [ -f "$out/runs/$p/seed_$s/metrics.csv" ] || missing=$((missing + 1)); done
+  done
+  if [ "$missing" -gt 0 ]; then
+    echo "paper_figures: $out/best_first5.* not redrawn: $missing Figure 4 cells are not recorded yet"
+    return 0
+  fi
   /usr/bin/python3 scripts/plot_samples.py "${inputs[@]}" --episodes 5 --out $out/best_first5.png \
     --csv $out/best_first5.csv
 }
