@@ -72,17 +72,23 @@ collect() {
   done < <(find "$src" -name status.csv)
 }
 
+# The cells (planner:seed) of planners $1 x seeds $2 not yet recorded in results/$3/runs/, one per line.
+unrecorded() {
+  local p s
+  for p in ${1//,/ }; do
+    for s in $(expand_seeds "$2"); do
+      [ -f "results/$3/runs/$p/seed_$s/metrics.csv" ] || echo "$p:$s"
+    done
+  done
+}
+
 # Runs config $1 for planners $2 x seeds $3 (results/$4/runs/ and runs/paper/$4/): each cell not
 # yet recorded as a one-cell sweep of its own, --jobs at a time, in the order of the planners, then
 # records what finished. A stop (Ctrl-C, SIGTERM) reaches every cell, which saves its partial
 # episode; the same command again resumes them.
 sweep() {
-  local config="$1" list="$2" seed_list="$3" where="$4" p s todo=()
-  for p in ${list//,/ }; do
-    for s in $(expand_seeds "$seed_list"); do
-      if [ ! -f "results/$where/runs/$p/seed_$s/metrics.csv" ]; then todo+=("$p:$s"); fi
-    done
-  done
+  local config="$1" list="$2" seed_list="$3" where="$4" p s todo
+  mapfile -t todo < <(unrecorded "$list" "$seed_list" "$where")
   if [ ${#todo[@]} -eq 0 ]; then
     echo "paper_figures: every cell of $where ($list, seeds $seed_list) is recorded in results/$where/runs"
     return 0
@@ -121,14 +127,12 @@ plot_fig3() {
 # best_first5.* is redrawn only once every cell of the figure (seeds 0-2) is recorded, so that a
 # partial sweep does not drop its rows.
 plot_fig4() {
-  local inputs=() out=results/fig4/cartpole_swingup p s missing=0
+  local inputs=() out=results/fig4/cartpole_swingup missing
   [ -f results/fig3/cartpole_swingup/runs.csv ] && inputs+=(results/fig3/cartpole_swingup/runs.csv)
   [ -d $out/runs ] && inputs+=($out/runs)
   [ ${#inputs[@]} -gt 0 ] || return 0
   /usr/bin/python3 scripts/plot_samples.py "${inputs[@]}" --out $out/best.png --csv $out/best.csv
-  for p in ${fig4_planners//,/ }; do
-    for s in 0 1 2; do [ -f "$out/runs/$p/seed_$s/metrics.csv" ] || missing=$((missing + 1)); done
-  done
+  missing=$(unrecorded "$fig4_planners" 0-2 fig4/cartpole_swingup | wc -l)
   if [ "$missing" -gt 0 ]; then
     echo "paper_figures: $out/best_first5.* not redrawn: $missing Figure 4 cells are not recorded yet"
     return 0
