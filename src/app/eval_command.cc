@@ -136,8 +136,8 @@ std::function<int()> AddEvalCommand(CLI::App& app) {
   cmd->add_option("run_dir", opt->run_dir, "the run directory (config.yaml, model.pt)")
       ->required();
   cmd->add_option("-p,--planner", opt->planner,
-                  "planner: loads <planner-dir>/NAME.yaml into the planner section (default: the "
-                  "run's own planner)");
+                  "planner NAME at its defaults, or <planner-dir>/NAME.yaml where it exists "
+                  "(default: the run's own planner)");
   cmd->add_option("--planner-dir", opt->planner_dir, "where NAME.yaml files are")
       ->capture_default_str();
   cmd->add_option("-s,--set", opt->overrides, "override a config field, repeatable")->take_all();

@@ -49,10 +49,12 @@ std::function<int()> AddSweepCommand(CLI::App& app) {
       "sweep", "Run a grid of training runs (planners x seeds), N at a time; rerun to continue");
   cmd->add_option("-c,--config", opt->spec.config_path, "YAML config of every run")->required();
   cmd->add_option("--planners", opt->spec.planners,
-                  "comma-separated planners (configs/planner/NAME.yaml; default: the config's)");
+                  "comma-separated planners, each at its defaults or --planner-dir's NAME.yaml "
+                  "(default: the config's)");
   cmd->add_option("--planner-dir", opt->spec.planner_dir,
-                  "where the planners' NAME.yaml files are (default: configs/planner beside the "
-                  "config), e.g. configs/paper/planners for cem50,cem500,cem5000");
+                  "where the planners' preset NAME.yaml files are (default: configs/planner "
+                  "beside the config, where there is one), e.g. configs/paper/planners for "
+                  "cem50,cem500,cem5000");
   cmd->add_option("--seeds", opt->spec.seeds, "seeds: 0-4, or 0,3,7")->capture_default_str();
   cmd->add_option("-s,--set", opt->spec.overrides, "override for every run, repeatable")->take_all();
   cmd->add_option("-j,--jobs", opt->jobs, "runs at a time")->capture_default_str();

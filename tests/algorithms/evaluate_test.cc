@@ -21,7 +21,6 @@ config::Config Tiny(const std::string& planner, std::vector<std::string> extra =
                                    "env.episode_length=20", "pets.episodes=2"};
   sets.insert(sets.end(), extra.begin(), extra.end());
   config::LoadOptions load{SourcePath("configs/cartpole_swingup.yaml"), planner, sets};
-  load.planner_dir = SourcePath("configs/planner");
   return config::LoadConfig(load);
 }
 

@@ -32,7 +32,7 @@ TEST(PlannerBench, PlannerFilesOfTheDirectoryComeFirst) {
   EXPECT_EQ(gd_cfg.planner.Get<config::CemGdConfig>().n_init, 15000);
   EXPECT_EQ(gd_cfg.planner.Get<config::CemGdConfig>().n_r, 50);
   EXPECT_EQ(gd_cfg.planner.Get<config::CemGdConfig>().line_search.line_search_trials, 8);
-  // Not in the directory: configs/planner's file.
+  // Not in the directory: the planner at its defaults.
   EXPECT_EQ(BenchCellConfig(cfg, task, "mppi", dir, 30, {}).planner.type(), "mppi");
   EXPECT_THROW(BenchCellConfig(cfg, task, "cem7", dir, 45, {}), ConfigError);
 }

@@ -125,9 +125,13 @@ TEST(ConfigLoader, ResolvedYamlRoundTrips) {
   EXPECT_EQ(ConfigToYaml(back), ConfigToYaml(c));
 }
 
-TEST(ConfigLoader, EveryPlannerFileParses) {
-  for (const auto& name : PlannerFilesIn(SourcePath("configs/planner"))) {
-    EXPECT_NO_THROW(LoadConfig({SourcePath("configs/cartpole_swingup.yaml"), name, {}})) << name;
+TEST(ConfigLoader, EveryPaperPlannerFileParses) {
+  const std::string dir = SourcePath("configs/paper/planners");
+  ASSERT_FALSE(PlannerFilesIn(dir).empty());
+  for (const auto& name : PlannerFilesIn(dir)) {
+    LoadOptions options{SourcePath("configs/cartpole_swingup.yaml"), name, {}};
+    options.planner_dir = dir;
+    EXPECT_NO_THROW(LoadConfig(options)) << name;
   }
 }
 

@@ -43,7 +43,6 @@ algorithms::Stack GpuStack(const std::string& name, std::vector<std::string> set
   auto all = SmallPlanner(name);
   all.insert(all.end(), sets.begin(), sets.end());
   config::LoadOptions options{SourcePath("configs/cartpole_swingup.yaml"), name, all};
-  options.planner_dir = SourcePath("configs/planner");
   return algorithms::BuildStack(config::LoadConfig(options), torch::Device(torch::kCUDA));
 }
 
@@ -140,7 +139,6 @@ TEST(Cuda, EveryPlannerRunsAShortPetsTrainingOnTheGpuGraphedOrNot) {
       sets.insert(sets.end(), {"pets.episodes=2", "env.episode_length=15", "trainer.max_epochs=3",
                                "planner.cuda_graph=" + graph});
       config::LoadOptions options{SourcePath("configs/cartpole_swingup.yaml"), name, sets};
-      options.planner_dir = SourcePath("configs/planner");
       auto config = config::LoadConfig(options);
       config.device = "cuda";
       const std::string dir = testing::TempDir() + "/" + name + "_graph_" + graph;

@@ -16,7 +16,7 @@ namespace {
 
 using testing::SourcePath;
 
-// A small cartpole stack (tiny model, horizon 5) with planner `name` from its configs/planner file.
+// A small cartpole stack (tiny model, horizon 5) with planner `name` at its defaults.
 algorithms::Stack SmallStack(const std::string& name, const std::string& capture_ready) {
   const auto config =
       config::LoadConfig({SourcePath("configs/cartpole_swingup.yaml"),

@@ -22,13 +22,14 @@ struct ToyStudyOptions {
   int horizon = 20;      ///< planning horizon
   uint64_t seed = 0;     ///< base seed
   int cem_iterations = 5;  ///< CEM iterations sharing the samples of each step
-  /// The gradient stage: the paper's G, rho and J, with eta_init 0.5 for the toy's reward scale
-  /// (with 0.01 ten updates barely move a plan here).
+  /// The gradient stage: the paper's G, rho and J, its Eq. 3's plain gradient step, with eta_init
+  /// 0.5 for the toy's reward scale (with 0.01 ten updates barely move a plan here).
   config::LineSearchConfig line_search = ToyLineSearch();
 
   static config::LineSearchConfig ToyLineSearch() {
     config::LineSearchConfig c;
     c.eta_init = 0.5;
+    c.step = "gradient";
     return c;
   }
 };

@@ -58,8 +58,8 @@ def _parser():
     ev.add_argument("--reward", help="FILE.py:NAME or MODULE:NAME: its batched reward(obs, "
                                      "action, next_obs) -> [B]")
     ev.add_argument("--terminated", help="FILE.py:NAME or MODULE:NAME: its terminated(next_obs)")
-    ev.add_argument("-p", "--planner", help="planner: loads <planner-dir>/NAME.yaml (default: the "
-                                            "run's own planner)")
+    ev.add_argument("-p", "--planner", help="planner NAME at its defaults, or <planner-dir>/NAME.yaml "
+                                            "(default: the run's own planner)")
     ev.add_argument("--planner-dir", default="configs/planner", help="where NAME.yaml files are")
     ev.add_argument("-s", "--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                     help="override a config field, repeatable")
