@@ -99,6 +99,7 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
     for (const auto& p : model_->parameters()) best_params.push_back(p.detach().clone());
   }
   int since_best = 0;
+  int64_t updates = 0;  // minibatch updates so far
   const int64_t batch = std::min<int64_t>(config_.batch_size, n_train);
   // Minibatch products ([E, 32, 200] at the default sizes) gain nothing from OpenBLAS's threads,
   // and its threads spin while they wait: beside other busy processes (a sweep's jobs, another
@@ -129,9 +130,11 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
       optimizer_->step();
       loss_sum += loss.item<double>();
       ++batches;
+      ++updates;
     }
     stats.train_loss = loss_sum / std::max(batches, 1);
     stats.epochs = epoch + 1;
+    stats.updates = updates;
     const double mse = EvaluateMse(x_eval, y_eval).mean().item<double>();
     logger_->Debug(Format("model epoch %d: train nll %.5f, eval mse %.6f", epoch + 1,
                           stats.train_loss, mse));
@@ -141,7 +144,7 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
       torch::NoGradGuard no_grad;
       auto params = model_->parameters();
       for (size_t i = 0; i < params.size(); ++i) best_params[i].copy_(params[i]);
-    } else if (++since_best >= config_.patience) {
+    } else if (++since_best >= config_.patience && updates >= config_.min_updates) {
       break;
     }
   }
@@ -151,9 +154,10 @@ TrainStats ModelTrainer::Train(const torch::Tensor& inputs, const torch::Tensor&
     for (size_t i = 0; i < params.size(); ++i) params[i].copy_(best_params[i]);
   }
   stats.holdout_mse = best;
-  logger_->Info(Format("model trained: %d epochs, %lld train / %lld holdout transitions, train "
+  logger_->Info(Format("model trained: %d epochs (%lld updates), %lld train / %lld holdout transitions, train "
                        "nll %.4f, best %s mse %.6f",
-                       stats.epochs, static_cast<long long>(n_train),
+                       stats.epochs, static_cast<long long>(stats.updates),
+                       static_cast<long long>(n_train),
                        static_cast<long long>(n_holdout), stats.train_loss,
                        n_holdout > 0 ? "holdout" : "train", best));
   return stats;

@@ -40,8 +40,11 @@ struct TrainerConfig {
   int batch_size = 32;            // minibatch size per member
   double holdout_ratio = 0.1;     // fraction of data held out for early stopping
   int max_holdout = 5000;         // cap on held-out transitions
-  int max_epochs = 50;            // epochs per training call (upper bound)
+  int max_epochs = 500;           // epochs per training call (upper bound)
   int patience = 5;               // epochs without holdout improvement before stopping
+  // Gradient updates per training call before early stopping may stop it: a few short episodes
+  // are a few minibatches per epoch, and `patience` epochs of them too few updates to learn.
+  int min_updates = 1000;
   bool bootstrap = true;          // per-member bootstrap resampling (else per-member shuffles)
   double logvar_bound_coef = 0.01;  // weight of sum(max_logvar) - sum(min_logvar) in the loss
 
@@ -54,6 +57,7 @@ struct TrainerConfig {
     v.Field("max_holdout", max_holdout, AtLeast(0));
     v.Field("max_epochs", max_epochs, AtLeast(1));
     v.Field("patience", patience, AtLeast(1));
+    v.Field("min_updates", min_updates, AtLeast(0));
     v.Field("bootstrap", bootstrap, Any<bool>());
     v.Field("logvar_bound_coef", logvar_bound_coef, AtLeast(0.0));
   }

@@ -15,6 +15,7 @@ struct TrainStats {
   double train_loss = 0;     ///< NLL (+ bound term) of the last epoch, averaged over batches
   double holdout_mse = 0;    ///< best holdout MSE (mean over members); train MSE without holdout
   int epochs = 0;            ///< epochs run
+  int64_t updates = 0;       ///< minibatch updates run
   int64_t train_size = 0;    ///< transitions trained on
   int64_t holdout_size = 0;  ///< transitions held out
 };
@@ -25,8 +26,8 @@ class ModelTrainer {
   ModelTrainer(GaussianEnsemble model, const config::TrainerConfig& config, uint64_t seed,
                std::shared_ptr<Logger> logger = nullptr);
   /// inputs [N, in] (unnormalised), targets [N, out]. Refits the normaliser on the training split,
-  /// trains until holdout MSE stops improving for `patience` epochs or `max_epochs`, and keeps the
-  /// best weights seen.
+  /// trains until holdout MSE stops improving for `patience` epochs (once `min_updates` minibatch
+  /// updates are done) or `max_epochs`, and keeps the best weights seen.
   TrainStats Train(const torch::Tensor& inputs, const torch::Tensor& targets);
 
   /// What a resumed run needs besides the model: Adam's moments and the batch generator's state,
