@@ -5,6 +5,7 @@
 #include <memory>
 #include <random>
 
+#include "mbrl/algorithms/run_directory.h"
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/atomic_file.h"
@@ -39,11 +40,12 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
                                        const std::string& model_path, int episodes,
                                        const EvalStepHook& on_step,
                                        const EvalFrameHook& on_frame,
-                                       std::optional<data::ReplayBuffer>* transitions) {
+                                       std::optional<data::ReplayBuffer>* transitions,
+                                       const env::TaskEntry* task) {
   if (episodes < 1) {
     throw ConfigError("--episodes: expected an integer >= 1, got " + std::to_string(episodes));
   }
-  Stack stack = BuildStack(config, device);
+  Stack stack = BuildStack(config, device, nullptr, task);
   LoadTrainedModel(stack, model_path);
   if (transitions) transitions->emplace(stack.env->ObsDim(), stack.env->ActionDim());
   std::mt19937_64 env_rng(StreamSeed(config.seed, SeedStream::kEnv));
@@ -127,6 +129,7 @@ EvalRunResult EvaluateRun(const EvalRunOptions& opt, const EvalStepHook& on_step
   EvalRunResult result;
   result.config = config::LoadConfig(load);
   config::Config& config = result.config;
+  if (opt.task) RequireRunOfTask(opt.run_dir, config, *opt.task);
   if (opt.seed >= 0) config.seed = opt.seed;
   if (!opt.device.empty()) config.device = opt.device;
   const DeviceChoice device =
@@ -171,7 +174,7 @@ EvalRunResult EvaluateRun(const EvalRunOptions& opt, const EvalStepHook& on_step
   result.episodes = EvaluateModel(
       config, device.device, model_path, opt.episodes, on_step,
       filming ? EvalFrameHook([&](const env::Env& env) { filming->Frame(env); }) : EvalFrameHook(),
-      &transitions);
+      &transitions, opt.task);
   result.frames = filming ? filming->Close() : 0;
   transitions->Save(out_dir + "/transitions.bin");  // replay_buffer.bin's format
   WriteTextAtomically(out_dir + "/eval.csv", EvalCsv(result.episodes));

@@ -64,9 +64,19 @@ std::string MetricsCsvHeader(const std::vector<std::string>& stat_names) {
   return header;
 }
 
+std::string EpisodeLine(const EpisodeMetrics& m, int episodes) {
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "episode %d/%d  steps %lld  return %8.2f  %s  plan %.1f ms/step  model mse %.5f",
+                m.episode, episodes, static_cast<long long>(m.env_steps), m.episode_return,
+                m.interrupted ? "(stopped)" : m.random ? "(random)" : "(mpc)   ", m.plan_ms,
+                m.holdout_loss);
+  return line;
+}
+
 std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
                                     const std::string& run_dir, const PetsHooks& hooks,
-                                    bool resume) {
+                                    bool resume, const env::TaskEntry* given_task) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(run_dir, ec);
@@ -79,7 +89,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     if (hooks.on_phase) hooks.on_phase(p);
   };
 
-  Stack stack = BuildStack(config, device, hooks.step_graphs);
+  Stack stack = BuildStack(config, device, hooks.step_graphs, given_task);
   env::Env& env = *stack.env;
   const env::Task& task = *stack.task;
   agent::MpcAgent& agent = *stack.agent;

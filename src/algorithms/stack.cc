@@ -13,10 +13,12 @@ namespace mbrl::algorithms {
 namespace {
 
 // Env, task, bounds and episode length; the objective and agent are added by the callers.
-Stack BuildEnvPart(const config::Config& config, const torch::Device& device) {
+// `task`: the caller's, or null for the config's.
+Stack BuildEnvPart(const config::Config& config, const torch::Device& device,
+                   const env::TaskEntry* task = nullptr) {
   Stack s;
-  s.env = env::MakeEnv(config);
-  s.task = env::MakeTask(config);
+  s.env = task ? task->make_env() : env::MakeEnv(config);
+  s.task = task ? task->make_task() : env::MakeTask(config);
   s.episode_length =
       config.env.episode_length > 0 ? config.env.episode_length : s.env->EpisodeLength();
   const auto low = s.env->ActionLow(), high = s.env->ActionHigh();
@@ -85,9 +87,9 @@ uint64_t StreamSeed(int64_t seed, SeedStream stream) {
 }
 
 Stack BuildStack(const config::Config& config, const torch::Device& device,
-                 const StepGraphFactory& graphs) {
+                 const StepGraphFactory& graphs, const env::TaskEntry* task) {
   SeedTorchGlobal(StreamSeed(config.seed, SeedStream::kInit));
-  Stack s = BuildEnvPart(config, device);
+  Stack s = BuildEnvPart(config, device, task);
   s.model = models::GaussianEnsemble(config.model, s.task->ModelObsDim() + s.env->ActionDim(),
                                      s.env->ObsDim());
   s.model->to(device);

@@ -1,24 +1,16 @@
 // `mbrl train`: run PETS from a config.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "mbrl/algorithms/checkpoint.h"
-#include "mbrl/algorithms/pets.h"
-#include "mbrl/algorithms/stack.h"
+#include "mbrl/algorithms/train_run.h"
 #include "mbrl/config/loader.h"
-#include "mbrl/core/atomic_file.h"
-#include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/process.h"
-#include "mbrl/core/strings.h"
 #include "mbrl/core/progress.h"
-#include "mbrl/env/registry.h"
+#include "mbrl/core/strings.h"
 
 namespace mbrl::app {
 namespace {
@@ -35,15 +27,6 @@ struct TrainOptions {
   bool quiet = false;
 };
 
-std::string Timestamp() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
-  return buf;
-}
-
 int RunTrain(const TrainOptions& opt) {
   const bool resume = !opt.resume.empty();
   if (resume && (!opt.config_path.empty() || !opt.planner.empty() || !opt.out.empty() ||
@@ -51,43 +34,21 @@ int RunTrain(const TrainOptions& opt) {
     throw ConfigError("--resume: takes the run directory's own config.yaml; --config, --planner, "
                       "--planner-dir, --label and --out do not apply");
   }
+  algorithms::TrainRunOptions run;
   config::LoadOptions load{opt.config_path, opt.planner, opt.overrides};
   load.planner_dir = opt.planner_dir;
-  config::Config config =
+  run.config =
       resume ? algorithms::LoadResumeConfig(opt.resume, opt.overrides) : config::LoadConfig(load);
-  const std::string source = opt.config_path.empty() ? "<built-in defaults>" : opt.config_path;
-  env::RequireKnownTask(config.task, source, opt.overrides);
-  env::CheckTaskFiles(config);
-  if (resume && !opt.device.empty() && opt.device != config.device) {
-    throw ConfigError("--device " + opt.device + ": a resumed run keeps its device (" +
-                      config.device + "): its random streams are that device's");
-  }
-  if (!opt.device.empty()) config.device = opt.device;
-  const DeviceChoice device = ResolveDevice(config.device, opt.device.empty() ? source + ": device" : "--device");
-  if (!device.warning.empty()) std::fprintf(stderr, "warning: %s\n", device.warning.c_str());
-  config.device = device.device.is_cuda() ? "cuda" : "cpu";
-  algorithms::UseCudaGraph(config.planner, device.device);  // refused before the run directory
-
-  const std::string out = resume ? opt.resume
-                           : opt.out.empty()
-                               ? "runs/" + env::TaskLabel(config) + "/" + config.planner.type() + "/" + Timestamp()
-                               : opt.out;
-  std::error_code ec;
-  if (!resume && std::filesystem::exists(out + "/metrics.csv", ec)) {
-    throw ConfigError("--out " + out + ": this directory already holds a run (metrics.csv); "
-                      "choose a new directory so nothing is overwritten, or continue it with "
-                      "--resume " + out);
-  }
-  if (!opt.label.empty()) {
-    // The run's name in plots (scripts/plot_runs.py), e.g. a sweep's "cem50" beside "cem500".
-    std::filesystem::create_directories(out, ec);
-    if (ec) throw ConfigError("--out " + out + ": cannot create (" + ec.message() + ")");
-    WriteTextAtomically(out + "/label.txt", opt.label + "\n");
-  }
+  if (!opt.config_path.empty()) run.config_source = opt.config_path;
+  run.overrides = opt.overrides;
+  run.out = resume ? opt.resume : opt.out;
+  run.resume = resume;
+  run.device = opt.device;
+  run.label = opt.label;
 
   Progress progress(stderr, !opt.quiet);
   Progress lines(stdout, true);
-  const int episodes = config.pets.episodes;
+  const int episodes = run.config.pets.episodes;
   std::string phase;
   double mpc_wall = 0;
   int mpc_episodes = 0;
@@ -112,39 +73,38 @@ int RunTrain(const TrainOptions& opt) {
     }
     const double per = mpc_episodes > 0 ? mpc_wall / mpc_episodes : took;
     const double eta = per * (episodes - m.episode);
-    char buf[256];
-    std::snprintf(buf, sizeof(buf),
-                  "episode %d/%d  steps %lld  return %8.2f  %s  plan %.1f ms/step  "
-                  "model mse %.5f  took %s  ETA %s",
-                  m.episode, episodes, static_cast<long long>(m.env_steps), m.episode_return,
-                  m.interrupted ? "(stopped)" : m.random ? "(random)" : "(mpc)   ", m.plan_ms, m.holdout_loss,
-                  FormatDuration(took).c_str(), FormatDuration(eta).c_str());
     progress.Clear();
-    lines.Line(buf);
+    lines.Line(algorithms::EpisodeLine(m, episodes) + "  took " + FormatDuration(took) +
+               "  ETA " + FormatDuration(eta));
   };
   hooks.on_resume = [&](int, double wall_s) { last_wall = wall_s; };
   // Ctrl-C / SIGTERM: finish the current step, save the partial episode, exit 130.
   hooks.should_stop = [] { return StopRequested(); };
   InstallStopSignals();
-  std::printf("run directory: %s\n", out.c_str());
-  if (resume) {
-    const int done = algorithms::CheckpointEpisode(out);
-    if (done >= config.pets.episodes) {
-      std::printf("already complete: %d of %d episodes (extend it with --set pets.episodes=N)\n",
-                  done, config.pets.episodes);
-      return 0;
+  const auto on_start = [](const algorithms::TrainRunStart& start) {
+    std::printf("run directory: %s\n", start.out.c_str());
+    if (start.resumed_after >= 0) {
+      std::printf("resuming after episode %d of %d (anything saved of a later, unfinished "
+                  "episode is dropped; that episode runs again)\n",
+                  start.resumed_after, start.episodes);
     }
-    std::printf("resuming after episode %d of %d (anything saved of a later, unfinished episode "
-                "is dropped; that episode runs again)\n",
-                done, config.pets.episodes);
+    std::fflush(stdout);
+  };
+  const auto result = algorithms::TrainRun(run, hooks, on_start, [](const std::string& warning) {
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  });
+  if (result.already_complete) {
+    std::printf("run directory: %s\nalready complete: %d of %d episodes (extend it with --set "
+                "pets.episodes=N)\n",
+                result.out.c_str(), result.complete_episodes, episodes);
+    return 0;
   }
-  std::fflush(stdout);
-  const auto metrics = algorithms::RunPets(config, device.device, out, hooks, resume);
-  if (!metrics.empty() && metrics.back().interrupted) {
-    std::fprintf(stderr, "interrupted: data up to the last step is saved in %s\n", out.c_str());
+  if (result.interrupted) {
+    std::fprintf(stderr, "interrupted: data up to the last step is saved in %s\n",
+                 result.out.c_str());
     return 130;
   }
-  std::printf("done: %s/metrics.csv\n", out.c_str());
+  std::printf("done: %s/metrics.csv\n", result.out.c_str());
   return 0;
 }
 
@@ -156,10 +116,11 @@ std::function<int()> AddTrainCommand(CLI::App& app) {
   cmd->add_option("-c,--config", opt->config_path,
                   "YAML config file (default: built-in cartpole_swingup with cem)");
   cmd->add_option("-p,--planner", opt->planner,
-                  "planner: loads configs/planner/NAME.yaml into the planner section (e.g. cem)");
+                  "planner NAME at its defaults (e.g. cem-gd), or --planner-dir's NAME.yaml");
   cmd->add_option("--planner-dir", opt->planner_dir,
-                  "where --planner's NAME.yaml files are (default: configs/planner beside the "
-                  "config), e.g. configs/paper/planners for the paper's cem50, cem500, cem5000");
+                  "where --planner's preset NAME.yaml files are (default: configs/planner beside "
+                  "the config, where there is one), e.g. configs/paper/planners for the paper's "
+                  "cem50, cem500, cem5000");
   cmd->add_option("--label", opt->label,
                   "the run's name in plots: written to label.txt in the run directory");
   cmd->add_option("-s,--set", opt->overrides,

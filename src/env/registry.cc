@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
-#include <mutex>
 
 #include "mbrl/core/error.h"
 #include "mbrl/core/strings.h"
@@ -18,19 +16,10 @@
 namespace mbrl::env {
 namespace {
 
+// A built-in task: its name is its Task's.
 template <class E, class T>
-TaskEntry Entry(const char* name) {
-  return {name, [] { return std::make_unique<E>(); }, [] { return std::make_unique<T>(); }};
-}
-
-// The tasks added while the process runs, by name.
-std::map<std::string, TaskEntry>& RuntimeTasks() {
-  static std::map<std::string, TaskEntry> tasks;
-  return tasks;
-}
-std::mutex& RuntimeTasksMutex() {
-  static std::mutex mutex;
-  return mutex;
+TaskEntry Entry() {
+  return {T().Name(), [] { return std::make_unique<E>(); }, [] { return std::make_unique<T>(); }};
 }
 
 std::string PythonOnlyMessage(const std::string& name) {
@@ -40,12 +29,7 @@ std::string PythonOnlyMessage(const std::string& name) {
          "FILE.py:NAME` evaluates it";
 }
 
-TaskEntry Find(const std::string& name) {
-  {
-    std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
-    const auto it = RuntimeTasks().find(name);
-    if (it != RuntimeTasks().end()) return it->second;
-  }
+const TaskEntry& Find(const std::string& name) {
   if (name == kPythonTaskName) throw ConfigError(PythonOnlyMessage(name));
   const auto& tasks = Tasks();
   const auto it =
@@ -62,24 +46,14 @@ TaskEntry Find(const std::string& name) {
 const std::vector<TaskEntry>& Tasks() {
   // The one table of tasks, sorted by name.
   static const std::vector<TaskEntry> kTasks = {
-      Entry<CartpoleDownEnv, CartpoleDownTask>("cartpole_down"),
-      Entry<CartpoleSwingupEnv, CartpoleSwingupTask>("cartpole_swingup"),
-      Entry<HalfCheetahEnv, HalfCheetahTask>("half_cheetah"),
-      Entry<HumanoidStandupEnv, HumanoidStandupTask>("humanoid_standup"),
-      Entry<PusherEnv, PusherTask>("pusher"),
-      Entry<ToyBarrierEnv, ToyBarrierTask>("toy_barrier"),
+      Entry<CartpoleDownEnv, CartpoleDownTask>(),
+      Entry<CartpoleSwingupEnv, CartpoleSwingupTask>(),
+      Entry<HalfCheetahEnv, HalfCheetahTask>(),
+      Entry<HumanoidStandupEnv, HumanoidStandupTask>(),
+      Entry<PusherEnv, PusherTask>(),
+      Entry<ToyBarrierEnv, ToyBarrierTask>(),
   };
   return kTasks;
-}
-
-void AddRuntimeTask(TaskEntry entry) {
-  std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
-  RuntimeTasks()[entry.name] = std::move(entry);
-}
-
-void RemoveRuntimeTask(const std::string& name) {
-  std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
-  RuntimeTasks().erase(name);
 }
 
 std::vector<std::string> TaskNames() {
@@ -129,10 +103,6 @@ void RequireKnownTask(const std::string& task, const std::string& source,
                       const std::vector<std::string>& overrides) {
   const auto tasks = TaskNames();
   if (task == kFileTaskName || std::find(tasks.begin(), tasks.end(), task) != tasks.end()) return;
-  {
-    std::lock_guard<std::mutex> lock(RuntimeTasksMutex());
-    if (RuntimeTasks().count(task) > 0) return;
-  }
   if (task == kPythonTaskName) throw ConfigError(source + ": " + PythonOnlyMessage(task));
   // The last --set of the task names it; else the config file (or the defaults) did.
   std::string task_source = source;

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "mbrl/config/loader.h"
+#include "mbrl/core/error.h"
 #include "mbrl/env/registry.h"
 #include "test_paths.h"
 
@@ -34,6 +35,26 @@ TEST(Stack, EveryTaskHasAConfigThatBuildsItsStackAndStepsItsEnv) {
     ASSERT_EQ(static_cast<int>(step.obs.size()), stack.env->ObsDim()) << name;
     for (double v : step.obs) EXPECT_TRUE(std::isfinite(v)) << name;
   }
+}
+
+// A caller's environment and task (as the Python module hands over one written in Python) build
+// the stack without any registration: the name alone still builds nothing.
+TEST(Stack, BuildsFromTheTaskItsCallerHandsIt) {
+  config::Config config;
+  config.task = env::kPythonTaskName;
+  config.model.hidden_size = 8;
+  int made = 0;
+  const env::TaskEntry given{env::kPythonTaskName,
+                             [&] {
+                               ++made;
+                               return env::MakeEnv("toy_barrier");
+                             },
+                             [] { return env::MakeTask("toy_barrier"); }};
+  Stack stack = BuildStack(config, torch::kCPU, nullptr, &given);
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(stack.env->ObsDim(), env::MakeEnv("toy_barrier")->ObsDim());
+  EXPECT_EQ(stack.model->in_dim(), stack.task->ModelObsDim() + stack.env->ActionDim());
+  EXPECT_THROW(BuildStack(config, torch::kCPU), ConfigError);
 }
 
 // The same config gives the same initial weights and the same first plan; another seed does not.

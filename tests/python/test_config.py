@@ -52,3 +52,14 @@ def test_to_yaml_is_what_load_config_reads_back(tmp_path):
     path.write_text(config.to_yaml())
     again = mbrl.load_config(str(path))
     assert again.to_dict() == config.to_dict()
+
+
+def test_reading_a_field_reads_it_alone():
+    config = mbrl.load_config(None, ["planner.population=123"])
+    assert config.planner.population == 123
+    assert config["planner"]["population"] == 123
+    assert config._core.get("trainer.min_updates") == config.to_dict()["trainer"]["min_updates"]
+    with pytest.raises(KeyError, match=r"config has no key 'planner.nope'"):
+        config["planner.nope"]
+    with pytest.raises(AttributeError):
+        config.nope

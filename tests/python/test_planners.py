@@ -45,6 +45,20 @@ def test_every_planner_converges_to_a_known_optimum(name):
     assert planner.last_stats["expected_return"] <= 0
 
 
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_make_planner_builds_the_planner_that_the_planner_flag_and_type_key_build(name):
+    """One planner per name: make_planner(name), load_config(planner=name) (--planner) and
+    planner.type=name (--set) resolve the same settings and plan the same sequences."""
+    flag = mbrl.load_config(None, planner=name)
+    key = mbrl.load_config(None, ["planner.type=" + name])
+    assert flag.to_dict()["planner"] == key.to_dict()["planner"]
+    by_name = mbrl.make_planner(name, horizon=3, low=[-1, -1], high=[1, 1], seed=3)
+    by_flag = mbrl.make_planner(name, horizon=3, low=[-1, -1], high=[1, 1], seed=3, config=flag)
+    for _ in range(2):  # the second plan starts from the first (warm start)
+        a, b = by_name.plan(None, quadratic), by_flag.plan(None, quadratic)
+        assert torch.equal(a, b), (name, a, b)
+
+
 def test_a_gradient_planner_backpropagates_into_the_python_function():
     calls = {"grad": 0}
 
@@ -53,8 +67,9 @@ def test_a_gradient_planner_backpropagates_into_the_python_function():
             calls["grad"] += 1
         return quadratic(actions)
 
+    # The plain gradient step: where one plan lands depends on the gradient's values.
     planner = mbrl.make_planner("grad", horizon=3, low=[-1, -1], high=[1, 1], seed=0,
-                                eta_init=0.5)
+                                eta_init=0.5, step="gradient")
     plan = planner.plan(None, objective)
     assert calls["grad"] > 0
     assert (plan - TARGET).abs().max().item() < 0.05
@@ -86,3 +101,13 @@ def test_bad_input_raises_with_the_message():
         planner.plan(None, lambda a: a.sum())
     with pytest.raises(ZeroDivisionError):
         planner.plan(None, lambda a: 1 / 0)
+
+
+@pytest.mark.parametrize("name", ["grad", "cem-gd", "cem"])
+def test_an_objective_of_the_wrong_dtype_is_refused_naming_it(name):
+    planner = mbrl.make_planner(name, horizon=3, low=[-1], high=[1], seed=0)
+    with pytest.raises(RuntimeError, match=r"objective: expected floating-point returns .*Long"):
+        planner.plan(None, lambda a: (a.sum(dim=(1, 2)) * 100).long())
+    if name != "cem":  # a gradient planner also needs returns that depend on the actions
+        with pytest.raises(RuntimeError, match=r"objective: a gradient planner differentiates"):
+            planner.plan(None, lambda a: a.detach().sum(dim=(1, 2)))

@@ -61,7 +61,9 @@ def test_bad_input(tmp_path):
     mbrl.train(mbrl.load_config(None, TINY + ["pets.episodes=1"]), out=tmp_path / "c", quiet=True)
     with pytest.raises(ValueError, match=r"already holds a run"):
         mbrl.train(mbrl.load_config(None, TINY), out=tmp_path / "c")
-    with pytest.raises(ValueError, match=r"out: the run directory is needed"):
+    with pytest.raises(TypeError, match=r"out"):  # out is a keyword, and needed
         mbrl.train(mbrl.load_config())
+    with pytest.raises(TypeError):
+        mbrl.train(mbrl.load_config(None, TINY), tmp_path / "e")
     with pytest.raises(ValueError, match=r"task"):
         mbrl.train(mbrl.load_config(None, ["task=nope"]), out=tmp_path / "d")

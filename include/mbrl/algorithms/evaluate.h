@@ -42,12 +42,14 @@ void LoadTrainedModel(Stack& stack, const std::string& model_path);
 /// seed's env stream) on the ensemble saved at `model_path`. Throws ConfigError naming the file
 /// when the model cannot be read or does not fit the config. `transitions`, when given, is made
 /// with the task's sizes and receives every step (obs, action, reward, next obs, terminated),
-/// episode after episode.
+/// episode after episode. `task`: the caller's environment and task (BuildStack), or null for the
+/// config's.
 std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch::Device& device,
                                        const std::string& model_path, int episodes,
                                        const EvalStepHook& on_step = nullptr,
                                        const EvalFrameHook& on_frame = nullptr,
-                                       std::optional<data::ReplayBuffer>* transitions = nullptr);
+                                       std::optional<data::ReplayBuffer>* transitions = nullptr,
+                                       const env::TaskEntry* task = nullptr);
 
 /// eval.csv: a header and one row per episode (episode,return,steps,plan_ms_per_step).
 std::string EvalCsv(const std::vector<EvalEpisode>& episodes);
@@ -65,6 +67,9 @@ struct EvalRunOptions {
   std::string video;                         ///< an MP4 file to film the episodes into; empty: none
   std::string video_size = "640x480";        ///< WIDTHxHEIGHT
   double fps = 0;                            ///< 0: the task's control rate
+  /// The run's environment and task given again (an environment written in Python, which a run
+  /// directory cannot hold); null: the run's config.yaml names them.
+  const env::TaskEntry* task = nullptr;
 };
 
 /// What an evaluation of a run did.

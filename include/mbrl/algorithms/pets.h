@@ -10,6 +10,7 @@
 
 #include "mbrl/config/config.h"
 #include "mbrl/core/step_graph.h"
+#include "mbrl/env/registry.h"
 
 namespace mbrl::algorithms {
 
@@ -51,10 +52,16 @@ struct PetsHooks {
 /// after each complete episode a checkpoint (algorithms/checkpoint.h). With `resume`, continues
 /// from run_dir's checkpoint: the same returns as a run that never stopped (same machine); what
 /// was saved of an unfinished episode after it is dropped and that episode runs again. Returns
-/// every episode's metrics, the resumed ones included.
+/// every episode's metrics, the resumed ones included. `task`: the caller's environment and task
+/// (BuildStack), or null for the config's. Run it through TrainRun (train_run.h), which checks
+/// first.
 std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::Device& device,
                                     const std::string& run_dir, const PetsHooks& hooks = {},
-                                    bool resume = false);
+                                    bool resume = false, const env::TaskEntry* task = nullptr);
+
+/// The line printed after each episode (`mbrl train`, `mbrl.train`): "episode E/N  steps S
+/// return R  (random|mpc|stopped)  plan P ms/step  model mse M".
+std::string EpisodeLine(const EpisodeMetrics& m, int episodes);
 
 /// The header line of metrics.csv: the fixed columns, then `plan_<stat>` for every planner
 /// statistic in `stat_names`.

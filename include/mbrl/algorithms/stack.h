@@ -12,6 +12,7 @@
 #include "mbrl/core/step_graph.h"
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/env.h"
+#include "mbrl/env/registry.h"
 #include "mbrl/env/task.h"
 #include "mbrl/models/gaussian_ensemble.h"
 #include "mbrl/models/model_rollout.h"
@@ -61,9 +62,11 @@ struct Stack {
 /// from kInit, env, task, ensemble (random initial weights), rollout (kRollout), planner (kPlan).
 /// Throws ConfigError for an unknown task or planner, or an invalid rollout set-up.
 /// `graphs`, when set, wraps the planner so that its steps replay the graphs it makes instead of
-/// CUDA graphs (a stand-in for tests; planner.capture_ready must be on).
+/// CUDA graphs (a stand-in for tests; planner.capture_ready must be on). `task`, when given, is
+/// the caller's environment and torch functions (an environment written in Python), used instead
+/// of the config's task; it must outlive the call.
 Stack BuildStack(const config::Config& config, const torch::Device& device,
-                 const StepGraphFactory& graphs = nullptr);
+                 const StepGraphFactory& graphs = nullptr, const env::TaskEntry* task = nullptr);
 
 /// The same stack planning on `objective` (which must outlive it) instead of a learned model:
 /// no ensemble and no rollout are built. The toy study plans on the true dynamics this way.

@@ -20,16 +20,13 @@ struct TaskEntry {
 
 /// Every built-in task, sorted by name. A task from files (task: mjcf) is not among them.
 const std::vector<TaskEntry>& Tasks();
-/// The task name of an environment written in Python (the Python module adds it while it runs).
+/// The task name of an environment written in Python: its caller (the Python module) hands the
+/// stack its TaskEntry (algorithms::BuildStack); a run of it cannot be rebuilt by name.
 inline constexpr const char* kPythonTaskName = "python";
-/// Adds a task that exists only while this process runs (an environment written in Python), found
-/// by name as a built-in one is until RemoveRuntimeTask. Replaces one of the same name.
-void AddRuntimeTask(TaskEntry entry);
-/// Removes what AddRuntimeTask added under `name` (nothing if there is none).
-void RemoveRuntimeTask(const std::string& name);
 /// Names of every task, sorted.
 std::vector<std::string> TaskNames();
-/// Throws ConfigError when `task` is neither a built-in task nor mjcf, naming --set when one of `overrides`
+/// Throws ConfigError when `task` is neither a built-in task nor mjcf (for "python": saying how
+/// such a run is given its environment again), naming --set when one of `overrides`
 /// set it, else `source` (the config file or "<built-in defaults>"). The config loader cannot
 /// check this itself: config/ sits before env/ in the layers.
 void RequireKnownTask(const std::string& task, const std::string& source,

@@ -58,12 +58,7 @@ class Config:
         object.__setattr__(self, "_core", core)
 
     def _lookup(self, key):
-        node = self._core.to_dict()
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                raise KeyError("config has no key '%s'" % key)
-            node = node[part]
-        return node
+        return self._core.get(key)  # one field (a section: a dict), KeyError when there is none
 
     def __getitem__(self, key):
         return self._lookup(key)
@@ -106,8 +101,8 @@ def _core_config(config):
 
 
 def load_config(path=None, overrides=(), planner=None):
-    """Loads a YAML config (None: the built-in defaults), then `planner`'s file from
-    configs/planner/ beside it (as --planner), then "key=value" overrides (as --set).
+    """Loads a YAML config (None: the built-in defaults), then `planner` (as --planner: at
+    its defaults, or a configs/planner/ preset beside the file), then "key=value" overrides (as --set).
     Raises ValueError naming the file or key and what was expected."""
     return Config(_core.load_config(path or "", list(overrides), planner or ""))
 
@@ -239,8 +234,8 @@ class Run:
 
     def agent(self, planner=None, seed=None, device="cpu", overrides=(), env=None, reward=None,
               terminated=None):
-        """An Agent with this run's model and its planner, or `planner` (a name: its
-        configs/planner/ file, as `mbrl eval --planner`), `seed` and `overrides` ("key=value")
+        """An Agent with this run's model and its planner, or `planner` (a name, as
+        `mbrl eval --planner` takes it), `seed` and `overrides` ("key=value")
         as `mbrl eval` takes them; the same seed takes the same actions as `mbrl eval`. A run of
         an environment written in Python takes it again (env, reward, terminated: see train)."""
         model = self._model_path(env)
@@ -299,7 +294,7 @@ def load_run(path):
     return Run(path)
 
 
-def train(config=None, out=None, resume=False, overrides=(), quiet=False, env=None, reward=None,
+def train(config=None, *, out, resume=False, overrides=(), quiet=False, env=None, reward=None,
           terminated=None):
     """Runs PETS as `mbrl train` does, into the run directory `out`, and returns it as a Run.
     config: a Config (None: the built-in defaults). resume=True continues the run in `out` from
@@ -316,8 +311,6 @@ def train(config=None, out=None, resume=False, overrides=(), quiet=False, env=No
     TorchScript function, differentiable for the gradient planners), and terminated(next_obs)
     -> bool [B] optionally its termination. The run's task is then "python": pass env, reward
     and terminated again to resume it or to make its agent."""
-    if out is None:
-        raise ValueError("out: the run directory is needed (e.g. out=\"runs/a\")")
     out = os.fspath(out)
     if resume:
         if config is not None:

@@ -1,0 +1,34 @@
+#pragma once
+// The rules of a run directory that more than one command keeps: where a new run goes, that a new
+// run never writes over an old one, and that a run of a given environment is given it again.
+#include <string>
+
+#include "mbrl/config/config.h"
+#include "mbrl/env/registry.h"
+
+namespace mbrl::algorithms {
+
+/// Who asks, so that messages name its options: the command line's flags (--out, --resume DIR,
+/// --device) or Python's arguments (out, resume=True, device).
+enum class Caller { kCli, kPython };
+
+/// The name of the run directory's option ("--out" or "out").
+std::string OutOption(Caller caller);
+/// How to continue the run in `dir` ("--resume DIR" or "resume=True").
+std::string ResumeHint(Caller caller, const std::string& dir);
+/// The name of the device option ("--device" or "device").
+std::string DeviceOption(Caller caller);
+
+/// runs/<task>/<planner>/<YYYYmmdd-HHMMSS>: where a new run of `config` goes unless told.
+std::string DefaultRunDir(const config::Config& config);
+
+/// Throws ConfigError when `out` already holds a run (metrics.csv): a new run never overwrites
+/// one; the message names the caller's option and how to continue the run instead.
+void RequireNoRun(const std::string& out, Caller caller);
+
+/// Throws ConfigError when the run in `run_dir` (its `config`) did not run `task`'s environment:
+/// a run of a built-in task or a task from files is not given one.
+void RequireRunOfTask(const std::string& run_dir, const config::Config& config,
+                      const env::TaskEntry& task);
+
+}  // namespace mbrl::algorithms
