@@ -5,7 +5,6 @@
 namespace mbrl::env {
 namespace {
 using P = CartpoleDownPhysics;
-double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 }  // namespace
 
 double CartpoleDownPhysics::Energy(const std::vector<double>& s) {
@@ -26,6 +25,7 @@ std::vector<double> CartpoleDownEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult CartpoleDownEnv::DoStep(const std::vector<double>& action) {
+  const std::vector<double> before = state_;
   const double force = P::kForceScale * action[0];
   double x = state_[0], x_dot = state_[1], th = state_[2], th_dot = state_[3];
   const double total = P::kMassCart + P::kMassPole;
@@ -40,15 +40,7 @@ StepResult CartpoleDownEnv::DoStep(const std::vector<double>& action) {
   th += P::kTau * th_dot;
   th_dot += P::kTau * th_acc;
   state_ = {x, x_dot, th, th_dot};
-  StepResult r;
-  r.obs = state_;
-  r.reward = CartpoleDownReward(state_);
-  r.terminated = std::abs(x) > P::kXLimit;
-  return r;
-}
-
-double CartpoleDownReward(const std::vector<double>& s) {
-  return 0.5 * (std::cos(s[2]) + 1.0) * Sigmoid(20 * (s[0] + 2.2)) * Sigmoid(20 * (2.2 - s[0]));
+  return Scored(before, action, state_);
 }
 
 torch::Tensor CartpoleDownTask::Reward(const torch::Tensor& obs, const torch::Tensor& action,

@@ -6,7 +6,7 @@
 
 namespace mbrl::env {
 
-CartpoleSwingupEnv::CartpoleSwingupEnv() : MujocoEnv("cartpole_swingup.xml", 2) {
+CartpoleSwingupEnv::CartpoleSwingupEnv() : TaskEnv("cartpole_swingup.xml", 2) {
   if (sim_.model()->nq != 2 || sim_.model()->nv != 2 || sim_.model()->nu != 1) {
     throw Error("cartpole_swingup.xml: expected nq = nv = 2 and nu = 1");
   }
@@ -23,27 +23,14 @@ std::vector<double> CartpoleSwingupEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult CartpoleSwingupEnv::DoStep(const std::vector<double>& action) {
+  const auto before = Observe();
   Advance(action);
-  StepResult result;
-  result.obs = Observe();
-  result.reward = CartpoleSwingupReward(result.obs, action);
-  return result;
+  return Scored(before, action, Observe());
 }
 
 std::vector<double> CartpoleSwingupEnv::Observe() const {
   const mjData* d = sim_.data();
   return {d->qpos[0], d->qpos[1], d->qvel[0], d->qvel[1]};
-}
-
-double CartpoleSwingupReward(const std::vector<double>& next_obs,
-                             const std::vector<double>& action) {
-  const double x = next_obs[0], theta = next_obs[1];
-  const double tip_x = x - kCartpolePoleLength * std::sin(theta);
-  const double tip_y = -kCartpolePoleLength * std::cos(theta);
-  const double dist2 = tip_x * tip_x + (tip_y - kCartpolePoleLength) * (tip_y - kCartpolePoleLength);
-  double r = std::exp(-dist2 / (kCartpolePoleLength * kCartpolePoleLength));
-  for (double a : action) r -= 0.01 * a * a;
-  return r;
 }
 
 torch::Tensor CartpoleSwingupTask::Reward(const torch::Tensor& obs, const torch::Tensor& action,

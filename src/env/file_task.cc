@@ -341,13 +341,8 @@ StepResult FileTaskEnv::DoStep(const std::vector<double>& action) {
   mj_forward(sim_.model(), d);
   StepResult result;
   result.obs = Observe();
-  const auto as_row = [](const std::vector<double>& v) {
-    return torch::tensor(v, torch::kDouble).view({1, -1});
-  };
-  const auto next = as_row(result.obs);
-  torch::NoGradGuard no_grad;
-  result.reward = task_->Reward(as_row(before), as_row(action), next).item<double>();
-  if (task_->CanTerminate()) result.terminated = task_->Terminated(next).item<bool>();
+  result.reward = StepReward(*task_, before, action, result.obs);
+  result.terminated = StepTerminated(*task_, result.obs);
   return result;
 }
 

@@ -4,7 +4,7 @@
 
 namespace mbrl::env {
 
-HalfCheetahEnv::HalfCheetahEnv() : MujocoEnv("half_cheetah.xml", 5) {
+HalfCheetahEnv::HalfCheetahEnv() : TaskEnv("half_cheetah.xml", 5) {
   const mjModel* m = sim_.model();
   if (m->nq != 9 || m->nv != 9 || m->nu != 6) {
     throw Error("half_cheetah.xml: expected nq = nv = 9 and nu = 6");
@@ -18,18 +18,16 @@ std::vector<double> HalfCheetahEnv::Reset(std::mt19937_64& rng) {
   for (int i = 0; i < m->nq; ++i) qpos[i] = m->qpos0[i] + noise(rng);
   for (int i = 0; i < m->nv; ++i) qvel[i] = noise(rng);
   sim_.SetState(qpos.data(), qvel.data());
-  return Observe(0.0);
+  obs_ = Observe(0.0);
+  return obs_;
 }
 
 StepResult HalfCheetahEnv::DoStep(const std::vector<double>& action) {
   const double x_before = sim_.data()->qpos[0];
+  const std::vector<double> before = obs_;
   Advance(action);
-  StepResult result;
-  result.obs = Observe((sim_.data()->qpos[0] - x_before) / dt());
-  double ctrl_cost = 0;
-  for (double a : action) ctrl_cost += a * a;
-  result.reward = result.obs[0] - 0.1 * ctrl_cost;
-  return result;
+  obs_ = Observe((sim_.data()->qpos[0] - x_before) / dt());
+  return Scored(before, action, obs_);
 }
 
 std::vector<double> HalfCheetahEnv::Observe(double x_velocity) const {

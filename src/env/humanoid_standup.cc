@@ -7,7 +7,7 @@ namespace {
 constexpr double kHeightScale = 0.003;  // gym divides the height by the MuJoCo timestep
 }
 
-HumanoidStandupEnv::HumanoidStandupEnv() : MujocoEnv("humanoid_standup.xml", 5) {
+HumanoidStandupEnv::HumanoidStandupEnv() : TaskEnv("humanoid_standup.xml", 5) {
   const mjModel* m = sim_.model();
   if (m->nq != 24 || m->nv != 23 || m->nu != 17) {
     throw Error("humanoid_standup.xml: expected nq = 24, nv = 23, nu = 17");
@@ -25,13 +25,9 @@ std::vector<double> HumanoidStandupEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult HumanoidStandupEnv::DoStep(const std::vector<double>& action) {
+  const auto before = Observe();
   Advance(action);
-  StepResult result;
-  result.obs = Observe();
-  double ctrl = 0;
-  for (double a : action) ctrl += a * a;
-  result.reward = sim_.data()->qpos[2] / kHeightScale - 0.1 * ctrl + 1.0;
-  return result;
+  return Scored(before, action, Observe());
 }
 
 std::vector<double> HumanoidStandupEnv::Observe() const {

@@ -6,7 +6,7 @@
 
 namespace mbrl::env {
 
-PusherEnv::PusherEnv() : MujocoEnv("pusher.xml", 4) {
+PusherEnv::PusherEnv() : TaskEnv("pusher.xml", 4) {
   const mjModel* m = sim_.model();
   if (m->nq != 11 || m->nv != 11 || m->nu != 7) {
     throw Error("pusher.xml: expected nq = nv = 11 and nu = 7");
@@ -30,11 +30,9 @@ std::vector<double> PusherEnv::Reset(std::mt19937_64& rng) {
 }
 
 StepResult PusherEnv::DoStep(const std::vector<double>& action) {
+  const auto before = Observe();
   Advance(action);
-  StepResult result;
-  result.obs = Observe();
-  result.reward = PusherReward(result.obs, action);
-  return result;
+  return Scored(before, action, Observe());
 }
 
 std::vector<double> PusherEnv::Observe() const {
@@ -44,16 +42,6 @@ std::vector<double> PusherEnv::Observe() const {
   obs.insert(obs.end(), d->xpos + 3 * tips_body_, d->xpos + 3 * tips_body_ + 3);
   obs.insert(obs.end(), d->xpos + 3 * object_body_, d->xpos + 3 * object_body_ + 3);
   return obs;
-}
-
-double PusherReward(const std::vector<double>& next_obs, const std::vector<double>& action) {
-  double tip_obj = 0, goal_obj = 0, ctrl = 0;
-  for (int i = 0; i < 3; ++i) {
-    tip_obj += std::abs(next_obs[14 + i] - next_obs[17 + i]);
-    goal_obj += std::abs(kPusherGoal[i] - next_obs[17 + i]);
-  }
-  for (double a : action) ctrl += a * a;
-  return -(0.5 * tip_obj + 1.25 * goal_obj + 0.1 * ctrl);
 }
 
 torch::Tensor PusherTask::Reward(const torch::Tensor& obs, const torch::Tensor& action,

@@ -8,7 +8,9 @@
 #include <cstring>
 
 #include "mbrl/core/error.h"
+#include "mbrl/core/strings.h"
 #include "mbrl/env/mujoco_sim.h"
+#include "mbrl/env/registry.h"
 
 namespace mbrl::env {
 namespace {
@@ -95,6 +97,15 @@ double MovingPartsRadius(const mjModel* m, const mjData* d) {
   return radius;
 }
 
+// The built-in tasks whose environment has a MuJoCo scene.
+std::vector<std::string> FilmableTaskNames() {
+  std::vector<std::string> names;
+  for (const auto& task : Tasks()) {
+    if (dynamic_cast<const MujocoEnv*>(task.make_env().get()) != nullptr) names.push_back(task.name);
+  }
+  return names;
+}
+
 }  // namespace
 
 struct OffscreenRenderer::State {
@@ -123,8 +134,7 @@ OffscreenRenderer::OffscreenRenderer(const Env& env, int width, int height)
   const auto* mujoco_env = dynamic_cast<const MujocoEnv*>(&env);
   if (mujoco_env == nullptr) {
     throw Error(env.Name() + " is not a MuJoCo task, so it has no scene to film (rendering "
-                "covers cartpole_swingup, half_cheetah, pusher and humanoid_standup; "
-                "scripts/toy_figure.sh draws the toy task's paths)");
+                "covers " + Join(FilmableTaskNames()) + " and tasks from files)");
   }
   if (width < 16 || height < 16 || width > 4096 || height > 4096) {
     throw Error("render size " + std::to_string(width) + "x" + std::to_string(height) +

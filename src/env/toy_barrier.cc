@@ -46,11 +46,9 @@ StepResult ToyBarrierEnv::DoStep(const std::vector<double>& action) {
   const auto p = torch::tensor(pos_, torch::kDouble).view({1, 2});
   const auto a = torch::tensor(action, torch::kDouble).view({1, 2});
   const auto next = ToyBarrier::Step(p, a);
+  const std::vector<double> before = pos_;
   pos_ = {next[0][0].item<double>(), next[0][1].item<double>()};
-  StepResult r;
-  r.obs = pos_;
-  r.reward = ToyBarrier::Reward(next).item<double>();
-  return r;
+  return Scored(before, action, pos_);
 }
 
 }  // namespace mbrl::env

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "env/env_checks.h"
 #include "mbrl/core/error.h"
 #include "mbrl/env/task.h"
 
@@ -24,23 +27,35 @@ TEST(TaskRegistry, TasksThatCannotTerminateNeverReportTermination) {
   EXPECT_THROW(MakeTask("no_such_task"), ConfigError);
 }
 
-TEST(TaskRegistry, ARuntimeTaskIsFoundByNameUntilRemovedAndPythonIsNamedWhenMissing) {
+// Every built-in environment takes its name and sizes from its task, and its step reward (and
+// termination) is the task's batched reward on the same real transitions.
+TEST(TaskRegistry, EveryBuiltInEnvIsNamedSizedAndRewardedByItsTask) {
+  for (const auto& entry : Tasks()) {
+    const auto env = entry.make_env();
+    const auto task = entry.make_task();
+    EXPECT_EQ(env->Name(), entry.name);
+    EXPECT_EQ(task->Name(), entry.name);
+    EXPECT_EQ(env->ObsDim(), task->ObsDim()) << entry.name;
+    EXPECT_EQ(env->ActionDim(), task->ActionDim()) << entry.name;
+    SCOPED_TRACE(entry.name);
+    testing::ExpectTaskMatchesEnv(*env, *task, 3, 50);
+  }
+}
+
+TEST(TaskRegistry, APythonTaskIsNotFoundByNameAndTheMessageSaysHowToGiveItAgain) {
   config::Config config;
   config.task = kPythonTaskName;
-  try {
-    MakeEnv(config);
-    FAIL() << "expected a ConfigError";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("runs only from Python"), std::string::npos) << e.what();
+  for (const auto& make : {std::function<void()>([&] { MakeEnv(config); }),
+                           std::function<void()>([&] { MakeTask(config); }),
+                           std::function<void()>([] { RequireKnownTask(kPythonTaskName, "f", {}); })}) {
+    try {
+      make();
+      FAIL() << "expected a ConfigError";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("runs only from Python"), std::string::npos)
+          << e.what();
+    }
   }
-  AddRuntimeTask({kPythonTaskName, [] { return MakeEnv("cartpole_swingup"); },
-                  [] { return MakeTask("cartpole_swingup"); }});
-  EXPECT_NO_THROW(RequireKnownTask(kPythonTaskName, "test", {}));
-  EXPECT_EQ(MakeEnv(config)->ObsDim(), 4);
-  EXPECT_EQ(MakeTask(config)->ActionDim(), 1);
-  RemoveRuntimeTask(kPythonTaskName);
-  EXPECT_THROW(MakeEnv(config), ConfigError);
-  EXPECT_THROW(RequireKnownTask(kPythonTaskName, "test", {}), ConfigError);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // (theta near pi); |x| > 2.4 terminates.
 #include "mbrl/env/env.h"
 #include "mbrl/env/task.h"
+#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 
@@ -18,27 +19,6 @@ struct CartpoleDownPhysics {
   static constexpr double kXLimit = 2.4;        ///< termination bound on |x|
   /// Mechanical energy of state [x, x_dot, theta, theta_dot] (pole: uniform rod, COM at the half-length).
   static double Energy(const std::vector<double>& s);
-};
-
-/// The analytic cartpole; 200 steps, action in [-1, 1].
-class CartpoleDownEnv : public Env {
- public:
-  std::string Name() const override { return "cartpole_down"; }
-  int ObsDim() const override { return 4; }
-  int ActionDim() const override { return 1; }
-  std::vector<double> ActionLow() const override { return {-1.0}; }
-  std::vector<double> ActionHigh() const override { return {1.0}; }
-  int EpisodeLength() const override { return 200; }
-  /// State ~ U(-0.05, 0.05) per dimension, then theta += pi.
-  std::vector<double> Reset(std::mt19937_64& rng) override;
-  /// Sets the state directly (tests).
-  void SetState(const std::vector<double>& state) { state_ = state; }
-
- protected:
-  StepResult DoStep(const std::vector<double>& action) override;
-
- private:
-  std::vector<double> state_ = {0, 0, 0, 0};
 };
 
 /// Torch functions: model input [x, x_dot, sin th, cos th, th_dot] (5), delta targets; reward
@@ -57,7 +37,22 @@ class CartpoleDownTask : public Task {
   std::optional<ObsFeatures> ModelInputFeatures() const override;
 };
 
-/// The reward formula on doubles (next state [4]).
-double CartpoleDownReward(const std::vector<double>& next_obs);
+/// The analytic cartpole; 200 steps, action in [-1, 1].
+class CartpoleDownEnv : public TaskEnv<Env, CartpoleDownTask> {
+ public:
+  std::vector<double> ActionLow() const override { return {-1.0}; }
+  std::vector<double> ActionHigh() const override { return {1.0}; }
+  int EpisodeLength() const override { return 200; }
+  /// State ~ U(-0.05, 0.05) per dimension, then theta += pi.
+  std::vector<double> Reset(std::mt19937_64& rng) override;
+  /// Sets the state directly (tests).
+  void SetState(const std::vector<double>& state) { state_ = state; }
+
+ protected:
+  StepResult DoStep(const std::vector<double>& action) override;
+
+ private:
+  std::vector<double> state_ = {0, 0, 0, 0};
+};
 
 }  // namespace mbrl::env

@@ -5,30 +5,12 @@
 #include "mbrl/env/env.h"
 #include "mbrl/env/mujoco_sim.h"
 #include "mbrl/env/task.h"
+#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 
 /// Pole length used by the reward's tip position.
 constexpr double kCartpolePoleLength = 0.6;
-
-/// The MuJoCo cartpole; episode 200 steps of dt 0.04.
-class CartpoleSwingupEnv : public MujocoEnv {
- public:
-  CartpoleSwingupEnv();
-  std::string Name() const override { return "cartpole_swingup"; }
-  int ObsDim() const override { return 4; }
-  int ActionDim() const override { return 1; }
-  std::vector<double> ActionLow() const override { return {-3.0}; }
-  std::vector<double> ActionHigh() const override { return {3.0}; }
-  int EpisodeLength() const override { return 200; }
-  std::vector<double> Reset(std::mt19937_64& rng) override;
-
- protected:
-  StepResult DoStep(const std::vector<double>& action) override;
-
- private:
-  std::vector<double> Observe() const;
-};
 
 /// Torch functions of cartpole swingup: model input [sin th, cos th, x, x_dot, th_dot], delta targets.
 class CartpoleSwingupTask : public Task {
@@ -43,7 +25,20 @@ class CartpoleSwingupTask : public Task {
   std::optional<ObsFeatures> ModelInputFeatures() const override;
 };
 
-/// The env's reward formula on doubles (shared by env and tests).
-double CartpoleSwingupReward(const std::vector<double>& next_obs, const std::vector<double>& action);
+/// The MuJoCo cartpole; episode 200 steps of dt 0.04.
+class CartpoleSwingupEnv : public TaskEnv<MujocoEnv, CartpoleSwingupTask> {
+ public:
+  CartpoleSwingupEnv();
+  std::vector<double> ActionLow() const override { return {-3.0}; }
+  std::vector<double> ActionHigh() const override { return {3.0}; }
+  int EpisodeLength() const override { return 200; }
+  std::vector<double> Reset(std::mt19937_64& rng) override;
+
+ protected:
+  StepResult DoStep(const std::vector<double>& action) override;
+
+ private:
+  std::vector<double> Observe() const;
+};
 
 }  // namespace mbrl::env

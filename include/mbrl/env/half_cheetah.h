@@ -3,27 +3,9 @@
 #include "mbrl/env/env.h"
 #include "mbrl/env/mujoco_sim.h"
 #include "mbrl/env/task.h"
+#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
-
-/// The MuJoCo half-cheetah; 1000 steps of dt 0.05, reward x velocity - 0.1 |a|^2.
-class HalfCheetahEnv : public MujocoEnv {
- public:
-  HalfCheetahEnv();
-  std::string Name() const override { return "half_cheetah"; }
-  int ObsDim() const override { return 18; }
-  int ActionDim() const override { return 6; }
-  std::vector<double> ActionLow() const override { return std::vector<double>(6, -1.0); }
-  std::vector<double> ActionHigh() const override { return std::vector<double>(6, 1.0); }
-  int EpisodeLength() const override { return 1000; }
-  std::vector<double> Reset(std::mt19937_64& rng) override;
-
- protected:
-  StepResult DoStep(const std::vector<double>& action) override;
-
- private:
-  std::vector<double> Observe(double x_velocity) const;
-};
 
 /// Torch functions: input [obs[1], sin obs[2], cos obs[2], obs[3:]] (18); target obs[0] absolute,
 /// the rest deltas.
@@ -41,6 +23,23 @@ class HalfCheetahTask : public Task {
                                      const torch::Tensor& next_obs) const override;
   torch::Tensor NextObsFromPrediction(const torch::Tensor& obs,
                                       const torch::Tensor& pred) const override;
+};
+
+/// The MuJoCo half-cheetah; 1000 steps of dt 0.05, reward x velocity - 0.1 |a|^2.
+class HalfCheetahEnv : public TaskEnv<MujocoEnv, HalfCheetahTask> {
+ public:
+  HalfCheetahEnv();
+  std::vector<double> ActionLow() const override { return std::vector<double>(6, -1.0); }
+  std::vector<double> ActionHigh() const override { return std::vector<double>(6, 1.0); }
+  int EpisodeLength() const override { return 1000; }
+  std::vector<double> Reset(std::mt19937_64& rng) override;
+
+ protected:
+  StepResult DoStep(const std::vector<double>& action) override;
+
+ private:
+  std::vector<double> Observe(double x_velocity) const;
+  std::vector<double> obs_;  // the last observation (its x velocity is not in the simulator)
 };
 
 }  // namespace mbrl::env

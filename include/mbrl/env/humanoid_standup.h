@@ -4,17 +4,25 @@
 #include "mbrl/env/env.h"
 #include "mbrl/env/mujoco_sim.h"
 #include "mbrl/env/task.h"
+#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 
-/// The MuJoCo humanoid lying on the floor; 1000 steps of dt 0.015; reward
-/// height / 0.003 - 0.1 |ctrl|^2 + 1 (no impact cost).
-class HumanoidStandupEnv : public MujocoEnv {
+/// Torch functions: identity preprocessing (model input 62), delta targets; reward on next obs.
+class HumanoidStandupTask : public Task {
  public:
-  HumanoidStandupEnv();
   std::string Name() const override { return "humanoid_standup"; }
   int ObsDim() const override { return 45; }
   int ActionDim() const override { return 17; }
+  torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
+                       const torch::Tensor& next_obs) const override;
+};
+
+/// The MuJoCo humanoid lying on the floor; 1000 steps of dt 0.015; reward
+/// height / 0.003 - 0.1 |ctrl|^2 + 1 (no impact cost).
+class HumanoidStandupEnv : public TaskEnv<MujocoEnv, HumanoidStandupTask> {
+ public:
+  HumanoidStandupEnv();
   std::vector<double> ActionLow() const override { return std::vector<double>(17, -0.4); }
   std::vector<double> ActionHigh() const override { return std::vector<double>(17, 0.4); }
   int EpisodeLength() const override { return 1000; }
@@ -25,16 +33,6 @@ class HumanoidStandupEnv : public MujocoEnv {
 
  private:
   std::vector<double> Observe() const;
-};
-
-/// Torch functions: identity preprocessing (model input 62), delta targets; reward on next obs.
-class HumanoidStandupTask : public Task {
- public:
-  std::string Name() const override { return "humanoid_standup"; }
-  int ObsDim() const override { return 45; }
-  int ActionDim() const override { return 17; }
-  torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
-                       const torch::Tensor& next_obs) const override;
 };
 
 }  // namespace mbrl::env

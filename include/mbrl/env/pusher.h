@@ -4,31 +4,12 @@
 #include "mbrl/env/env.h"
 #include "mbrl/env/mujoco_sim.h"
 #include "mbrl/env/task.h"
+#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 
 /// The fixed goal position (the goal body's xpos with its slides at zero).
 constexpr double kPusherGoal[3] = {0.45, -0.05, -0.323};
-
-/// The MuJoCo pusher; 150 steps of dt 0.04.
-class PusherEnv : public MujocoEnv {
- public:
-  PusherEnv();
-  std::string Name() const override { return "pusher"; }
-  int ObsDim() const override { return 20; }
-  int ActionDim() const override { return 7; }
-  std::vector<double> ActionLow() const override { return std::vector<double>(7, -2.0); }
-  std::vector<double> ActionHigh() const override { return std::vector<double>(7, 2.0); }
-  int EpisodeLength() const override { return 150; }
-  std::vector<double> Reset(std::mt19937_64& rng) override;
-
- protected:
-  StepResult DoStep(const std::vector<double>& action) override;
-
- private:
-  std::vector<double> Observe() const;
-  int tips_body_, object_body_;
-};
 
 /// Torch functions: identity preprocessing (model input 27), delta targets; reward on next obs
 /// -(0.5 |tip - obj|_1 + 1.25 |goal - obj|_1 + 0.1 |a|^2).
@@ -41,7 +22,21 @@ class PusherTask : public Task {
                        const torch::Tensor& next_obs) const override;
 };
 
-/// The env's reward formula on doubles (next observation [20], action [7]).
-double PusherReward(const std::vector<double>& next_obs, const std::vector<double>& action);
+/// The MuJoCo pusher; 150 steps of dt 0.04.
+class PusherEnv : public TaskEnv<MujocoEnv, PusherTask> {
+ public:
+  PusherEnv();
+  std::vector<double> ActionLow() const override { return std::vector<double>(7, -2.0); }
+  std::vector<double> ActionHigh() const override { return std::vector<double>(7, 2.0); }
+  int EpisodeLength() const override { return 150; }
+  std::vector<double> Reset(std::mt19937_64& rng) override;
+
+ protected:
+  StepResult DoStep(const std::vector<double>& action) override;
+
+ private:
+  std::vector<double> Observe() const;
+  int tips_body_, object_body_;
+};
 
 }  // namespace mbrl::env

@@ -62,4 +62,12 @@ class Task {
   }
 };
 
+/// The reward of one real transition as `task` scores predicted ones (a batch of one, in double
+/// precision, no autograd): an environment's step reward, so that the environment and the model's
+/// rollouts score with one definition.
+double StepReward(const Task& task, const std::vector<double>& obs,
+                  const std::vector<double>& action, const std::vector<double>& next_obs);
+/// Whether `task` ends the episode at `next_obs` (false when it cannot terminate).
+bool StepTerminated(const Task& task, const std::vector<double>& next_obs);
+
 }  // namespace mbrl::env

@@ -7,6 +7,7 @@
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/env.h"
 #include "mbrl/env/task.h"
+#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 
@@ -38,24 +39,6 @@ class ToyBarrierObjective : public TrajectoryObjective {
   torch::Tensor Positions(const torch::Tensor& obs, const torch::Tensor& actions) const;
 };
 
-/// The toy task as an environment (reset is deterministic: always the start).
-class ToyBarrierEnv : public Env {
- public:
-  std::string Name() const override { return "toy_barrier"; }
-  int ObsDim() const override { return 2; }
-  int ActionDim() const override { return 2; }
-  std::vector<double> ActionLow() const override { return {-ToyBarrier::kBound, -ToyBarrier::kBound}; }
-  std::vector<double> ActionHigh() const override { return {ToyBarrier::kBound, ToyBarrier::kBound}; }
-  int EpisodeLength() const override { return ToyBarrier::kEpisode; }
-  std::vector<double> Reset(std::mt19937_64& rng) override;
-
- protected:
-  StepResult DoStep(const std::vector<double>& action) override;
-
- private:
-  std::vector<double> pos_{ToyBarrier::kStartX, ToyBarrier::kStartY};
-};
-
 /// The toy task's torch functions (identity preprocessing, delta targets).
 class ToyBarrierTask : public Task {
  public:
@@ -66,6 +49,21 @@ class ToyBarrierTask : public Task {
                        const torch::Tensor& next_obs) const override {
     return ToyBarrier::Reward(next_obs);
   }
+};
+
+/// The toy task as an environment (reset is deterministic: always the start).
+class ToyBarrierEnv : public TaskEnv<Env, ToyBarrierTask> {
+ public:
+  std::vector<double> ActionLow() const override { return {-ToyBarrier::kBound, -ToyBarrier::kBound}; }
+  std::vector<double> ActionHigh() const override { return {ToyBarrier::kBound, ToyBarrier::kBound}; }
+  int EpisodeLength() const override { return ToyBarrier::kEpisode; }
+  std::vector<double> Reset(std::mt19937_64& rng) override;
+
+ protected:
+  StepResult DoStep(const std::vector<double>& action) override;
+
+ private:
+  std::vector<double> pos_{ToyBarrier::kStartX, ToyBarrier::kStartY};
 };
 
 }  // namespace mbrl::env
