@@ -67,6 +67,7 @@ for round in $(seq 1 "$rounds"); do
       if [ "$side" = before ]; then dir="$before"; fi
       rm -rf "$tmp/ours"
       (cd "$dir" && build/mbrl bench planners --tasks cartpole_swingup --planners "$label" \
+        --planner-dir configs/paper/planners \
         --steps "$steps" --horizon 45 --out "$tmp/ours" --quiet ${gd:+"${ours_extra[@]}"}) \
         > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
       # CSV columns: 7 first_ms, 8 mean_ms, 10 later_mean_ms.

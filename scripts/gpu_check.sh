@@ -72,7 +72,7 @@ write_summary() {
     echo "- cuda tests (ctest -L cuda): $cuda_line"
     echo "- $(( $(date +%s) - start )) s so far, after: $last_stage; log: $log"
     echo
-    echo "## mbrl bench planners --device cuda --steps $steps (CUDA graphs: planner.cuda_graph auto)"
+    echo "## mbrl bench planners --device cuda --planner-dir configs/paper/planners --steps $steps (CUDA graphs: planner.cuda_graph auto)"
     echo
     cat results/bench/gpu/planners_cuda.md 2>/dev/null || echo "(no table: see the log)"
     echo
@@ -86,15 +86,15 @@ write_summary() {
     echo
     cat results/bench/gpu/forward_cuda.md 2>/dev/null || echo "(not run)"
     echo
-    echo "## mbrl bench planners --device cuda --set planner.cuda_graph=off"
+    echo "## mbrl bench planners --device cuda --planner-dir configs/paper/planners --set planner.cuda_graph=off"
     echo
     cat results/bench/gpu/cuda_nograph/planners_cuda.md 2>/dev/null || echo "(not run)"
     echo
-    echo "## mbrl bench planners --device cuda --set planner.capture_ready=off"
+    echo "## mbrl bench planners --device cuda --planner-dir configs/paper/planners --set planner.capture_ready=off"
     echo
     cat results/bench/gpu/cuda_eager/planners_cuda.md 2>/dev/null || echo "(not run)"
     echo
-    echo "## mbrl bench planners --device cuda --planners cem-gd --set rollout.block_rows=4096"
+    echo "## mbrl bench planners --device cuda --planner-dir configs/paper/planners --planners cem-gd --set rollout.block_rows=4096"
     echo
     cat results/bench/gpu/cuda_block4096/planners_cuda.md 2>/dev/null || echo "(not run)"
     echo
@@ -162,7 +162,7 @@ if [ "$cuda_available" = 1 ]; then
   rm -rf results/bench/gpu/planners_cuda.csv results/bench/gpu/planners_cuda.md results/bench/gpu/cuda_nograph \
          results/bench/gpu/cuda_eager results/bench/gpu/cuda_block4096 results/bench/gpu/forward_cuda.md
   stamp "bench planners on CUDA (capture-ready with CUDA graphs, the CUDA default)"
-  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
+  "$build_dir/mbrl" bench planners --device cuda --planner-dir configs/paper/planners --tasks "$tasks" --steps "$steps" --quiet \
     --out results/bench/gpu || true
   stamp "PyTorch reference on CUDA (eager, and one CUDA graph per later step), cartpole-sized, horizon 45"
   for label in cem50 cem500 cem5000 cem-gd; do
@@ -178,13 +178,13 @@ if [ "$cuda_available" = 1 ]; then
     done
   done
   stamp "bench planners on CUDA, capture-ready without CUDA graphs (planner.cuda_graph=off)"
-  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
+  "$build_dir/mbrl" bench planners --device cuda --planner-dir configs/paper/planners --tasks "$tasks" --steps "$steps" --quiet \
     --set planner.cuda_graph=off --out results/bench/gpu/cuda_nograph || true
   stamp "bench planners on CUDA with planner.capture_ready=off (early exits, host reads)"
-  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --steps "$steps" --quiet \
+  "$build_dir/mbrl" bench planners --device cuda --planner-dir configs/paper/planners --tasks "$tasks" --steps "$steps" --quiet \
     --set planner.capture_ready=off --out results/bench/gpu/cuda_eager || true
   stamp "cem-gd on CUDA with rollout.block_rows=4096 (peak memory against t = 0 time)"
-  "$build_dir/mbrl" bench planners --device cuda --tasks "$tasks" --planners cem-gd \
+  "$build_dir/mbrl" bench planners --device cuda --planner-dir configs/paper/planners --tasks "$tasks" --planners cem-gd \
     --steps "$steps" --quiet --set rollout.block_rows=4096 --out results/bench/gpu/cuda_block4096 \
     || true
   stamp "ensemble forward on CUDA"

@@ -72,7 +72,9 @@ config::Config BenchCellConfig(const std::string& config_dir, const std::string&
   if (std::find(in_dir.begin(), in_dir.end(), planner) != in_dir.end()) {
     options.planner_dir = planner_dir;
   }
-  options.overrides.insert(options.overrides.begin(), "agent.horizon=" + std::to_string(horizon));
+  if (horizon > 0) {
+    options.overrides.insert(options.overrides.begin(), "agent.horizon=" + std::to_string(horizon));
+  }
   return config::LoadConfig(options);
 }
 

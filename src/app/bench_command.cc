@@ -1,10 +1,7 @@
 // `mbrl bench planners`: planning time and peak memory per task and planner, a paper's numbers
 // beside them where a tables file gives them; `mbrl bench forward`: the ensemble forward pass in
 // GFLOP/s against a large GEMM.
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +16,6 @@
 #include "mbrl/core/progress.h"
 #include "mbrl/core/strings.h"
 #include "mbrl/core/timer.h"
-#include "mbrl/env/registry.h"
 #include "mbrl/experiments/bench_grid.h"
 #include "mbrl/experiments/bench_report.h"
 
@@ -27,70 +23,16 @@ namespace mbrl::app {
 namespace {
 
 struct BenchOptions {
+  experiments::PlannerBenchOptions planners;  // bench planners
+  std::string cell_json;  // internal: run one cell in this process and write its result here
+  // bench forward
   std::string tasks = "cartpole_swingup,half_cheetah,humanoid_standup,pusher";
-  std::string planners = "cem50,cem500,cem5000,cem-gd";
-  int steps = 10;
-  int horizon = 45;
   std::string config_dir = "configs";
-  std::string planner_dir;   // default: <config_dir>/paper/planners
-  std::string paper_tables;  // default: <config_dir>/paper/tables.yaml where it exists
-  std::string out = "results/bench/planners";
   std::string device = "cpu";
   std::vector<std::string> overrides;
-  std::string cell_json;  // internal: run one cell in this process and write its result here
-  bool quiet = false;
-  // bench forward
   std::string rows = "40,200,1600,6553";
   int64_t gemm_n = 2048;
 };
-
-// The items of a comma-separated option; an empty list is an error naming the flag.
-std::vector<std::string> ListOption(const std::string& text, const std::string& flag) {
-  const auto items = SplitList(text);
-  if (items.empty()) throw ConfigError(flag + ": expected a comma-separated list, got '" + text + "'");
-  return items;
-}
-
-// Where the planner files are: --planner-dir, else the paper's settings beside the task configs.
-std::string PlannerDir(const BenchOptions& opt) {
-  return opt.planner_dir.empty() ? opt.config_dir + "/paper/planners" : opt.planner_dir;
-}
-
-// The reference numbers to set beside the measured ones: --paper-tables, else
-// <config-dir>/paper/tables.yaml where it exists; none with --paper-tables none.
-std::optional<experiments::PaperTables> PaperTablesFor(const BenchOptions& opt) {
-  if (opt.paper_tables == "none") return std::nullopt;
-  const std::string path =
-      opt.paper_tables.empty() ? opt.config_dir + "/paper/tables.yaml" : opt.paper_tables;
-  std::error_code ec;
-  if (opt.paper_tables.empty() && !std::filesystem::exists(path, ec)) return std::nullopt;
-  try {
-    return experiments::LoadPaperTables(path);
-  } catch (const ConfigError& e) {
-    throw ConfigError(std::string("--paper-tables: ") + e.what());
-  }
-}
-
-void CheckNames(const BenchOptions& opt, const std::vector<std::string>& tasks,
-                const std::vector<std::string>& planners) {
-  const auto task_names = env::TaskNames();
-  for (const auto& t : tasks) {
-    if (algorithms::IsTaskConfigFile(t)) continue;  // checked when its config loads
-    if (std::find(task_names.begin(), task_names.end(), t) == task_names.end()) {
-      throw ConfigError("--tasks: unknown task '" + t + "' (valid: " + Join(task_names) +
-                        ", or a config file NAME.yaml)");
-    }
-  }
-  std::vector<std::string> labels = algorithms::PlannerFileNames(PlannerDir(opt));
-  for (const auto& p : config::PlannerNames()) {
-    if (std::find(labels.begin(), labels.end(), p) == labels.end()) labels.push_back(p);
-  }
-  for (const auto& p : planners) {
-    if (std::find(labels.begin(), labels.end(), p) == labels.end()) {
-      throw ConfigError("--planners: unknown planner label '" + p + "' (valid: " + Join(labels) + ")");
-    }
-  }
-}
 
 torch::Device PickDevice(const std::string& name) {
   const DeviceChoice device = ResolveDevice(name, "--device");
@@ -100,17 +42,15 @@ torch::Device PickDevice(const std::string& name) {
 
 // Child mode: one task and planner in this (fresh) process.
 int RunCell(const BenchOptions& opt) {
-  const auto tasks = ListOption(opt.tasks, "--tasks");
-  const auto planners = ListOption(opt.planners, "--planners");
-  CheckNames(opt, tasks, planners);
-  const auto config =
-      algorithms::BenchCellConfig(opt.config_dir, tasks[0], planners[0], PlannerDir(opt),
-                                  opt.horizon, opt.overrides);
-  Progress progress(stderr, !opt.quiet);
+  const auto& p = opt.planners;
+  const std::string task = experiments::BenchTasks(p)[0];
+  const std::string label = experiments::BenchPlanners(p)[0];
+  const auto config = experiments::BenchCell(p, task, label, nullptr);
+  Progress progress(stderr, !p.quiet);
   const auto result = algorithms::BenchPlanner(
-      config, planners[0], opt.steps, PickDevice(opt.device), [&](int done, int total) {
-        progress.Update("bench: " + tasks[0] + " " + planners[0] + "  step " +
-                        std::to_string(done) + "/" + std::to_string(total));
+      config, label, p.steps, PickDevice(p.device), [&](int done, int total) {
+        progress.Update("bench: " + task + " " + label + "  step " + std::to_string(done) + "/" +
+                        std::to_string(total));
       });
   progress.Clear();
   WriteTextAtomically(opt.cell_json, algorithms::BenchResultToJson(result));
@@ -119,43 +59,8 @@ int RunCell(const BenchOptions& opt) {
 
 int RunPlanners(const BenchOptions& opt) {
   if (!opt.cell_json.empty()) return RunCell(opt);
-  const auto tasks = ListOption(opt.tasks, "--tasks");
-  const auto planners = ListOption(opt.planners, "--planners");
-  CheckNames(opt, tasks, planners);
-  if (opt.steps < 1) throw ConfigError("--steps: expected an integer >= 1");
-  // Validate every cell's config before spending minutes on the first one.
-  for (const auto& t : tasks) {
-    for (const auto& p : planners) {
-      algorithms::BenchCellConfig(opt.config_dir, t, p, PlannerDir(opt), opt.horizon,
-                                  opt.overrides);
-    }
-  }
-  const auto paper = PaperTablesFor(opt);
-  const torch::Device device = PickDevice(opt.device);
-  std::error_code ec;
-  std::filesystem::create_directories(opt.out, ec);
-  if (ec) throw Error("cannot create " + opt.out + ": " + ec.message());
-  const std::string stem = opt.out + "/planners_" + (device.is_cuda() ? "cuda" : "cpu");
-  const std::string cell_file = stem + ".cell.json";
-
-  Stopwatch timer;
   experiments::BenchGridHooks hooks;
-  // Each cell in a fresh process of this binary (`--cell-json`).
-  hooks.run_cell = [&](const std::string& t, const std::string& p) {
-    std::vector<std::string> command = {SelfPath(), "bench", "planners", "--tasks", t,
-                                        "--planners", p, "--steps", std::to_string(opt.steps),
-                                        "--horizon", std::to_string(opt.horizon),
-                                        "--config-dir", opt.config_dir,
-                                        "--planner-dir", PlannerDir(opt),
-                                        "--device", device.is_cuda() ? "cuda" : "cpu",
-                                        "--cell-json", cell_file};
-    if (opt.quiet) command.push_back("--quiet");
-    for (const auto& o : opt.overrides) {
-      command.push_back("--set");
-      command.push_back(o);
-    }
-    return experiments::RunBenchCellProcess(command, cell_file);
-  };
+  Stopwatch timer;
   hooks.on_start = [](size_t i, size_t n, const std::string& t, const std::string& p) {
     std::fprintf(stderr, "[%zu/%zu] %s %s ...\n", i, n, t.c_str(), p.c_str());
   };
@@ -166,8 +71,10 @@ int RunPlanners(const BenchOptions& opt) {
                  r.first_ms / 1000, r.later_mean_ms / 1000, r.peak_mb,
                  FormatDuration(timer.Seconds()).c_str());
   };
-  const auto grid =
-      experiments::RunBenchGrid(tasks, planners, stem, paper ? &*paper : nullptr, hooks);
+  std::string stem;
+  const auto grid = experiments::RunPlannerBench(opt.planners, PickDevice(opt.planners.device),
+                                                 SelfPath(), hooks, &stem);
+  const auto paper = experiments::BenchPaperTables(opt.planners);
   std::printf("%s", experiments::BenchMarkdown(grid.results, paper ? &*paper : nullptr).c_str());
   std::printf("\nwritten: %s.csv, %s.md\n", stem.c_str(), stem.c_str());
   if (!grid.failed.empty()) {
@@ -180,7 +87,8 @@ int RunPlanners(const BenchOptions& opt) {
 
 std::vector<int64_t> ParseRows(const std::string& text) {
   std::vector<int64_t> rows;
-  for (const auto& item : ListOption(text, "--rows")) {
+  if (SplitList(text).empty()) throw ConfigError("--rows: expected a comma-separated list");
+  for (const auto& item : SplitList(text)) {
     try {
       size_t used = 0;
       const long long v = std::stoll(item, &used);
@@ -217,8 +125,9 @@ int RunForwardCuda(const BenchOptions& opt, const std::vector<std::string>& task
 }
 
 int RunForward(const BenchOptions& opt) {
-  const auto tasks = ListOption(opt.tasks, "--tasks");
-  CheckNames(opt, tasks, {"cem"});
+  experiments::PlannerBenchOptions names;
+  names.tasks = opt.tasks;
+  const auto tasks = experiments::BenchTasks(names);
   const auto rows = ParseRows(opt.rows);
   const torch::Device device = PickDevice(opt.device);
   if (device.is_cuda()) return RunForwardCuda(opt, tasks, rows, device);
@@ -264,34 +173,34 @@ std::function<int()> AddBenchCommand(CLI::App& app) {
   auto* planners = bench->add_subcommand(
       "planners", "Planning time and peak memory per MPC step, per task and planner, with a "
                   "paper's numbers beside ours (CSV and Markdown into --out)");
-  planners->add_option("--tasks", opt->tasks,
+  experiments::PlannerBenchOptions& p = opt->planners;
+  planners->add_option("--tasks", p.tasks,
                        "Comma-separated tasks: names (their <config-dir>/NAME.yaml) or config "
                        "files (PATH.yaml, e.g. a task from files)")
       ->capture_default_str();
-  planners->add_option("--planners", opt->planners,
-                       "Comma-separated planners: a file of --planner-dir (cem50, cem500, cem5000, "
-                       "cem-gd: the CEM-GD paper's settings) or any planner name (its "
-                       "configs/planner file)")
-      ->capture_default_str();
-  planners->add_option("--planner-dir", opt->planner_dir,
-                       "Where the planners' NAME.yaml files are (default: "
-                       "<config-dir>/paper/planners)");
-  planners->add_option("--paper-tables", opt->paper_tables,
+  planners->add_option("--planners", p.planners,
+                       "Comma-separated planners: any planner name at its defaults, or a file of "
+                       "--planner-dir (default: every planner)");
+  planners->add_option("--planner-dir", p.planner_dir,
+                       "Where preset NAME.yaml files are, e.g. configs/paper/planners: the CEM-GD "
+                       "paper's cem50, cem500, cem5000, cem-gd");
+  planners->add_option("--paper-tables", p.paper_tables,
                        "A paper's time and memory per planner and task to set beside ours "
-                       "(default: <config-dir>/paper/tables.yaml where it exists; none: no such "
-                       "columns' values)");
-  planners->add_option("--steps", opt->steps, "Timed MPC steps per cell (the first is t = 0)")
+                       "(default: tables.yaml beside --planner-dir where it exists, e.g. "
+                       "configs/paper/tables.yaml; none: no such columns' values)");
+  planners->add_option("--steps", p.steps, "Timed MPC steps per cell (the first is t = 0)")
       ->capture_default_str();
-  planners->add_option("--horizon", opt->horizon, "Planning horizon (the paper: 45)")
+  planners->add_option("--horizon", p.horizon,
+                       "Planning horizon (default: the paper tables' where there are any, e.g. "
+                       "45, else each task config's)");
+  planners->add_option("--config-dir", p.config_dir, "Where <task>.yaml are")
       ->capture_default_str();
-  planners->add_option("--config-dir", opt->config_dir, "Where <task>.yaml are")
-      ->capture_default_str();
-  planners->add_option("--out", opt->out, "Output directory")->capture_default_str();
-  planners->add_option("--device", opt->device, "cpu or cuda")->capture_default_str();
-  planners->add_option("--set", opt->overrides, "Config override key=value (repeatable)");
+  planners->add_option("--out", p.out, "Output directory")->capture_default_str();
+  planners->add_option("--device", p.device, "cpu or cuda")->capture_default_str();
+  planners->add_option("--set", p.overrides, "Config override key=value (repeatable)");
   planners->add_option("--cell-json", opt->cell_json, "Internal: run one cell, write JSON here")
       ->group("");
-  planners->add_flag("--quiet", opt->quiet, "No progress line");
+  planners->add_flag("--quiet", p.quiet, "No progress line");
 
   auto* forward = bench->add_subcommand(
       "forward", "GFLOP/s of the ensemble forward pass used in planning, against a large GEMM");

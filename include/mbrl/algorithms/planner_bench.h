@@ -23,8 +23,8 @@ std::string TaskConfigPath(const std::string& config_dir, const std::string& tas
 std::vector<std::string> PlannerFileNames(const std::string& planner_dir);
 
 /// The config of one bench cell: `config_dir`/<task>.yaml with the planner section of `planner`
-/// (`planner_dir`/<planner>.yaml when that file exists, else configs/planner/<planner>.yaml
-/// beside the task configs), horizon `horizon`, then `overrides`.
+/// (`planner_dir`/<planner>.yaml when that file exists, else planner `planner` as --planner
+/// takes it), horizon `horizon` (0: the task config's), then `overrides`.
 config::Config BenchCellConfig(const std::string& config_dir, const std::string& task,
                                const std::string& planner, const std::string& planner_dir,
                                int horizon, const std::vector<std::string>& overrides);

@@ -48,3 +48,49 @@ BenchCellOutcome RunBenchCellProcess(const std::vector<std::string>& command,
                                      const std::string& cell_json);
 
 }  // namespace mbrl::experiments
+
+namespace mbrl::experiments {
+
+/// What `mbrl bench planners` takes (its options, by the same names).
+struct PlannerBenchOptions {
+  std::string tasks = "cartpole_swingup,half_cheetah,humanoid_standup,pusher";  ///< names or PATH.yaml
+  std::string planners;      ///< comma-separated labels; empty: every registered planner
+  int steps = 10;            ///< timed MPC steps per cell
+  /// Planning horizon; 0: the paper tables' horizon where there are tables, else each task
+  /// config's agent.horizon.
+  int horizon = 0;
+  std::string config_dir = "configs";  ///< where <task>.yaml are
+  /// Where preset NAME.yaml files are (a label is a file's name, e.g. configs/paper/planners'
+  /// cem50); empty: each planner by name at its defaults.
+  std::string planner_dir;
+  /// A paper's numbers to set beside ours; empty: tables.yaml beside planner_dir where it exists
+  /// (configs/paper/tables.yaml for configs/paper/planners); "none": none.
+  std::string paper_tables;
+  std::string out = "results/bench/planners";  ///< where planners_<device>.{csv,md} go
+  std::string device = "cpu";
+  std::vector<std::string> overrides;  ///< "key=value" for every cell
+  bool quiet = false;                  ///< no progress line in the cells
+};
+
+/// The tasks and planner labels of `options`, checked: each a known task or a config file, each
+/// label a file of planner_dir or a planner name. Throws ConfigError naming --tasks or --planners.
+std::vector<std::string> BenchTasks(const PlannerBenchOptions& options);
+std::vector<std::string> BenchPlanners(const PlannerBenchOptions& options);
+
+/// The paper tables of `options` (see paper_tables), or nullopt. Throws ConfigError naming
+/// --paper-tables when they do not load.
+std::optional<PaperTables> BenchPaperTables(const PlannerBenchOptions& options);
+
+/// The config of one cell: `task`'s config with `planner`'s settings at the options' horizon
+/// (resolved against `paper`) and overrides.
+config::Config BenchCell(const PlannerBenchOptions& options, const std::string& task,
+                         const std::string& planner, const PaperTables* paper);
+
+/// `mbrl bench planners`: checks every cell's config first, then runs each cell in a fresh
+/// process of `self` (`self bench planners ... --cell-json FILE`), writing
+/// <out>/planners_<device>.{csv,md} after each; `hooks.run_cell` is filled in here.
+BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const torch::Device& device,
+                                const std::string& self, BenchGridHooks hooks,
+                                std::string* stem = nullptr);
+
+}  // namespace mbrl::experiments
