@@ -188,7 +188,9 @@ config::Config LoadResumeConfig(const std::string& dir, const std::vector<std::s
                         Join(keys));
     }
   }
-  return config::LoadConfig({dir + "/config.yaml", "", overrides});
+  config::LoadOptions load{dir + "/config.yaml", "", overrides};
+  load.written_by_a_run = true;
+  return config::LoadConfig(load);
 }
 
 bool HasCheckpoint(const std::string& run_dir) {

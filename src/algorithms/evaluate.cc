@@ -126,6 +126,7 @@ EvalRunResult EvaluateRun(const EvalRunOptions& opt, const EvalStepHook& on_step
   }
   config::LoadOptions load{config_path, opt.planner, opt.overrides};
   load.planner_dir = opt.planner_dir;
+  load.written_by_a_run = true;
   EvalRunResult result;
   result.config = config::LoadConfig(load);
   config::Config& config = result.config;

@@ -288,8 +288,8 @@ void SetIn(YAML::Node node, const std::vector<std::string>& parts, size_t i,
   SetIn(node[parts[i]], parts, i + 1, value, flag);
 }
 
-void SetPath(YAML::Node root, const std::string& path, const YAML::Node& value,
-             const std::string& flag) {
+// "a.b.c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitKey(const std::string& path) {
   std::vector<std::string> parts;
   size_t start = 0;
   while (true) {
@@ -298,10 +298,24 @@ void SetPath(YAML::Node root, const std::string& path, const YAML::Node& value,
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
+  return parts;
+}
+
+void SetPath(YAML::Node root, const std::string& path, const YAML::Node& value,
+             const std::string& flag) {
+  const std::vector<std::string> parts = SplitKey(path);
   for (const auto& p : parts) {
     if (p.empty()) throw ConfigError(flag + ": empty key in path '" + path + "'");
   }
   SetIn(root, parts, 0, value, flag);
+}
+
+// Whether `node` holds the key path parts[i:] (const access: nothing is created).
+bool HasPath(const YAML::Node& node, const std::vector<std::string>& parts, size_t i = 0) {
+  if (!node.IsMap()) return false;
+  const YAML::Node child = node[parts[i]];
+  if (!child.IsDefined()) return false;
+  return i + 1 == parts.size() || HasPath(child, parts, i + 1);
 }
 
 // Applies `key=value` overrides to root, in order, recording each key's source as --set.
@@ -328,6 +342,13 @@ void ApplySetItems(YAML::Node& root, const std::vector<std::string>& overrides, 
 
 }  // namespace
 
+const std::vector<std::pair<std::string, std::string>>& KeysAddedLater() {
+  static const std::vector<std::pair<std::string, std::string>> kKeys = {
+      {"trainer.min_updates", "0"},  // early stopping could stop after any number of updates
+  };
+  return kKeys;
+}
+
 std::vector<std::string> PlannerFilesIn(const std::string& dir) {
   std::vector<std::string> names;
   std::error_code ec;
@@ -349,6 +370,13 @@ Config LoadConfig(const LoadOptions& options) {
       throw ConfigError(options.config_path + ": expected a mapping of keys at the top level");
     }
     sources.RecordTree(root, "", options.config_path);
+    if (options.written_by_a_run) {
+      for (const auto& [key, before] : KeysAddedLater()) {
+        if (!HasPath(root, SplitKey(key))) {
+          SetPath(root, key, YAML::Load(before), options.config_path);
+        }
+      }
+    }
   }
 
   if (!options.planner.empty()) {

@@ -156,3 +156,30 @@ TEST(ConfigLoader, ApplyOverridesChecksAsSetDoesAndANewPlannerStartsFromItsDefau
 
 }  // namespace
 }  // namespace mbrl::config
+
+namespace mbrl::config {
+namespace {
+
+// A run's config.yaml written before trainer.min_updates existed resumes with the value in
+// effect then (0), where any other config takes today's default; a run that wrote the key keeps it.
+TEST(ConfigLoader, ARunWrittenBeforeAKeyExistedKeepsTheValueItRanWith) {
+  const auto dir = mbrl::testing::TempDir();
+  Config c;
+  std::string text = ConfigToYaml(c);
+  const auto at = text.find("  min_updates: ");
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, text.find('\n', at) - at + 1);
+  std::ofstream(dir + "/config.yaml") << text;
+  LoadOptions old_run{dir + "/config.yaml"};
+  old_run.written_by_a_run = true;
+  EXPECT_EQ(LoadConfig(old_run).trainer.min_updates, 0);
+  EXPECT_EQ(LoadConfig({dir + "/config.yaml"}).trainer.min_updates, TrainerConfig().min_updates);
+  std::ofstream(dir + "/new.yaml") << ConfigToYaml(c);
+  LoadOptions new_run{dir + "/new.yaml"};
+  new_run.written_by_a_run = true;
+  EXPECT_EQ(LoadConfig(new_run).trainer.min_updates, TrainerConfig().min_updates);
+  for (const auto& [key, before] : KeysAddedLater()) EXPECT_FALSE(before.empty()) << key;
+}
+
+}  // namespace
+}  // namespace mbrl::config

@@ -19,6 +19,7 @@ torch::Tensor Target() { return torch::tensor({0.5f, -0.4f, 0.3f, 0.0f, -0.7f, 0
 TEST(GradPlanner, ReachesTheOptimumOfAConcaveObjective) {
   Quadratic objective(Target());
   config::GradConfig c;
+  c.line_search.step = "gradient";  // the paper's Eq. 3, whose step size scales with the gradient
   c.line_search.grad_steps = 60;
   c.line_search.eta_init = 0.3;
   GradPlanner planner(c, Space(3, 2, 1.0), torch::kCPU, 1);
@@ -31,6 +32,7 @@ TEST(CemGdPlanner, ReachesTheOptimumOfAConcaveObjective) {
   Quadratic objective(Target());
   config::CemGdConfig c;
   c.n_init = 200;
+  c.line_search.step = "gradient";
   c.line_search.eta_init = 0.3;
   CemGdPlanner planner(c, Space(3, 2, 1.0), torch::kCPU, 2);
   const auto result = planner.Plan(torch::zeros({1}), objective);

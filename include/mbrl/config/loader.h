@@ -2,6 +2,7 @@
 // Loading a run's configuration: a YAML file (or the built-in defaults), an optional planner file
 // that replaces the `planner` section, then `key=value` overrides; validated into Config.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mbrl/config/config.h"
@@ -18,12 +19,20 @@ struct LoadOptions {
         overrides(std::move(overrides_)) {}
 
   std::string config_path;             ///< YAML file; empty = built-in defaults
-  std::string planner;                 ///< planner name for configs/planner/<name>.yaml; empty = keep
+  std::string planner;                 ///< a planner name (at its defaults or planner_dir's file)
   std::vector<std::string> overrides;  ///< "path.to.key=value", applied last in order
-  /// Where `<planner>.yaml` files are; empty = the configs/planner folder beside config_path
-  /// (else ./configs/planner).
+  /// Where `<planner>.yaml` preset files are; empty = the configs/planner folder beside
+  /// config_path (else ./configs/planner), where there is one.
   std::string planner_dir;
+  /// config_path is a run's config.yaml: a key it lacks because it was added to mbrl after the
+  /// run was written takes the value in effect before (KeysAddedLater), not today's default, so
+  /// that an old run resumes as it started.
+  bool written_by_a_run = false;
 };
+
+/// The keys added to the config after runs were first written, each with the value that was in
+/// effect before it existed ("trainer.min_updates" -> "0").
+const std::vector<std::pair<std::string, std::string>>& KeysAddedLater();
 
 /// Loads, merges and validates. Throws ConfigError with one line naming the file or flag, the
 /// key path and what was expected.
