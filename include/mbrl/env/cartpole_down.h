@@ -4,7 +4,6 @@
 // (theta near pi); |x| > 2.4 terminates.
 #include "mbrl/env/env.h"
 #include "mbrl/env/task.h"
-#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 

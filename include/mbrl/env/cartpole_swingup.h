@@ -5,7 +5,6 @@
 #include "mbrl/env/env.h"
 #include "mbrl/env/mujoco_sim.h"
 #include "mbrl/env/task.h"
-#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 

@@ -4,7 +4,6 @@
 #include "mbrl/env/env.h"
 #include "mbrl/env/mujoco_sim.h"
 #include "mbrl/env/task.h"
-#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 

@@ -7,7 +7,6 @@
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/env.h"
 #include "mbrl/env/task.h"
-#include "mbrl/env/task_env.h"
 
 namespace mbrl::env {
 
