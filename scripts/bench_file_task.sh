@@ -28,7 +28,7 @@ if [ "${BENCH_FILE_TASK_RATIOS_ONLY:-0}" != 1 ]; then
       [ "$side" = files ] && task=$files
       echo "round $r: $side" >&2
       "$mbrl" bench planners --tasks "$task" --planners "$labels" --steps 6 \
-        --planner-dir configs/paper/planners --paper-tables none --out "$out/round_${r}_$side" --quiet > /dev/null
+        --planner-dir configs/paper/planners --paper-tables none --horizon 45 --out "$out/round_${r}_$side" --quiet > /dev/null
     done
   done
 fi

@@ -69,38 +69,57 @@ def run_mbrl(args, out, config, episodes, sets):
     subprocess.run(cmd, check=True, cwd=ROOT)
 
 
+# The random episodes of each environment's settings (its config's pets.seed_episodes; reach2d's
+# are set here).
+RANDOM_EPISODES = {"cartpole": 1, "reacher": 5, "pendulum": 2, "reach2d": 3}
+
+
+def complete_episodes(out):
+    """Complete episodes in out/metrics.csv (0 without one)."""
+    path = os.path.join(out, "metrics.csv")
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        return sum(r.get("interrupted", "0") != "1" for r in csv.DictReader(f))
+
+
 def run(env_name, variant, args, out):
-    """Runs (or resumes) one env's run; returns the path of its metrics.csv."""
+    """Runs (or resumes) one env's run unless it is complete (a recorded run keeps only its
+    metrics.csv, config.yaml and log.txt); returns the path of its metrics.csv."""
+    if env_name not in RANDOM_EPISODES:
+        raise SystemExit("small_data_check.py: unknown env '%s' (valid: %s)"
+                         % (env_name, ", ".join(sorted(RANDOM_EPISODES))))
+    episodes = RANDOM_EPISODES[env_name] + args.mpc
+    if complete_episodes(out) >= episodes:
+        return os.path.join(out, "metrics.csv")
     sets = (BEFORE if variant == "before" else []) + args.set
     if env_name == "cartpole":
-        run_mbrl(args, out, "configs/bench/cartpole_swingup_quick.yaml", 1 + args.mpc, sets)
+        run_mbrl(args, out, "configs/bench/cartpole_swingup_quick.yaml", episodes, sets)
     elif env_name == "reacher":
         subprocess.run(["/usr/bin/python3", "examples/tasks/reacher/task.py"], check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
-        run_mbrl(args, out, "examples/tasks/reacher/config.yaml", 5 + args.mpc, sets)
+        run_mbrl(args, out, "examples/tasks/reacher/config.yaml", episodes, sets)
     elif env_name == "pendulum":
         # The example as a user runs it (its own settings: 2 random episodes of 100 steps).
         cmd = [sys.executable, "examples/python/pendulum.py", "--out", out,
                "--plot", os.path.join(out, "returns.png"), "--set",
-               "pets.episodes=%d" % (2 + args.mpc)]
+               "pets.episodes=%d" % episodes]
         if not os.path.exists(os.path.join(out, "metrics.csv")):  # a resume keeps its own
             for s in sets:
                 cmd += ["--set", s]
         subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    elif env_name == "reach2d":
+    else:  # reach2d
         import mbrl
         env = Reach2D()
-        overrides = ["env.episode_length=%d" % Reach2D.LENGTH, "pets.seed_episodes=3",
-                     "pets.episodes=%d" % (3 + args.mpc), "agent.horizon=15"] + sets
+        overrides = ["env.episode_length=%d" % Reach2D.LENGTH,
+                     "pets.seed_episodes=%d" % RANDOM_EPISODES["reach2d"],
+                     "pets.episodes=%d" % episodes, "agent.horizon=15"] + sets
         if os.path.exists(os.path.join(out, "metrics.csv")):
-            mbrl.train(out=out, resume=True, overrides=["pets.episodes=%d" % (3 + args.mpc)],
+            mbrl.train(out=out, resume=True, overrides=["pets.episodes=%d" % episodes],
                        env=env, reward=reach2d_reward, quiet=True)
         else:
             mbrl.train(mbrl.load_config(None, overrides), out=out, env=env,
                        reward=reach2d_reward, quiet=True)
-    else:
-        raise SystemExit("small_data_check.py: unknown env '%s' (valid: cartpole, reacher, "
-                         "pendulum, reach2d)" % env_name)
     return os.path.join(out, "metrics.csv")
 
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "mbrl/config/loader.h"
+#include "mbrl/core/error.h"
 #include "test_files.h"
 #include "test_paths.h"
 
@@ -94,6 +96,37 @@ TEST(BenchGrid, ACellProcessThatWritesNoResultIsAFailureWithItsExitCode) {
   ASSERT_TRUE(ok.result.has_value());
   EXPECT_EQ(ok.result->task, "a");
   EXPECT_FALSE(std::filesystem::exists(json));  // the cell file is removed once read
+}
+
+}  // namespace
+}  // namespace mbrl::experiments
+
+namespace mbrl::experiments {
+namespace {
+
+// Without options the bench times every planner at its defaults at each task config's horizon;
+// a preset folder brings its labels, and the paper tables beside it their numbers and horizon.
+TEST(PlannerBenchOptions, DefaultsAreEveryPlannerAndAPresetFolderBringsItsPaperTables) {
+  PlannerBenchOptions plain;
+  plain.config_dir = mbrl::testing::SourcePath("configs");
+  EXPECT_EQ(BenchPlanners(plain), config::PlannerNames());
+  EXPECT_FALSE(BenchPaperTables(plain).has_value());
+  EXPECT_EQ(BenchCell(plain, "cartpole_swingup", "cem-gd", nullptr).agent.horizon,
+            config::LoadConfig({plain.config_dir + "/cartpole_swingup.yaml"}).agent.horizon);
+
+  PlannerBenchOptions paper = plain;
+  paper.planner_dir = mbrl::testing::SourcePath("configs/paper/planners");
+  paper.planners = "cem50,cem-gd";
+  const auto tables = BenchPaperTables(paper);
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_EQ(tables->horizon, 45);
+  const auto cell = BenchCell(paper, "cartpole_swingup", "cem50", &*tables);
+  EXPECT_EQ(cell.agent.horizon, 45);
+  EXPECT_EQ(cell.planner.Get<config::CemConfig>().population, 10);  // 50 samples: 10 x 5
+  paper.paper_tables = "none";
+  EXPECT_FALSE(BenchPaperTables(paper).has_value());
+  paper.planners = "cem7";
+  EXPECT_THROW(BenchPlanners(paper), ConfigError);
 }
 
 }  // namespace
