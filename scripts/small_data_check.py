@@ -1,15 +1,18 @@
 """Does PETS learn from a few short episodes? The first MPC episodes after a few random ones, with
-the trainer's defaults and with the settings given by --before, against random actions, on four
+the trainer's defaults ("after") and with the earlier 50 epochs, patience 5 and no update floor
+("before"), against the runs' random episodes, on four
 environments: cartpole (configs/bench/cartpole_swingup_quick.yaml), the reacher from files
 (examples/tasks/reacher/), the Python pendulum example (examples/python/pendulum.py) and a 2-D
-reaching task written here in Python (40-step episodes, 3 random ones).
+reaching task written here in Python (40-step episodes, 3 random ones); or any built-in task with
+its configs/TASK.yaml (--envs cartpole_down,pusher,...).
 
     PYTHONPATH=build/python /usr/bin/python3 scripts/small_data_check.py \
         --out results/small_data [--envs cartpole,reacher,pendulum,reach2d] [--mpc 3]
 
 Each run goes to OUT/runs/<env>/<variant>/ and resumes where it stopped when the command is run
-again; returns.csv gets one row per episode (env, variant, episode, random, return) and
-summary.csv one row per env and variant: the random episodes' mean and the first MPC returns.
+again. returns.csv gets one row per episode (env, variant, episode, random, return) and
+summary.csv one row per env and variant (the random episodes' mean, the first MPC returns), both
+over every run under OUT/runs/, those of earlier calls included.
 """
 import argparse
 import csv
@@ -86,14 +89,22 @@ def complete_episodes(out):
 def run(env_name, variant, args, out):
     """Runs (or resumes) one env's run unless it is complete (a recorded run keeps only its
     metrics.csv, config.yaml and log.txt); returns the path of its metrics.csv."""
-    if env_name not in RANDOM_EPISODES:
-        raise SystemExit("small_data_check.py: unknown env '%s' (valid: %s)"
-                         % (env_name, ", ".join(sorted(RANDOM_EPISODES))))
-    episodes = RANDOM_EPISODES[env_name] + args.mpc
+    task_config = os.path.join("configs", env_name + ".yaml")  # a built-in task's preset
+    if env_name in RANDOM_EPISODES:
+        random_episodes = RANDOM_EPISODES[env_name]
+    elif os.path.exists(os.path.join(ROOT, task_config)):
+        import mbrl
+        random_episodes = mbrl.load_config(os.path.join(ROOT, task_config))["pets.seed_episodes"]
+    else:
+        raise SystemExit("small_data_check.py: unknown env '%s' (valid: %s, or a task with "
+                         "configs/TASK.yaml)" % (env_name, ", ".join(sorted(RANDOM_EPISODES))))
+    episodes = random_episodes + args.mpc
     if complete_episodes(out) >= episodes:
         return os.path.join(out, "metrics.csv")
     sets = (BEFORE if variant == "before" else []) + args.set
-    if env_name == "cartpole":
+    if env_name not in RANDOM_EPISODES:
+        run_mbrl(args, out, task_config, episodes, sets)
+    elif env_name == "cartpole":
         run_mbrl(args, out, "configs/bench/cartpole_swingup_quick.yaml", episodes, sets)
     elif env_name == "reacher":
         subprocess.run(["/usr/bin/python3", "examples/tasks/reacher/task.py"], check=True, cwd=ROOT,
@@ -133,12 +144,19 @@ def main():
                         help="for every run")
     parser.add_argument("--mbrl", default=os.path.join(ROOT, "build", "mbrl"))
     args = parser.parse_args()
-    rows, summary = [], []
     for env_name in args.envs.split(","):
         for variant in args.variants.split(","):
             out = os.path.abspath(os.path.join(args.out, "runs", env_name, variant))
             print("small_data_check: %s, %s -> %s" % (env_name, variant, out), flush=True)
-            with open(run(env_name, variant, args, out)) as f:
+            run(env_name, variant, args, out)
+    rows, summary = [], []
+    runs = os.path.join(args.out, "runs")
+    for env_name in sorted(os.listdir(runs)):
+        for variant in ("before", "after"):
+            path = os.path.join(runs, env_name, variant, "metrics.csv")
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
                 metrics = [r for r in csv.DictReader(f) if r.get("interrupted", "0") != "1"]
             for r in metrics:
                 rows.append([env_name, variant, r["episode"], r["random"], r["return"]])
@@ -147,7 +165,8 @@ def main():
             mean = sum(rand) / len(rand)
             summary.append([env_name, variant, "%.2f" % mean, len(rand)] +
                            ["%.2f" % x for x in mpc] + [""] * (args.mpc - len(mpc)))
-            print("  random mean %.2f (%d), first MPC %s" % (mean, len(rand), mpc), flush=True)
+            print("  %s, %s: random mean %.2f (%d), first MPC %s"
+                  % (env_name, variant, mean, len(rand), mpc), flush=True)
     with open(os.path.join(args.out, "returns.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["env", "variant", "episode", "random", "return"])
