@@ -28,9 +28,11 @@ std::string DefaultRunDir(const config::Config& config) {
 void RequireNoRun(const std::string& out, Caller caller) {
   std::error_code ec;
   if (!std::filesystem::exists(out + "/metrics.csv", ec)) return;
-  throw ConfigError(OutOption(caller) + " " + out + ": this directory already holds a run "
+  throw ConfigError(OutOption(caller) + " " + out +
+                    ": this directory already holds a run "
                     "(metrics.csv); choose a new directory so nothing is overwritten, or continue "
-                    "it with " + ResumeHint(caller, out));
+                    "it with " +
+                    ResumeHint(caller, out));
 }
 
 void RequireRunOfTask(const std::string& run_dir, const config::Config& config,

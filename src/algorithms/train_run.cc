@@ -33,9 +33,9 @@ TrainRunResult TrainRun(TrainRunOptions options, const PetsHooks& hooks,
                       "device (" + config.device + "): its random streams are that device's");
   }
   if (!options.device.empty()) config.device = options.device;
-  const DeviceChoice device = ResolveDevice(
-      config.device,
-      options.device.empty() ? options.config_source + ": device" : DeviceOption(caller));
+  const DeviceChoice device =
+      ResolveDevice(config.device, options.device.empty() ? options.config_source + ": device"
+                                                          : DeviceOption(caller));
   if (!device.warning.empty() && on_warning) on_warning(device.warning);
   config.device = device.device.is_cuda() ? "cuda" : "cpu";
   UseCudaGraph(config.planner, device.device);  // refused before the run directory
@@ -54,7 +54,8 @@ TrainRunResult TrainRun(TrainRunOptions options, const PetsHooks& hooks,
   if (!options.label.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
-    if (ec) throw ConfigError(OutOption(caller) + " " + out + ": cannot create (" + ec.message() + ")");
+    if (ec)
+      throw ConfigError(OutOption(caller) + " " + out + ": cannot create (" + ec.message() + ")");
     WriteTextAtomically(out + "/label.txt", options.label + "\n");
   }
   if (on_start) {

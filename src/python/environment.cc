@@ -22,7 +22,8 @@ namespace {
 
 // Any array-like Python value (a list, a NumPy array, a tensor) as doubles, through `torch`.
 std::vector<double> ToDoubles(const py::module_& torch_module, py::handle value) {
-  py::object t = torch_module.attr("as_tensor")(value, py::arg("dtype") = torch_module.attr("float64"));
+  py::object t =
+      torch_module.attr("as_tensor")(value, py::arg("dtype") = torch_module.attr("float64"));
   return t.attr("flatten")().attr("tolist")().cast<std::vector<double>>();
 }
 
@@ -43,7 +44,8 @@ class PythonEnv : public env::Env {
       high_ = ToDoubles(torch_, env_.attr("action_space").attr("high"));
     } catch (const py::error_already_set& e) {
       throw ConfigError(std::string("env: expected Gymnasium's interface (observation_space.shape, "
-                                    "action_space.low and .high): ") + e.what());
+                                    "action_space.low and .high): ") +
+                        e.what());
     }
     if (low_.empty() || low_.size() != high_.size()) {
       throw ConfigError("env: action_space.low and .high: expected two arrays of one size");
@@ -116,7 +118,9 @@ class PythonEnv : public env::Env {
 class PythonFunctions : public env::Task {
  public:
   PythonFunctions(py::object reward, py::object terminated, int obs_dim, int action_dim)
-      : reward_(std::move(reward)), terminated_(std::move(terminated)), obs_dim_(obs_dim),
+      : reward_(std::move(reward)),
+        terminated_(std::move(terminated)),
+        obs_dim_(obs_dim),
         action_dim_(action_dim) {}
   ~PythonFunctions() override {
     py::gil_scoped_acquire gil;
@@ -153,8 +157,9 @@ class PythonFunctions : public env::Task {
 env::TaskEntry PythonTask(py::object env, py::object reward, py::object terminated,
                           int episode_length) {
   if (reward.is_none()) {
-    throw ConfigError("reward: an environment written in Python needs its batched "
-                      "reward(obs, action, next_obs) -> [B]");
+    throw ConfigError(
+        "reward: an environment written in Python needs its batched "
+        "reward(obs, action, next_obs) -> [B]");
   }
   const PythonEnv probe(env, episode_length);  // checks the interface; gives the sizes
   const int obs_dim = probe.ObsDim(), action_dim = probe.ActionDim();

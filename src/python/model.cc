@@ -22,7 +22,8 @@ class PyModel {
         stack_(RunStack(config, model_path, device_, env, reward, terminated)) {}
 
   // obs [N, O], action [N, A] -> next-observation means and variances per member [E, N, O].
-  std::pair<torch::Tensor, torch::Tensor> Predict(const torch::Tensor& obs, const torch::Tensor& action) {
+  std::pair<torch::Tensor, torch::Tensor> Predict(const torch::Tensor& obs,
+                                                  const torch::Tensor& action) {
     const int64_t O = stack_.env->ObsDim(), A = stack_.env->ActionDim();
     if (obs.dim() != 2 || obs.size(1) != O || action.dim() != 2 || action.size(1) != A ||
         obs.size(0) != action.size(0)) {
@@ -51,9 +52,8 @@ void BindModel(py::module_& m) {
   py::class_<PyModel>(m, "Model")
       .def(py::init<const config::Config&, const std::string&, const std::string&, py::object,
                     py::object, py::object>(),
-           py::arg("config"), py::arg("model_path"), py::arg("device"),
-           py::arg("env") = py::none(), py::arg("reward") = py::none(),
-           py::arg("terminated") = py::none())
+           py::arg("config"), py::arg("model_path"), py::arg("device"), py::arg("env") = py::none(),
+           py::arg("reward") = py::none(), py::arg("terminated") = py::none())
       .def("predict", &PyModel::Predict, py::arg("obs"), py::arg("action"))
       .def_property_readonly("ensemble_size", &PyModel::ensemble_size);
 }

@@ -1,4 +1,6 @@
 // Planners for Python: any registered planner on an objective written in Python.
+#include "mbrl/config/planners.h"
+
 #include <pybind11/stl.h>
 #include <torch/csrc/autograd/python_variable.h>
 #include <torch/csrc/utils/pybind.h>
@@ -9,7 +11,6 @@
 #include <string>
 
 #include "bindings.h"
-#include "mbrl/config/planners.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/shape.h"
 #include "mbrl/core/trajectory_objective.h"
@@ -49,8 +50,8 @@ class PythonObjective : public TrajectoryObjective {
     return returns.to(actions.device(), actions.scalar_type());
   }
 
-  int64_t calls_ = 0;     ///< Evaluate calls so far
-  double seconds_ = 0;    ///< spent in them: taking the GIL, the Python call, its result's cast
+  int64_t calls_ = 0;   ///< Evaluate calls so far
+  double seconds_ = 0;  ///< spent in them: taking the GIL, the Python call, its result's cast
 
  private:
   py::function fn_;
@@ -114,7 +115,8 @@ void CheckReturns(const torch::Tensor& returns, int64_t rows, bool grad, const s
                 ": compute them from the actions with torch operations");
   }
   if (grad && !returns.requires_grad()) {
-    throw Error(who + ": a gradient planner differentiates the returns in the actions, but these "
+    throw Error(who +
+                ": a gradient planner differentiates the returns in the actions, but these "
                 "do not depend on them through autograd (computed outside torch, detached, or "
                 "under no_grad?)");
   }
@@ -126,8 +128,7 @@ void BindPlanners(py::module_& m) {
   py::class_<PyPlanner>(m, "Planner")
       .def(py::init<const config::Config&, const torch::Tensor&, const torch::Tensor&, uint64_t,
                     const std::string&>(),
-           py::arg("config"), py::arg("low"), py::arg("high"), py::arg("seed"),
-           py::arg("device"))
+           py::arg("config"), py::arg("low"), py::arg("high"), py::arg("seed"), py::arg("device"))
       .def("plan", &PyPlanner::Plan, py::arg("obs"), py::arg("objective"))
       .def("reset", &PyPlanner::Reset)
       .def_property_readonly("horizon", &PyPlanner::horizon)

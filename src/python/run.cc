@@ -31,8 +31,8 @@ class PyAgent {
   torch::Tensor Act(const torch::Tensor& obs) {
     const int64_t n = stack_.env->ObsDim();
     if (obs.numel() != n) {
-      throw ConfigError("obs: expected " + std::to_string(n) + " values (the task's observation), got " +
-                        std::to_string(obs.numel()));
+      throw ConfigError("obs: expected " + std::to_string(n) +
+                        " values (the task's observation), got " + std::to_string(obs.numel()));
     }
     const torch::Tensor flat = obs.detach().to(torch::kCPU, torch::kFloat64).contiguous().view(-1);
     std::vector<double> o(flat.data_ptr<double>(), flat.data_ptr<double>() + n);
@@ -62,7 +62,8 @@ py::tuple Evaluate(const algorithms::EvalRunOptions& options, bool quiet, py::ob
   algorithms::EvalRunOptions with_task = options;
   if (!env.is_none()) {
     // The episode length is the run's (EvaluateRun checks the run's task against it).
-    config::LoadOptions load{options.run_dir + "/config.yaml", "", options.overrides};
+    config::LoadOptions load{options.run_dir + "/config.yaml", options.planner, options.overrides};
+    load.planner_dir = options.planner_dir;
     task = PythonTask(env, reward, terminated, config::LoadConfig(load).env.episode_length);
     with_task.task = &*task;
   }
@@ -93,9 +94,8 @@ void BindRun(py::module_& m) {
   py::class_<PyAgent>(m, "Agent")
       .def(py::init<const config::Config&, const std::string&, const std::string&, py::object,
                     py::object, py::object>(),
-           py::arg("config"), py::arg("model_path"), py::arg("device"),
-           py::arg("env") = py::none(), py::arg("reward") = py::none(),
-           py::arg("terminated") = py::none())
+           py::arg("config"), py::arg("model_path"), py::arg("device"), py::arg("env") = py::none(),
+           py::arg("reward") = py::none(), py::arg("terminated") = py::none())
       .def("reset", &PyAgent::Reset)
       .def("act", &PyAgent::Act, py::arg("obs"))
       .def_property_readonly("obs_dim", &PyAgent::obs_dim)

@@ -31,11 +31,10 @@ std::vector<std::pair<std::string, config::Config>> EveryPathTo(const std::strin
   paths.emplace_back("--planner " + name, config::LoadConfig(flag));
   paths.emplace_back("planner.type in a file",
                      config::ParseConfigText("planner:\n  type: " + name + "\n", "file.yaml"));
-  paths.emplace_back("--set planner.type",
-                     config::LoadConfig({"", "", {"planner.type=" + name}}));
+  paths.emplace_back("--set planner.type", config::LoadConfig({"", "", {"planner.type=" + name}}));
   // mbrl.make_planner: the default config with planner.type (Config.with_overrides).
-  paths.emplace_back("make_planner", config::ApplyOverrides(config::Config{},
-                                                            {"planner.type=" + name}));
+  paths.emplace_back("make_planner",
+                     config::ApplyOverrides(config::Config{}, {"planner.type=" + name}));
   config::Config named;
   named.planner = config::PlannerConfig::Named(name);
   paths.emplace_back("PlannerConfig::Named", named);

@@ -19,10 +19,10 @@ struct TrainRunOptions {
   config::Config config;
   std::string config_source = "<built-in defaults>";  ///< where `config` came from, for messages
   std::vector<std::string> overrides;  ///< the "key=value" items applied (to name them in messages)
-  std::string out;        ///< the run directory; empty: DefaultRunDir (a new run only)
-  bool resume = false;    ///< continue the run in `out` from its last complete episode
-  std::string device;     ///< a device asked for besides the config's; empty: the config's
-  std::string label;      ///< the run's name in plots (label.txt); empty: none
+  std::string out;                     ///< the run directory; empty: DefaultRunDir (a new run only)
+  bool resume = false;                 ///< continue the run in `out` from its last complete episode
+  std::string device;  ///< a device asked for besides the config's; empty: the config's
+  std::string label;   ///< the run's name in plots (label.txt); empty: none
   /// The caller's environment and task (an environment written in Python); null: the config's.
   /// A new run's task is then its name; a resumed run must have run it.
   const env::TaskEntry* task = nullptr;
@@ -31,18 +31,18 @@ struct TrainRunOptions {
 
 /// Where a run starts, told before its first episode.
 struct TrainRunStart {
-  std::string out;           ///< the run directory
-  int episodes = 0;          ///< pets.episodes
-  int resumed_after = -1;    ///< episodes already complete (a resumed run); -1: a new run
+  std::string out;         ///< the run directory
+  int episodes = 0;        ///< pets.episodes
+  int resumed_after = -1;  ///< episodes already complete (a resumed run); -1: a new run
 };
 
 /// What a training run did.
 struct TrainRunResult {
-  std::string out;                       ///< the run directory
-  bool already_complete = false;         ///< a resumed run had every episode: nothing ran
-  int complete_episodes = 0;             ///< complete episodes in the run directory now
-  bool interrupted = false;              ///< should_stop ended it during an episode
-  std::vector<EpisodeMetrics> metrics;   ///< every episode's row, the resumed ones included
+  std::string out;                      ///< the run directory
+  bool already_complete = false;        ///< a resumed run had every episode: nothing ran
+  int complete_episodes = 0;            ///< complete episodes in the run directory now
+  bool interrupted = false;             ///< should_stop ended it during an episode
+  std::vector<EpisodeMetrics> metrics;  ///< every episode's row, the resumed ones included
 };
 
 /// Checks `options` (each refusal a ConfigError naming the caller's option, file or key, before
