@@ -136,6 +136,9 @@ EvalRunResult EvaluateRun(const EvalRunOptions& opt, const EvalStepHook& on_step
   const DeviceChoice device =
       ResolveDevice(config.device, opt.device.empty() ? config_path + ": device" : "--device");
   if (!device.warning.empty() && on_warning) on_warning(device.warning);
+  // One writer per run: an evaluation writes into it (eval/) and reads its model.pt.
+  RunLock lock = RunLock::Take(opt.run_dir, on_warning);
+  lock.Announce();
 
   // Named after --planner when given, so that labels of one type (cem50, cem500) do not
   // overwrite each other. Made before the episodes run, so that a bad --out costs nothing.

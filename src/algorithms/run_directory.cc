@@ -42,4 +42,35 @@ void RequireRunOfTask(const std::string& run_dir, const config::Config& config,
                     "', not an environment written in Python: leave env out");
 }
 
+RunLock RunLock::Take(const std::string& run_dir,
+                      const std::function<void(const std::string&)>& on_warning) {
+  std::error_code ec;
+  std::filesystem::create_directories(run_dir, ec);
+  if (ec) throw ConfigError(run_dir + ": cannot create the run directory (" + ec.message() + ")");
+  RunLock lock;
+  std::string holder;
+  const std::string path = run_dir + "/.lock";
+  switch (FileLock::TryLock(path, &lock.lock_, &holder)) {
+    case LockOutcome::kTaken:
+      break;
+    case LockOutcome::kHeld:
+      throw ConfigError(run_dir + ": another process is writing this run (" +
+                        (holder.empty() ? std::string("its holder wrote nothing yet") : holder) +
+                        "); wait for it to end, or stop it and resume the run (a run killed "
+                        "with kill -9 resumes at once)");
+    case LockOutcome::kUnsupported:
+      if (on_warning) {
+        on_warning(path + ": this file system takes no file lock, so nothing stops a second "
+                   "process from writing this run at the same time (docs/runs.md, \"One writer "
+                   "per run\")");
+      }
+      break;
+  }
+  return lock;
+}
+
+void RunLock::Announce() {
+  if (lock_) lock_->Write(ThisProcessDescription());
+}
+
 }  // namespace mbrl::algorithms

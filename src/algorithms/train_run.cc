@@ -1,6 +1,7 @@
 #include "mbrl/algorithms/train_run.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "mbrl/algorithms/checkpoint.h"
 #include "mbrl/algorithms/stack.h"
@@ -43,7 +44,13 @@ TrainRunResult TrainRun(TrainRunOptions options, const PetsHooks& hooks,
   TrainRunResult result;
   result.out = options.out.empty() ? DefaultRunDir(config) : options.out;
   const std::string& out = result.out;
+  std::optional<RunLock> lock;
+  std::error_code ec;
+  if (!options.resume && std::filesystem::exists(out + "/.lock", ec)) {
+    lock = RunLock::Take(out, on_warning);  // a run being written: its writer is named
+  }
   if (!options.resume) RequireNoRun(out, caller);
+  if (!lock) lock = RunLock::Take(out, on_warning);  // one writer from here on
   if (options.resume) {
     result.complete_episodes = CheckpointEpisode(out);
     if (result.complete_episodes >= config.pets.episodes) {
@@ -51,17 +58,22 @@ TrainRunResult TrainRun(TrainRunOptions options, const PetsHooks& hooks,
       return result;
     }
   }
-  if (!options.label.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-      throw ConfigError(OutOption(caller) + " " + out + ": cannot create (" + ec.message() + ")");
-    WriteTextAtomically(out + "/label.txt", options.label + "\n");
+  // The lock file names this process once it writes: a new run now, a resumed one once its
+  // checkpoint has loaded (a refused resume changes nothing).
+  PetsHooks run_hooks = hooks;
+  if (options.resume) {
+    run_hooks.on_resume = [&](int episodes, double wall_s) {
+      lock->Announce();
+      if (hooks.on_resume) hooks.on_resume(episodes, wall_s);
+    };
+  } else {
+    lock->Announce();
   }
+  if (!options.label.empty()) WriteTextAtomically(out + "/label.txt", options.label + "\n");
   if (on_start) {
     on_start({out, config.pets.episodes, options.resume ? result.complete_episodes : -1});
   }
-  result.metrics = RunPets(config, device.device, out, hooks, options.resume, options.task);
+  result.metrics = RunPets(config, device.device, out, run_hooks, options.resume, options.task);
   result.interrupted = !result.metrics.empty() && result.metrics.back().interrupted;
   result.complete_episodes = static_cast<int>(result.metrics.size()) - (result.interrupted ? 1 : 0);
   return result;

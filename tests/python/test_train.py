@@ -67,3 +67,26 @@ def test_bad_input(tmp_path):
         mbrl.train(mbrl.load_config(None, TINY), tmp_path / "e")
     with pytest.raises(ValueError, match=r"task"):
         mbrl.train(mbrl.load_config(None, ["task=nope"]), out=tmp_path / "d")
+
+
+def test_a_run_that_another_process_writes_is_refused_with_the_clis_message(tmp_path):
+    run_dir = str(tmp_path / "held")
+    sets = [x for s in TINY + ["pets.episodes=500"] for x in ("--set", s)]
+    writer = subprocess.Popen([MBRL, "train", "--quiet", "--out", run_dir] + sets, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if os.path.exists(os.path.join(run_dir, "checkpoint", "LATEST")):
+                break
+            writer.poll()
+            assert writer.returncode is None, "the writer ended early"
+            threading.Event().wait(0.1)
+        message = r"another process is writing this run \(.*pid %d" % writer.pid
+        with pytest.raises(ValueError, match=message):
+            mbrl.train(out=run_dir, resume=True, overrides=["pets.episodes=600"], quiet=True)
+        with pytest.raises(ValueError, match=message):
+            mbrl.load_run(run_dir).evaluate(episodes=1, quiet=True)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert not os.path.exists(os.path.join(run_dir, "eval"))

@@ -1,9 +1,12 @@
 #pragma once
 // The rules of a run directory that more than one command keeps: where a new run goes, that a new
 // run never writes over an old one, and that a run of a given environment is given it again.
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "mbrl/config/config.h"
+#include "mbrl/core/file_lock.h"
 #include "mbrl/env/registry.h"
 
 namespace mbrl::algorithms {
@@ -30,5 +33,22 @@ void RequireNoRun(const std::string& out, Caller caller);
 /// a run of a built-in task or a task from files is not given one.
 void RequireRunOfTask(const std::string& run_dir, const config::Config& config,
                       const env::TaskEntry& task);
+
+/// The one writer of a run directory: the OS lock on RUN/.lock (core/file_lock.h), held while
+/// this object lives and released when the process ends in any way.
+class RunLock {
+ public:
+  /// Creates `run_dir` if missing and takes its lock. Throws ConfigError naming the run and the
+  /// process that writes it when another one does (nothing of the run is changed). Where the file
+  /// system takes no lock, `on_warning` is told so and the caller goes on unguarded.
+  static RunLock Take(const std::string& run_dir,
+                      const std::function<void(const std::string&)>& on_warning = nullptr);
+  /// Writes this process (host, pid, start, command) into the lock file, once the caller is past
+  /// its checks: a refused command leaves the file as it was.
+  void Announce();
+
+ private:
+  std::optional<FileLock> lock_;
+};
 
 }  // namespace mbrl::algorithms
