@@ -17,6 +17,7 @@ over every run under OUT/runs/, those of earlier calls included.
 import argparse
 import csv
 import os
+import shutil
 import subprocess
 import sys
 
@@ -149,6 +150,14 @@ def main():
             out = os.path.abspath(os.path.join(args.out, "runs", env_name, variant))
             print("small_data_check: %s, %s -> %s" % (env_name, variant, out), flush=True)
             run(env_name, variant, args, out)
+            # A finished run is recorded by its metrics, config and log; what only a resume
+            # needs goes (a complete run is never resumed).
+            for name in ("checkpoint", "model.pt", "replay_buffer.bin", ".lock"):
+                path = os.path.join(out, name)
+                if os.path.isdir(path):
+                    shutil.rmtree(path)
+                elif os.path.exists(path):
+                    os.remove(path)
     rows, summary = [], []
     runs = os.path.join(args.out, "runs")
     for env_name in sorted(os.listdir(runs)):
@@ -158,6 +167,8 @@ def main():
                 continue
             with open(path) as f:
                 metrics = [r for r in csv.DictReader(f) if r.get("interrupted", "0") != "1"]
+            if sum(r["random"] == "0" for r in metrics) < args.mpc:
+                continue  # not finished yet
             for r in metrics:
                 rows.append([env_name, variant, r["episode"], r["random"], r["return"]])
             rand = [float(r["return"]) for r in metrics if r["random"] == "1"]
