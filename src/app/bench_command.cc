@@ -71,11 +71,13 @@ int RunPlanners(const BenchOptions& opt) {
                  r.first_ms / 1000, r.later_mean_ms / 1000, r.peak_mb,
                  FormatDuration(timer.Seconds()).c_str());
   };
-  std::string stem;
-  const auto grid = experiments::RunPlannerBench(opt.planners, PickDevice(opt.planners.device),
-                                                 SelfPath(), hooks, &stem);
   const auto paper = experiments::BenchPaperTables(opt.planners);
-  std::printf("%s", experiments::BenchMarkdown(grid.results, paper ? &*paper : nullptr).c_str());
+  const experiments::PaperTables* tables = paper ? &*paper : nullptr;
+  std::string stem;
+  const auto grid = experiments::RunPlannerBench(opt.planners, tables,
+                                                 PickDevice(opt.planners.device), SelfPath(), hooks,
+                                                 &stem);
+  std::printf("%s", experiments::BenchMarkdown(grid.results, tables).c_str());
   std::printf("\nwritten: %s.csv, %s.md\n", stem.c_str(), stem.c_str());
   if (!grid.failed.empty()) {
     std::fprintf(stderr, "error: %zu cell(s) failed: %s\n", grid.failed.size(),
@@ -87,8 +89,9 @@ int RunPlanners(const BenchOptions& opt) {
 
 std::vector<int64_t> ParseRows(const std::string& text) {
   std::vector<int64_t> rows;
-  if (SplitList(text).empty()) throw ConfigError("--rows: expected a comma-separated list");
-  for (const auto& item : SplitList(text)) {
+  const auto items = SplitList(text);
+  if (items.empty()) throw ConfigError("--rows: expected a comma-separated list");
+  for (const auto& item : items) {
     try {
       size_t used = 0;
       const long long v = std::stoll(item, &used);

@@ -122,24 +122,25 @@ std::optional<PaperTables> BenchPaperTables(const PlannerBenchOptions& options) 
   }
 }
 
-config::Config BenchCell(const PlannerBenchOptions& options, const std::string& task,
-                         const std::string& planner, const PaperTables* paper) {
-  const int horizon = options.horizon > 0 ? options.horizon : paper ? paper->horizon : 0;
-  return algorithms::BenchCellConfig(options.config_dir, task, planner, options.planner_dir,
-                                     horizon, options.overrides);
+int BenchHorizon(const PlannerBenchOptions& options, const PaperTables* paper) {
+  return options.horizon > 0 ? options.horizon : paper ? paper->horizon : 0;
 }
 
-BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const torch::Device& device,
-                                const std::string& self, BenchGridHooks hooks,
-                                std::string* stem_out) {
+config::Config BenchCell(const PlannerBenchOptions& options, const std::string& task,
+                         const std::string& planner, const PaperTables* paper) {
+  return algorithms::BenchCellConfig(options.config_dir, task, planner, options.planner_dir,
+                                     BenchHorizon(options, paper), options.overrides);
+}
+
+BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const PaperTables* paper,
+                                const torch::Device& device, const std::string& self,
+                                BenchGridHooks hooks, std::string* stem_out) {
   const auto tasks = BenchTasks(options);
   const auto planners = BenchPlanners(options);
   if (options.steps < 1) throw ConfigError("--steps: expected an integer >= 1");
-  const auto paper = BenchPaperTables(options);
-  const PaperTables* tables = paper ? &*paper : nullptr;
   // Every cell's config is checked before minutes go into the first one.
   for (const auto& t : tasks) {
-    for (const auto& p : planners) BenchCell(options, t, p, tables);
+    for (const auto& p : planners) BenchCell(options, t, p, paper);
   }
   std::error_code ec;
   std::filesystem::create_directories(options.out, ec);
@@ -147,7 +148,7 @@ BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const torch:
   const std::string stem = options.out + "/planners_" + (device.is_cuda() ? "cuda" : "cpu");
   if (stem_out) *stem_out = stem;
   const std::string cell_file = stem + ".cell.json";
-  const int horizon = options.horizon > 0 ? options.horizon : tables ? tables->horizon : 0;
+  const int horizon = BenchHorizon(options, paper);
   // Each cell in a fresh process (`--cell-json`), with the horizon resolved here.
   hooks.run_cell = [&](const std::string& t, const std::string& p) {
     std::vector<std::string> command = {self, "bench", "planners", "--tasks", t, "--planners", p,
@@ -164,7 +165,7 @@ BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const torch:
     for (const auto& o : options.overrides) command.insert(command.end(), {"--set", o});
     return RunBenchCellProcess(command, cell_file);
   };
-  return RunBenchGrid(tasks, planners, stem, tables, hooks);
+  return RunBenchGrid(tasks, planners, stem, paper, hooks);
 }
 
 }  // namespace mbrl::experiments

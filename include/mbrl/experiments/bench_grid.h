@@ -81,16 +81,20 @@ std::vector<std::string> BenchPlanners(const PlannerBenchOptions& options);
 /// --paper-tables when they do not load.
 std::optional<PaperTables> BenchPaperTables(const PlannerBenchOptions& options);
 
-/// The config of one cell: `task`'s config with `planner`'s settings at the options' horizon
-/// (resolved against `paper`) and overrides.
+/// The horizon of every cell: options.horizon, else `paper`'s, else 0 (each task config's).
+int BenchHorizon(const PlannerBenchOptions& options, const PaperTables* paper);
+
+/// The config of one cell: `task`'s config with `planner`'s settings at BenchHorizon and the
+/// options' overrides.
 config::Config BenchCell(const PlannerBenchOptions& options, const std::string& task,
                          const std::string& planner, const PaperTables* paper);
 
 /// `mbrl bench planners`: checks every cell's config first, then runs each cell in a fresh
 /// process of `self` (`self bench planners ... --cell-json FILE`), writing
-/// <out>/planners_<device>.{csv,md} after each; `hooks.run_cell` is filled in here.
-BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const torch::Device& device,
-                                const std::string& self, BenchGridHooks hooks,
-                                std::string* stem = nullptr);
+/// <out>/planners_<device>.{csv,md} after each with `paper`'s numbers (BenchPaperTables; may be
+/// null) beside them; `hooks.run_cell` is filled in here.
+BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const PaperTables* paper,
+                                const torch::Device& device, const std::string& self,
+                                BenchGridHooks hooks, std::string* stem = nullptr);
 
 }  // namespace mbrl::experiments
