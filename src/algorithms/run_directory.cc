@@ -1,10 +1,9 @@
 #include "mbrl/algorithms/run_directory.h"
 
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 
 #include "mbrl/core/error.h"
+#include "mbrl/core/timer.h"
 
 namespace mbrl::algorithms {
 
@@ -17,12 +16,8 @@ std::string ResumeHint(Caller caller, const std::string& dir) {
 std::string DeviceOption(Caller caller) { return caller == Caller::kCli ? "--device" : "device"; }
 
 std::string DefaultRunDir(const config::Config& config) {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-  return "runs/" + env::TaskLabel(config) + "/" + config.planner.type() + "/" + stamp;
+  return "runs/" + env::TaskLabel(config) + "/" + config.planner.type() + "/" +
+         LocalTimeNow("%Y%m%d-%H%M%S");
 }
 
 void RequireNoRun(const std::string& out, Caller caller) {

@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
 #include "mbrl/core/error.h"
+#include "mbrl/core/timer.h"
 
 namespace mbrl {
 
@@ -97,16 +96,11 @@ void FileLock::Release() {
 std::string ThisProcessDescription() {
   char host[256] = "?";
   ::gethostname(host, sizeof(host) - 1);
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char since[32];
-  std::strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", &tm);
   std::ifstream cmdline("/proc/self/cmdline");
   std::string command, arg;
   while (std::getline(cmdline, arg, '\0')) command += (command.empty() ? "" : " ") + arg;
-  return std::string("host ") + host + ", pid " + std::to_string(::getpid()) + ", since " + since +
-         ": " + command;
+  return std::string("host ") + host + ", pid " + std::to_string(::getpid()) + ", since " +
+         LocalTimeNow("%Y-%m-%d %H:%M:%S") + ": " + command;
 }
 
 }  // namespace mbrl
