@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "test_dirs.h"
 
@@ -27,6 +28,23 @@ inline int CsvRows(const std::string& path) {
   int n = -1;  // the header
   while (std::getline(csv, line)) n += !line.empty();
   return n;
+}
+
+/// The settings of a tiny PETS run on a MuJoCo task as key=value items: a model of 16 units, CEM
+/// with 20 samples x 2 iterations, horizon 5, 3 training epochs, 5 particles. Tests add the
+/// episode length and count.
+inline const std::vector<std::string>& TinyRunSettings() {
+  static const std::vector<std::string> kSettings = {
+      "model.hidden_size=16", "planner.population=20", "planner.iterations=2",
+      "agent.horizon=5",      "trainer.max_epochs=3",  "rollout.particles=5"};
+  return kSettings;
+}
+
+/// `items` as command-line overrides: " --set a --set b ...".
+inline std::string SetFlags(const std::vector<std::string>& items) {
+  std::string flags;
+  for (const auto& item : items) flags += " --set " + item;
+  return flags;
 }
 
 /// Runs a shell command line; its exit code and its stdout (bytes as they are).

@@ -35,9 +35,11 @@ using mbrl::testing::RunMbrl;
 using mbrl::testing::SourcePath;
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTiny = {
-    "model.hidden_size=16", "planner.population=20", "planner.iterations=2", "agent.horizon=5",
-    "trainer.max_epochs=3", "rollout.particles=5",   "env.episode_length=30"};
+const std::vector<std::string> kTiny = [] {
+  auto sets = mbrl::testing::TinyRunSettings();
+  sets.push_back("env.episode_length=30");
+  return sets;
+}();
 
 config::Config Tiny(int episodes) {
   auto sets = kTiny;

@@ -22,8 +22,7 @@ TEST(Eval, ResultsGoUnderThePlannersNameOrOut) {
   const std::string run = tmp + "/run";
   auto [code, text] = RunMbrl(
       "train --config " + SourcePath("configs/cartpole_swingup.yaml") + " --quiet --out " + run +
-      " --set model.hidden_size=16 --set planner.population=20 --set planner.iterations=2"
-      " --set agent.horizon=5 --set trainer.max_epochs=3 --set rollout.particles=5"
+      testing::SetFlags(testing::TinyRunSettings()) +
       " --set env.episode_length=10 --set pets.episodes=2");
   ASSERT_EQ(code, 0) << text;
   const std::string labels = " --planner-dir " + SourcePath("configs/paper/planners") +

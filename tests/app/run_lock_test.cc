@@ -25,10 +25,8 @@ using testing::ReadFile;
 using testing::RunMbrl;
 using testing::SourcePath;
 
-const char* kTiny =
-    "--set model.hidden_size=16 --set planner.population=20 --set planner.iterations=2 "
-    "--set agent.horizon=5 --set trainer.max_epochs=3 --set rollout.particles=5 "
-    "--set env.episode_length=30";
+const std::string kTiny = testing::SetFlags(testing::TinyRunSettings()) +
+                          " --set env.episode_length=30";
 
 // The episode numbers in metrics.csv's first column, in order.
 std::vector<int> Episodes(const std::string& metrics) {
@@ -49,9 +47,9 @@ TEST(RunLock, ASecondWriterIsRefusedNamingTheFirstAndAKilledWriterResumesAtOnce)
   // A long run: 200 short episodes, stopped below with kill -9.
   std::vector<std::string> args = {binary, "train", "--config",
                                    SourcePath("configs/cartpole_swingup.yaml"), "--quiet",
-                                   "--out", run, "--set", "pets.episodes=200"};
-  std::istringstream tiny(kTiny);
-  for (std::string word; tiny >> word;) args.push_back(word);
+                                   "--out", run, "--set", "pets.episodes=200",
+                                   "--set", "env.episode_length=30"};
+  for (const auto& s : testing::TinyRunSettings()) args.insert(args.end(), {"--set", s});
   ChildOptions quiet;
   quiet.output_file = root + "/first.log";
   const pid_t first = StartChild(args, quiet);
@@ -65,7 +63,7 @@ TEST(RunLock, ASecondWriterIsRefusedNamingTheFirstAndAKilledWriterResumesAtOnce)
   const std::string config = "--config " + SourcePath("configs/cartpole_swingup.yaml");
   const std::vector<std::string> second = {
       "train --resume " + run + " --set pets.episodes=300",
-      "train " + config + " --out " + run + " " + kTiny,
+      "train " + config + " --out " + run + kTiny,
       "eval " + run + " --episodes 1",
   };
   for (const auto& command : second) {

@@ -17,10 +17,8 @@ using testing::ReadFile;
 using testing::RunMbrl;
 using testing::SourcePath;
 
-const std::string kSets =
-    " --set model.hidden_size=16 --set planner.population=20 --set planner.iterations=2"
-    " --set agent.horizon=5 --set trainer.max_epochs=3 --set rollout.particles=5"
-    " --set env.episode_length=20";
+const std::string kSets = testing::SetFlags(testing::TinyRunSettings()) +
+                          " --set env.episode_length=20";
 
 TEST(Sweep, RunsTheGridSkipsFinishedRunsAndResumesAStoppedOne) {
   const std::string out = mbrl::testing::TempDir() + "/sweep";

@@ -16,10 +16,8 @@ namespace fs = std::filesystem;
 using testing::RunMbrl;
 using testing::SourcePath;
 
-const std::string kSets =
-    " --set model.hidden_size=16 --set planner.population=20 --set planner.iterations=2"
-    " --set agent.horizon=5 --set trainer.max_epochs=3 --set rollout.particles=5"
-    " --set env.episode_length=20 --set pets.episodes=2";
+const std::string kSets = testing::SetFlags(testing::TinyRunSettings()) +
+                          " --set env.episode_length=20 --set pets.episodes=2";
 
 // A shell command's stdout.
 std::string Shell(const std::string& cmd) { return testing::RunCommand(cmd).second; }
