@@ -2,8 +2,11 @@
 
 #include <torch/script.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
+#include <random>
 #include <sstream>
 
 #include "mbrl/core/error.h"
@@ -117,7 +120,7 @@ FileTask::FileTask(const config::EnvConfig& env, std::string name, int obs_dim,
       action_dim_(static_cast<int>(low.size())),
       functions_(std::make_unique<ScriptedFunctions>(env.functions)) {
   const auto& f = *functions_;
-  const int64_t B = 3, O = obs_dim_, A = action_dim_;
+  const int64_t B = 3, O = obs_dim_;
   // Probe inputs without touching any random generator: observations spread over [-1, 1],
   // actions at a quarter, half and three quarters of their range.
   const auto grid = [&](torch::ScalarType dtype) {
@@ -258,6 +261,111 @@ MujocoSim CompileModel(const config::EnvConfig& env) {
   }
 }
 
+// The first non-finite or huge (beyond MuJoCo's mjMAXVAL) number among the model's bodies,
+// joints, geoms and degrees of freedom, as "joint 'elbow' axis = [0, 0, nan]"; "" when none.
+std::string FirstBadNumber(const mjModel* m) {
+  struct Field {
+    mjtObj type;
+    const char* kind;
+    const char* field;
+    const mjtNum* values;
+    int count, width;
+  };
+  const Field fields[] = {
+      {mjOBJ_BODY, "body", "pos", m->body_pos, m->nbody, 3},
+      {mjOBJ_BODY, "body", "quat", m->body_quat, m->nbody, 4},
+      {mjOBJ_BODY, "body", "mass", m->body_mass, m->nbody, 1},
+      {mjOBJ_BODY, "body", "inertia", m->body_inertia, m->nbody, 3},
+      {mjOBJ_JOINT, "joint", "pos", m->jnt_pos, m->njnt, 3},
+      {mjOBJ_JOINT, "joint", "axis", m->jnt_axis, m->njnt, 3},
+      {mjOBJ_GEOM, "geom", "pos", m->geom_pos, m->ngeom, 3},
+      {mjOBJ_GEOM, "geom", "size", m->geom_size, m->ngeom, 3},
+      {mjOBJ_DOF, "dof", "damping", m->dof_damping, m->nv, 1},
+      {mjOBJ_DOF, "dof", "armature", m->dof_armature, m->nv, 1},
+  };
+  for (const auto& f : fields) {
+    for (int i = 0; i < f.count; ++i) {
+      const mjtNum* v = f.values + static_cast<size_t>(i) * f.width;
+      if (std::all_of(v, v + f.width, [](mjtNum x) { return std::abs(x) <= mjMAXVAL; })) continue;
+      const char* name = f.type == mjOBJ_DOF ? nullptr : mj_id2name(m, f.type, i);
+      std::string text = std::string(f.kind) + " " +
+                         (name ? std::string("'") + name + "'" : "#" + std::to_string(i)) + " " +
+                         f.field + " = ";
+      if (f.width > 1) text += "[";
+      for (int k = 0; k < f.width; ++k) text += (k ? ", " : "") + Format("%g", v[k]);
+      return f.width > 1 ? text + "]" : text;
+    }
+  }
+  return "";
+}
+
+// MuJoCo's warnings on `d` so far, as its own texts joined by "; ".
+std::string WarningsOf(const mjData* d) {
+  std::string text;
+  for (int i = 0; i < mjNWARNING; ++i) {
+    if (d->warning[i].number == 0) continue;
+    std::string warning = mju_warningText(i, d->warning[i].lastinfo);
+    while (!warning.empty() && (warning.back() == '.' || warning.back() == ' ')) warning.pop_back();
+    text += (text.empty() ? "" : "; ") + warning;
+  }
+  return text;
+}
+
+// "sensor #2 (fingertip) reads [1e+30, 0, 0.01]": the sensor whose data holds `value`.
+std::string SensorReading(const mjModel* m, const mjData* d, const mjtNum* value) {
+  const int at = static_cast<int>(value - d->sensordata);
+  int id = 0;
+  while (id + 1 < m->nsensor && m->sensor_adr[id + 1] <= at) ++id;
+  const char* name = mj_id2name(m, mjOBJ_SENSOR, id);
+  std::string text = "sensor #" + std::to_string(id) + (name ? std::string(" (") + name + ")" : "") +
+                     " reads [";
+  for (int k = 0; k < m->sensor_dim[id]; ++k) {
+    text += (k ? ", " : "") + Format("%g", d->sensordata[m->sensor_adr[id] + k]);
+  }
+  return text + "]";
+}
+
+// Runs the model a few control steps from its initial state (qpos0, at rest) with zero actions,
+// then again with uniform random actions within the control ranges (a fixed seed of its own), on
+// an mjData of its own. A model that MuJoCo finds unstable there (a bad number in qpos, qvel or
+// qacc), or whose sensors read a non-finite or huge value, is refused with a ConfigError naming
+// the file and what MuJoCo reported.
+void ProbeStability(const MujocoSim& sim, int frame_skip, const std::vector<double>& low,
+                    const std::vector<double>& high, const std::string& path) {
+  constexpr int kSteps = 20;
+  const mjModel* m = sim.model();
+  std::unique_ptr<mjData, void (*)(mjData*)> d(mj_makeData(m), mj_deleteData);
+  if (!d) throw Error("MuJoCo cannot allocate mjData for " + path);
+  std::mt19937_64 rng(0x5eed);
+  for (const bool random : {false, true}) {
+    mj_resetData(m, d.get());
+    for (int t = 1; t <= kSteps; ++t) {
+      for (int i = 0; i < m->nu; ++i) {
+        d->ctrl[i] =
+            random ? std::uniform_real_distribution<double>(low[i], high[i])(rng) : 0.0;
+      }
+      for (int k = 0; k < frame_skip; ++k) mj_step(m, d.get());
+      mj_forward(m, d.get());  // the sensors at the new state
+      const bool bad_state = d->warning[mjWARN_BADQPOS].number ||
+                             d->warning[mjWARN_BADQVEL].number ||
+                             d->warning[mjWARN_BADQACC].number;
+      const auto sensor = std::find_if(d->sensordata, d->sensordata + m->nsensordata,
+                                       [](mjtNum x) { return !(std::abs(x) <= mjMAXVAL); });
+      if (!bad_state && sensor == d->sensordata + m->nsensordata) continue;
+      const std::string what =
+          bad_state ? "MuJoCo: " + WarningsOf(d.get()) : SensorReading(m, d.get(), sensor);
+      const std::string bad = FirstBadNumber(m);
+      throw ConfigError(
+          "env.model: " + path + ": the simulation is unstable from its initial state, at " +
+          "control step " + std::to_string(t) + " with " +
+          (random ? "random actions within the control ranges" : "zero actions") + " (" + what +
+          ")" +
+          (bad.empty() ? ": a smaller <option timestep>, or more damping or armature"
+                       : ": the model holds " + bad));
+    }
+  }
+}
+
 }  // namespace
 
 FileTaskEnv::FileTaskEnv(const config::EnvConfig& env)
@@ -294,6 +402,7 @@ FileTaskEnv::FileTaskEnv(const config::EnvConfig& env)
                       "episode, >= 1)");
   }
   episode_length_ = env.episode_length;
+  ProbeStability(sim_, frame_skip_, low_, high_, env.model);
   task_ = MakeTask();
 }
 

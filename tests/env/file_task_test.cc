@@ -15,6 +15,7 @@
 #include "mbrl/core/error.h"
 #include "mbrl/env/cartpole_swingup.h"
 #include "mbrl/env/registry.h"
+#include "test_files.h"
 #include "test_paths.h"
 
 namespace mbrl::env {
@@ -155,10 +156,13 @@ TEST(FileTask, TheModelsFileIsRefusedWithWhatIsWrong) {
 TEST(FileTask, AnUnstableSimulationStopsTheEpisodeNamingTheJoint) {
   SKIP_WITHOUT_MODULES();
   auto config = CartpoleFromFiles();
-  // A 3 g body on a joint damped at 10 N s/m: far too stiff for a 10 ms explicit RK4 step.
+  // A 3 g body on a joint damped at 10 N s/m: far too stiff for a 10 ms explicit RK4 step. At
+  // rest it stays still (the load's probe passes); the reset's noise sets it moving. No contacts:
+  // the arm cannot push it.
   config.env.model = WriteFile(
       testing::TempDir(), "stiff.xml",
-      "<mujoco><option timestep='0.01' integrator='RK4'/><worldbody><body><joint name='arm' type='hinge' "
+      "<mujoco><option timestep='0.01' integrator='RK4'/><default><geom contype='0' "
+      "conaffinity='0'/></default><worldbody><body><joint name='arm' type='hinge' "
       "axis='0 0 1'/><geom type='capsule' fromto='0 0 0 0.1 0 0' size='0.01'/></body>"
       "<body><joint name='tx' type='slide' axis='1 0 0' damping='10'/><geom size='0.009'/>"
       "</body></worldbody><actuator><motor joint='arm' ctrlrange='-1 1' ctrllimited='true'/>"
@@ -175,6 +179,65 @@ TEST(FileTask, AnUnstableSimulationStopsTheEpisodeNamingTheJoint) {
     EXPECT_NE(std::string(e.what()).find("became unstable"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("joint 'tx'"), std::string::npos) << e.what();
   }
+}
+
+// examples/tasks/reacher/ with one string of its model replaced, written to the test's directory.
+config::Config BrokenReacher(const std::string& dir, const std::string& name,
+                             const std::string& from, const std::string& to) {
+  auto config = config::LoadConfig({SourcePath("examples/tasks/reacher/config.yaml")});
+  config.env.functions = Module("reacher");
+  std::string xml = testing::ReadFile(SourcePath("examples/tasks/reacher/reacher.xml"));
+  const auto at = xml.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) xml.replace(at, from.size(), to);
+  config.env.model = WriteFile(dir, name + ".xml", xml);
+  return config;
+}
+
+TEST(FileTask, AModelUnstableFromItsInitialStateIsRefusedAtLoadWithWhatMuJoCoReported) {
+  SKIP_WITHOUT_MODULES();
+  // The reacher as it is loads.
+  auto reacher = config::LoadConfig({SourcePath("examples/tasks/reacher/config.yaml")});
+  reacher.env.functions = Module("reacher");
+  EXPECT_EQ(RefusalOf([&] { CheckTaskFiles(reacher); }), "");
+
+  const std::string dir = testing::TempDir();
+  struct Case {
+    config::Config config;
+    std::string reported, culprit;
+  };
+  const std::vector<Case> cases = {
+      {BrokenReacher(dir, "nan_axis", "name=\"elbow\" type=\"hinge\" axis=\"0 0 1\"",
+                     "name=\"elbow\" type=\"hinge\" axis=\"0 0 nan\""),
+       "(MuJoCo: Nan, Inf or huge value in QACC", "the model holds joint 'elbow' axis = [nan"},
+      {BrokenReacher(dir, "far_body", "<body name=\"lower\" pos=\"0.2 0 0\">",
+                     "<body name=\"lower\" pos=\"1e30 0 0\">"),
+       "reads [1e+30", "the model holds body 'lower' pos = [1e+30, 0, 0]"},
+  };
+  for (const auto& c : cases) {
+    // Every way in loads the environment, and each stops the same way.
+    for (const auto& message : {RefusalOf([&] { CheckTaskFiles(c.config); }),
+                                RefusalOf([&] { MakeEnv(c.config); })}) {
+      EXPECT_EQ(message.rfind("env.model: " + c.config.env.model +
+                                  ": the simulation is unstable from its initial state, at "
+                                  "control step 1 with zero actions",
+                              0),
+                0u)
+          << message;
+      EXPECT_NE(message.find(c.reported), std::string::npos) << message;
+      EXPECT_NE(message.find(c.culprit), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(FileTask, AModelStableAtRestButUnstableUnderRandomActionsIsRefusedAtLoad) {
+  SKIP_WITHOUT_MODULES();
+  // A gear of 1e9 on the shoulder: still at rest, thrown out by the first random action.
+  auto config = BrokenReacher(testing::TempDir(), "strong_motor", "<motor name=\"shoulder\" joint=\"shoulder\"/>",
+                              "<motor name=\"shoulder\" joint=\"shoulder\" gear=\"1e9\"/>");
+  const std::string message = RefusalOf([&] { CheckTaskFiles(config); });
+  EXPECT_NE(message.find("with random actions within the control ranges"), std::string::npos)
+      << message;
 }
 
 TEST(FileTask, TheFunctionsFileIsRefusedNamingTheFunctionAndWhatWasExpected) {

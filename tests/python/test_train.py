@@ -6,6 +6,7 @@ import subprocess
 import threading
 
 import pytest
+import torch
 
 import mbrl
 
@@ -90,3 +91,25 @@ def test_a_run_that_another_process_writes_is_refused_with_the_clis_message(tmp_
         writer.kill()
         writer.wait()
     assert not os.path.exists(os.path.join(run_dir, "eval"))
+
+
+class _Reward(torch.nn.Module):
+    @torch.jit.export
+    def reward(self, obs, action, next_obs):
+        return -next_obs.square().sum(1) - 0.01 * action.square().sum(1)
+
+
+def test_a_model_file_unstable_from_its_first_steps_is_refused_before_the_run_exists(tmp_path):
+    with open(os.path.join(ROOT, "examples", "tasks", "reacher", "reacher.xml")) as f:
+        xml = f.read()
+    axis = 'name="elbow" type="hinge" axis="0 0 1"'
+    assert axis in xml
+    (tmp_path / "nan_axis.xml").write_text(xml.replace(axis, axis.replace("0 0 1", "0 0 nan")))
+    torch.jit.script(_Reward()).save(str(tmp_path / "task.pt"))
+    config = mbrl.load_config(None, ["task=mjcf", "env.model=%s" % (tmp_path / "nan_axis.xml"),
+                                     "env.functions=%s" % (tmp_path / "task.pt"),
+                                     "env.episode_length=20"])
+    with pytest.raises(ValueError, match=r"env\.model: .*nan_axis\.xml: the simulation is unstable"
+                                         r".*MuJoCo: Nan, Inf or huge value"):
+        mbrl.train(config, out=tmp_path / "run", quiet=True)
+    assert not os.path.exists(tmp_path / "run")

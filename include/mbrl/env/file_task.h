@@ -60,7 +60,10 @@ class FileTaskEnv : public MujocoEnv {
  public:
   /// Compiles `env.model` and loads `env.functions`; throws ConfigError naming the key, the file
   /// and what is wrong (MuJoCo's own parser message, with its line, for a model that does not
-  /// compile).
+  /// compile). The model is probed first: a few control steps from its initial state with zero
+  /// and with random actions (on an mjData of its own, so the environment's runs do not change);
+  /// one that MuJoCo finds unstable there, or whose sensors read a non-finite or huge value, is
+  /// refused with what MuJoCo reported and the first non-finite or huge number in the model.
   explicit FileTaskEnv(const config::EnvConfig& env);
   std::string Name() const override { return name_; }
   int ObsDim() const override { return obs_dim_; }
