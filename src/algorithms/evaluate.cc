@@ -67,7 +67,7 @@ std::vector<EvalEpisode> EvaluateModel(const config::Config& config, const torch
       obs = step.obs;
       if (on_frame) on_frame(*stack.env);
       if (on_step) on_step(ep, t + 1, stack.episode_length, e.episode_return);
-      if (step.terminated) break;
+      if (step.Ended()) break;
     }
     e.plan_ms = e.steps > 0 ? plan_ms / e.steps : 0;
     out.push_back(e);

@@ -170,7 +170,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
       ++m.steps;
       obs = step.obs;
       if (hooks.on_step) hooks.on_step(ep, t + 1, length, m.episode_return);
-      if (step.terminated) break;
+      if (step.Ended()) break;
       if (hooks.should_stop && hooks.should_stop()) {
         m.interrupted = true;
         break;

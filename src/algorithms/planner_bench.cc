@@ -170,7 +170,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     const auto first = plan.actions[0].to(torch::kCPU, torch::kDouble).contiguous();
     const auto step = env.Step(std::vector<double>(first.data_ptr<double>(),
                                                     first.data_ptr<double>() + first.numel()));
-    obs = step.terminated ? env.Reset(env_rng) : step.obs;
+    obs = step.Ended() ? env.Reset(env_rng) : step.obs;
     if (on_step) on_step(t + 1, steps);
   }
   // One more later step, untimed, with its operators and host synchronisations counted.

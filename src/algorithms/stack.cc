@@ -10,6 +10,11 @@
 #include "mbrl/planning/registry.h"
 
 namespace mbrl::algorithms {
+
+int EpisodeLength(const config::Config& config, const env::Env& env) {
+  return config.env.episode_length > 0 ? config.env.episode_length : env.EpisodeLength();
+}
+
 namespace {
 
 // Env, task, bounds and episode length; the objective and agent are added by the callers.
@@ -19,8 +24,7 @@ Stack BuildEnvPart(const config::Config& config, const torch::Device& device,
   Stack s;
   s.env = task ? task->make_env() : env::MakeEnv(config);
   s.task = task ? task->make_task() : env::MakeTask(config);
-  s.episode_length =
-      config.env.episode_length > 0 ? config.env.episode_length : s.env->EpisodeLength();
+  s.episode_length = EpisodeLength(config, *s.env);
   const auto low = s.env->ActionLow(), high = s.env->ActionHigh();
   s.space = planning::PlanSpace{
       torch::tensor(std::vector<float>(low.begin(), low.end())).to(device),    // [A]

@@ -20,7 +20,7 @@ double StepsPerSecond(env::Env& env, int steps) {
       action[j] = std::uniform_real_distribution<double>(lo[j], hi[j])(rng);
     }
     Stopwatch timer;
-    const bool done = env.Step(action).terminated;
+    const bool done = env.Step(action).Ended();
     seconds += timer.Seconds();
     if (done || in_episode + 1 >= env.EpisodeLength()) {
       env.Reset(rng);

@@ -24,6 +24,8 @@ void BindModel(py::module_& m);
 void BindRun(py::module_& m);
 /// train (`mbrl train`).
 void BindTraining(py::module_& m);
+/// TaskEnv (an mbrl task stepped from Python: make_env).
+void BindTaskEnv(py::module_& m);
 
 /// The environment written in Python `env` (Gymnasium's interface) with its batched `reward`
 /// and optional `terminated` as the task "python", handed to the stack by its caller. Checks

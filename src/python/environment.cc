@@ -93,6 +93,7 @@ class PythonEnv : public env::Env {
     r.obs = Obs(out[0], "step");
     r.reward = out[1].cast<double>();
     r.terminated = out[2].cast<bool>();
+    r.truncated = out[3].cast<bool>();
     return r;
   }
 

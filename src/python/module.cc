@@ -26,4 +26,5 @@ PYBIND11_MODULE(_core, m) {
   python::BindModel(m);
   python::BindRun(m);
   python::BindTraining(m);
+  python::BindTaskEnv(m);
 }

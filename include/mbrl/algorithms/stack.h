@@ -34,6 +34,9 @@ enum class SeedStream : uint64_t {
 /// The seed of `stream` for run seed `seed`.
 uint64_t StreamSeed(int64_t seed, SeedStream stream);
 
+/// Steps per episode of a run of `config` on `env`: env.episode_length, or the task's own.
+int EpisodeLength(const config::Config& config, const env::Env& env);
+
 /// Whether planning on `device` is capture-ready (planner.capture_ready; auto: on CUDA).
 bool CaptureReady(const config::PlannerConfig& planner, const torch::Device& device);
 

@@ -12,6 +12,11 @@ struct StepResult {
   std::vector<double> obs;  ///< next observation [O]
   double reward = 0;        ///< reward of the transition
   bool terminated = false;  ///< the episode ended for a reason other than the time limit
+  /// The environment ended the episode at a limit of its own (Gymnasium's `truncated`): the
+  /// transition is not terminal, but no step follows it.
+  bool truncated = false;
+  /// No step follows this one in the episode.
+  bool Ended() const { return terminated || truncated; }
 };
 
 /// A simulated system. Step() validates the action before anything reaches the simulator.

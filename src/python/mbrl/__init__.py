@@ -15,9 +15,10 @@ import os
 import torch  # loads LibTorch's Python bindings, which the extension's tensors go through
 
 from . import _core
+from .envs import Box, Env, make_env
 
-__all__ = ["Agent", "Config", "Evaluation", "Model", "Planner", "Run", "load_config", "load_run",
-           "make_planner", "planner_names", "train"]
+__all__ = ["Agent", "Box", "Config", "Env", "Evaluation", "Model", "Planner", "Run", "load_config",
+           "load_run", "make_env", "make_planner", "planner_names", "train"]
 
 def planner_names():
     """The planners make_planner builds (the values of planner.type)."""
@@ -162,8 +163,10 @@ class Agent:
         self._core.reset()
 
     def act(self, obs):
-        """The action [A] (float32) for observation obs [O] (a tensor, array or list)."""
-        return self._core.act(torch.as_tensor(obs, dtype=torch.float64))
+        """The action [A] (float32) for observation obs [O]: a tensor for a tensor, a NumPy array
+        for anything else (a NumPy array or a list), as Gymnasium's step takes it."""
+        action = self._core.act(torch.as_tensor(obs, dtype=torch.float64))
+        return action if isinstance(obs, torch.Tensor) else action.numpy()
 
     @property
     def obs_dim(self):
@@ -305,8 +308,9 @@ def train(config=None, *, out, resume=False, overrides=(), quiet=False, env=None
 
     env: an environment written in Python instead of the config's task, with Gymnasium's
     interface (reset(seed=...) -> (obs, info); step(action) -> (obs, reward, terminated,
-    truncated, info); observation_space.shape; action_space.low and .high), called once per
-    step; the config's env.episode_length is its episode length. reward(obs [B, O],
+    truncated, info); observation_space.shape; action_space.low and .high, lists or NumPy
+    arrays), called once per step; terminated or truncated ends the episode (a truncated step is
+    not a terminal transition), and the config's env.episode_length is its longest episode. reward(obs [B, O],
     action [B, A], next_obs [B, O]) -> [B] is its batched reward in torch (a Python or
     TorchScript function, differentiable for the gradient planners), and terminated(next_obs)
     -> bool [B] optionally its termination. The run's task is then "python": pass env, reward
