@@ -10,6 +10,9 @@ planning time the C++ agent measures inside the same call (agent.last_plan_ms).
 env.csv: random-action episodes of the PETS loop on a trivial Python environment: the episode's
 time per step beyond the environment's own step body (an upper bound on crossing per step: it
 also holds the loop's own per-step work).
+make_env.csv: random-action steps of mbrl.make_env(task) from Python (NumPy actions in, NumPy
+observations out, reset at each episode's end) against the same steps in C++
+(`mbrl tasks --speed N`, the env alone); the difference per step is the crossing.
 Medians of repeated runs on one thread; the ratios hold on any machine, the times on this one.
 """
 import argparse
@@ -123,6 +126,37 @@ def env_rows(steps=2000, repeats=3):
     return [{"steps": steps, "loop_and_crossing_us_per_step": round(statistics.median(per_step), 1)}]
 
 
+def make_env_rows(steps=20000, repeats=3):
+    """Per step: mbrl.make_env(task).step from Python against `mbrl tasks --speed` in C++."""
+    import numpy as np
+    import subprocess
+    out = subprocess.run([os.path.join(ROOT, "build", "mbrl"), "tasks", "--speed", str(steps)],
+                         check=True, capture_output=True, text=True).stdout
+    cpp_steps_per_s = {line.split()[0]: float(line.split()[-1])
+                       for line in out.splitlines()[1:] if line.strip()}
+    rows = []
+    for task in ("cartpole_swingup", "half_cheetah"):
+        env = mbrl.make_env(task)
+        rng = np.random.default_rng(0)
+        low, high = env.action_space.low, env.action_space.high
+        actions = rng.uniform(low, high, (steps,) + low.shape).astype(np.float32)
+        times = []
+        for _ in range(repeats):
+            env.reset(seed=0)
+            start = time.perf_counter()
+            for a in actions:
+                if env.step(a)[3]:
+                    env.reset()
+            times.append((time.perf_counter() - start) / steps * 1e6)
+        python_us = statistics.median(times)
+        cpp_us = 1e6 / cpp_steps_per_s[task]
+        rows.append({"task": task, "steps": steps, "python_us_per_step": round(python_us, 1),
+                     "cpp_us_per_step": round(cpp_us, 1),
+                     "crossing_us_per_step": round(python_us - cpp_us, 1),
+                     "python_over_cpp": round(python_us / cpp_us, 2)})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="")
@@ -134,7 +168,8 @@ def main():
                                     ["pets.episodes=2", "pets.seed_episodes=1",
                                      "env.episode_length=20", "trainer.max_epochs=5",
                                      "agent.horizon=10"]), out=run_dir, quiet=True)
-        tables = {"objective": objective_rows(), "act": act_rows(run_dir), "env": env_rows()}
+        tables = {"objective": objective_rows(), "act": act_rows(run_dir), "env": env_rows(),
+                  "make_env": make_env_rows()}
     for name, rows in tables.items():
         print(name)
         for r in rows:
