@@ -106,6 +106,7 @@ class ScriptedFunctions {
   }
 
   const std::string& path() const { return path_; }
+  const torch::jit::Module& module() const { return module_; }
   std::optional<torch::jit::Method> reward_, terminated_, preprocess_, target_, next_obs_;
 
  private:
@@ -230,6 +231,13 @@ std::optional<ObsFeatures> FileTask::ModelInputFeatures() const {
   if (functions_->preprocess_) return std::nullopt;
   return Task::ModelInputFeatures();
 }
+
+std::optional<ObsTargets> FileTask::ModelTargets() const {
+  if (functions_->target_) return std::nullopt;
+  return Task::ModelTargets();
+}
+
+const torch::jit::Module& FileTask::Functions() const { return functions_->module(); }
 
 torch::Tensor FileTask::TargetFromTransition(const torch::Tensor& obs,
                                              const torch::Tensor& next_obs) const {

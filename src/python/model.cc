@@ -9,6 +9,7 @@
 #include "bindings.h"
 #include "mbrl/core/device.h"
 #include "mbrl/core/error.h"
+#include "mbrl/models/export_model.h"
 
 namespace mbrl::python {
 namespace {
@@ -40,6 +41,10 @@ class PyModel {
     return {stack_.task->NextObsFromPrediction(o.unsqueeze(0).expand_as(mean), mean), logvar.exp()};
   }
   int64_t ensemble_size() const { return stack_.model->ensemble_size(); }
+  void Export(const std::string& path) {
+    py::gil_scoped_release release;
+    models::ExportModel(stack_.model, *stack_.task, path);
+  }
 
  private:
   torch::Device device_;
@@ -55,6 +60,7 @@ void BindModel(py::module_& m) {
            py::arg("config"), py::arg("model_path"), py::arg("device"), py::arg("env") = py::none(),
            py::arg("reward") = py::none(), py::arg("terminated") = py::none())
       .def("predict", &PyModel::Predict, py::arg("obs"), py::arg("action"))
+      .def("export", &PyModel::Export, py::arg("path"))
       .def_property_readonly("ensemble_size", &PyModel::ensemble_size);
 }
 

@@ -195,6 +195,25 @@ TEST(RolloutExecutors, TsInfSamplesTheReferencesDistributionWithFullVariance) {
   }
 }
 
+TEST(TaskTargets, DeclaredTargetsAgreeWithTheTaskFunctionsOnEveryTask) {
+  for (const auto& name : env::TaskNames()) {
+    const auto task = env::MakeTask(name);
+    const auto targets = task->ModelTargets();
+    if (!targets) continue;
+    torch::manual_seed(2);
+    const auto obs = torch::randn({5, task->ObsDim()}), next = torch::randn({5, task->ObsDim()});
+    auto absolute = torch::zeros({task->ObsDim()}, torch::kBool);
+    for (const int i : targets->absolute) absolute[i] = true;
+    EXPECT_TRUE(torch::allclose(task->TargetFromTransition(obs, next),
+                                torch::where(absolute, next, next - obs)))
+        << name;
+    const auto pred = torch::randn({5, task->ObsDim()});
+    EXPECT_TRUE(torch::allclose(task->NextObsFromPrediction(obs, pred),
+                                torch::where(absolute, pred, obs + pred)))
+        << name;
+  }
+}
+
 TEST(TaskFeatures, DeclaredFeaturesAgreeWithPreprocessObsOnEveryTask) {
   using Kind = env::ObsFeatures::Feature::Kind;
   for (const auto& name : env::TaskNames()) {

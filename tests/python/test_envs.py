@@ -4,6 +4,7 @@ import csv
 import os
 import struct
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -166,3 +167,59 @@ def test_a_python_environments_truncated_ends_the_episode(tmp_path):
     with open(tmp_path / "drift" / "metrics.csv") as f:
         steps = [int(r["steps"]) for r in csv.DictReader(f)]
     assert steps == [4, 4]
+
+
+# A Python with torch and without mbrl: loads the exported model and predicts saved inputs.
+_STANDALONE = """
+import sys, torch
+assert "mbrl" not in sys.modules
+m = torch.jit.load(sys.argv[1])
+obs, action = torch.load(sys.argv[2])
+mean, var = m.predict(obs, action)
+torch.save((mean, var, m.task, m.obs_dim, m.action_dim, m.ensemble_size), sys.argv[3])
+"""
+
+
+def _tiny_run(tmp_path, name, sets):
+    out = tmp_path / name
+    subprocess.run([MBRL, "train", "--quiet", "--out", str(out), "--set", "pets.episodes=1"] +
+                   [x for s in TINY + sets for x in ("--set", s)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    return mbrl.load_run(out)
+
+
+@pytest.mark.parametrize("task", ["cartpole_swingup", "half_cheetah", "reacher_from_files"])
+def test_an_exported_model_predicts_as_mbrl_in_a_python_without_mbrl(tmp_path, task):
+    if task == "reacher_from_files":
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "examples", "tasks", "reacher",
+                                                         "task.py"), str(tmp_path / "task.pt")],
+                       check=True)
+        out = tmp_path / "reacher"
+        subprocess.run([MBRL, "train", "--quiet", "--out", str(out), "--config",
+                        os.path.join(ROOT, "examples", "tasks", "reacher", "config.yaml"),
+                        "--set", "env.functions=%s" % (tmp_path / "task.pt"), "--set",
+                        "pets.episodes=1"] + [x for s in TINY for x in ("--set", s)],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        run = mbrl.load_run(out)
+    else:
+        run = _tiny_run(tmp_path, task, ["task=%s" % task, "model.ensemble_size=3", "rollout.particles=6"])
+    model = run.model()
+    env = mbrl.make_env(run.config)
+    torch.manual_seed(0)
+    obs = torch.as_tensor(np.stack([env.reset(seed=s)[0] for s in range(6)]), dtype=torch.float32)
+    obs = obs + 0.1 * torch.randn_like(obs)
+    low, high = (torch.as_tensor(b) for b in (env.action_space.low, env.action_space.high))
+    action = low + (high - low) * torch.rand(6, low.numel())
+    assert model.export(tmp_path / "model.ts") == str(tmp_path / "model.ts")
+    torch.save((obs, action), str(tmp_path / "inputs.pt"))
+    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-c", _STANDALONE, str(tmp_path / "model.ts"),
+                    str(tmp_path / "inputs.pt"), str(tmp_path / "outputs.pt")],
+                   check=True, cwd=str(tmp_path), env=clean_env)
+    mean, var, name, obs_dim, action_dim, members = torch.load(str(tmp_path / "outputs.pt"))
+    expected_mean, expected_var = model.predict(obs, action)
+    assert (name, obs_dim, action_dim, members) == (env.name, obs.shape[1], low.numel(),
+                                                    model.ensemble_size)
+    assert mean.shape == expected_mean.shape == (model.ensemble_size, 6, obs.shape[1])
+    assert torch.allclose(mean, expected_mean, rtol=1e-5, atol=1e-5)
+    assert torch.allclose(var, expected_var, rtol=1e-5, atol=1e-6)

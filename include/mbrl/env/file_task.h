@@ -25,6 +25,14 @@ inline constexpr const char* kFileTaskName = "mjcf";
 
 class ScriptedFunctions;  // the loaded TorchScript module (file_task.cc)
 
+}  // namespace mbrl::env
+
+namespace torch::jit {
+struct Module;
+}  // namespace torch::jit
+
+namespace mbrl::env {
+
 /// The torch functions of a task from files.
 class FileTask : public Task {
  public:
@@ -47,6 +55,9 @@ class FileTask : public Task {
                                      const torch::Tensor& next_obs) const override;
   torch::Tensor NextObsFromPrediction(const torch::Tensor& obs,
                                       const torch::Tensor& pred) const override;
+  std::optional<ObsTargets> ModelTargets() const override;
+  /// The loaded TorchScript module (env.functions), with its methods.
+  const torch::jit::Module& Functions() const;
 
  private:
   std::string name_;

@@ -22,6 +22,8 @@ class HalfCheetahTask : public Task {
                                      const torch::Tensor& next_obs) const override;
   torch::Tensor NextObsFromPrediction(const torch::Tensor& obs,
                                       const torch::Tensor& pred) const override;
+  /// The forward velocity (entry 0) is predicted as such, the rest as changes.
+  std::optional<ObsTargets> ModelTargets() const override { return ObsTargets{{0}}; }
 };
 
 /// The MuJoCo half-cheetah; 1000 steps of dt 0.05, reward x velocity - 0.1 |a|^2.

@@ -26,6 +26,13 @@ struct ObsFeatures {
   std::vector<Feature> features;  ///< in PreprocessObs's order, ModelObsDim() of them
 };
 
+/// TargetFromTransition and NextObsFromPrediction written as a declaration, for a model used
+/// outside mbrl (an exported model): every target entry is next_obs - obs, except the entries in
+/// `absolute`, whose target is next_obs itself.
+struct ObsTargets {
+  std::vector<int> absolute;
+};
+
 /// Batched torch functions of a task. Every function takes [B, ...] tensors on any device;
 /// PreprocessObs and NextObsFromPrediction also take [..., O] (any leading dimensions).
 class Task {
@@ -63,6 +70,10 @@ class Task {
                                               const torch::Tensor& pred) const {
     return obs + pred;
   }
+  /// TargetFromTransition and NextObsFromPrediction as ObsTargets, when they have that form (a
+  /// test checks that they agree on every task). Default: every entry a change. A task that
+  /// overrides them overrides this too, or returns nullopt.
+  virtual std::optional<ObsTargets> ModelTargets() const { return ObsTargets{}; }
 };
 
 /// The reward of one real transition as `task` scores predicted ones (a batch of one, in double

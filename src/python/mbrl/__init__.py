@@ -197,6 +197,16 @@ class Model:
         Gaussian over the next observation."""
         return self._core.predict(torch.as_tensor(obs), torch.as_tensor(action))
 
+    def export(self, path):
+        """Writes the ensemble with its task's model inputs and next observations as one
+        TorchScript file, which a Python with only torch loads: m = torch.jit.load(path);
+        mean, var = m.predict(obs, action) gives what predict gives (float32). Also
+        m.features(obs), m.next_obs(obs, pred), and m.task, m.obs_dim, m.action_dim,
+        m.ensemble_size. Returns the path."""
+        path = os.fspath(path)
+        self._core.export(path)
+        return path
+
     @property
     def ensemble_size(self):
         return self._core.ensemble_size
