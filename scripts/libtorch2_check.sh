@@ -53,9 +53,12 @@ torch_package=libtorch-dev
 packages=(cmake g++ make ccache git ca-certificates python3 python3-matplotlib
           "$torch_package" libopenblas0-pthread libmujoco-dev libqhull-dev libyaml-cpp-dev
           libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-          ffmpeg libgl-dev libglx-dev libopengl-dev)
+          ffmpeg libgl-dev libglx-dev libopengl-dev
+          # the Python module, its tests and its pip install (Build.PipInstall...)
+          pybind11-dev python3-dev python3-pytest python3-venv python3-pip python3-setuptools
+          python3-wheel)
 [ "$suite" = trixie ] && packages+=(libosmesa6)
-[ "$cuda" = 1 ] && packages+=(python3-torch-cuda nvidia-cuda-toolkit)
+if [ "$cuda" = 1 ]; then packages+=(python3-torch-cuda nvidia-cuda-toolkit); else packages+=(python3-torch); fi
 
 if [ ! -f "$root/etc/debian_version" ]; then
   command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap

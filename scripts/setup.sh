@@ -60,6 +60,7 @@ packages=(
   libosmesa6 ffmpeg                      # mbrl eval --video: offscreen rendering, encoding
   python3-torch                          # a task's TorchScript functions (task.py), the PyTorch benches
   pybind11-dev python3-dev python3-pytest   # the Python module mbrl (import mbrl) and its tests
+  python3-venv python3-pip python3-setuptools python3-wheel   # pip install --no-build-isolation .
 )
 # Not for every user: slurm-wlm brings Slurm's daemons, which a system with systemd would enable.
 if [ "$test_deps" = 1 ]; then packages+=(slurm-wlm munge); fi

@@ -40,12 +40,13 @@ bool IsPythonRun(const std::string& run_dir) {
   }
 }
 
-// The folder holding this build's package mbrl: build/python beside build/mbrl, or the install's
-// site-packages beside bin/; empty when neither has it (then the interpreter's own path must).
+// The folder holding this build's package mbrl: build/python beside build/mbrl, the install's
+// site-packages beside bin/, or the package a pip install put this binary in (mbrl/bin/mbrl);
+// empty when none has it (then the interpreter's own path must).
 std::string PythonModuleDir() {
   namespace fs = std::filesystem;
   const fs::path bin = fs::path(SelfPath()).parent_path();
-  for (const fs::path& dir : {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR}) {
+  for (const fs::path& dir : {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR, bin / ".." / ".."}) {
     std::error_code ec;
     if (fs::exists(dir / "mbrl" / "__init__.py", ec)) return fs::weakly_canonical(dir, ec).string();
   }
@@ -65,7 +66,10 @@ std::string PythonModuleDir() {
     throw ConfigError("--env: this mbrl was built without its Python module (CMake's 'Python "
                       "module:' line says why), which steps an environment written in Python");
   }
-  std::vector<std::string> args = {MBRL_PYTHON_EXECUTABLE, "-m", "mbrl", "eval", opt.run_dir,
+  // The Python whose `mbrl` command started this binary (a pip install's), else the build's.
+  const char* python = std::getenv("MBRL_PYTHON");
+  std::vector<std::string> args = {python && *python ? python : MBRL_PYTHON_EXECUTABLE, "-m",
+                                   "mbrl", "eval", opt.run_dir,
                                    "--env", opt.env, "--planner-dir", opt.planner_dir,
                                    "--episodes", std::to_string(opt.episodes),
                                    "--video-size", opt.video_size, "--fps",
