@@ -57,6 +57,14 @@ def run(cmd, what):
     fail("%s failed (exit %d); its output is above" % (what, proc.returncode))
 
 
+try:
+    import wheel  # noqa: F401  (setuptools builds the wheel with it)
+except ImportError:
+    fail("%s has no package 'wheel', which setuptools needs to build mbrl: pip install wheel "
+         "(Debian: apt install python3-wheel), then pip install --no-build-isolation ."
+         % sys.executable)
+
+
 class CMakeBuild(build_ext):
     def run(self):
         try:
