@@ -103,12 +103,15 @@ void BindConfig(py::module_& m) {
   m.def(
       "load_config",
       [](const std::string& path, const std::vector<std::string>& overrides,
-         const std::string& planner) {
-        return config::LoadConfig(config::LoadOptions(path, planner, overrides));
+         const std::string& planner, bool written_by_a_run) {
+        config::LoadOptions load(path, planner, overrides);
+        load.written_by_a_run = written_by_a_run;
+        return config::LoadConfig(load);
       },
       py::arg("path") = "", py::arg("overrides") = std::vector<std::string>{},
-      py::arg("planner") = "",
-      "Loads a YAML config (empty: the built-in defaults), a planner, then overrides.");
+      py::arg("planner") = "", py::arg("written_by_a_run") = false,
+      "Loads a YAML config (empty: the built-in defaults), a planner, then overrides. "
+      "written_by_a_run: a run's config.yaml, whose keys added later take the value it ran with.");
   m.def(
       "load_resume_config",
       [](const std::string& dir, const std::vector<std::string>& overrides) {

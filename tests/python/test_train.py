@@ -113,3 +113,14 @@ def test_a_model_file_unstable_from_its_first_steps_is_refused_before_the_run_ex
                                          r".*MuJoCo: Nan, Inf or huge value"):
         mbrl.train(config, out=tmp_path / "run", quiet=True)
     assert not os.path.exists(tmp_path / "run")
+
+
+def test_a_runs_config_reads_as_the_run_ran_with_keys_added_later(tmp_path):
+    mbrl.train(mbrl.load_config(None, TINY + ["pets.episodes=1"]), out=tmp_path / "old", quiet=True)
+    path = tmp_path / "old" / "config.yaml"
+    text = path.read_text()
+    assert "min_updates" in text
+    # A config.yaml written before trainer.min_updates existed ran without the floor.
+    path.write_text("".join(l for l in text.splitlines(True) if "min_updates" not in l))
+    assert mbrl.load_run(tmp_path / "old").config.trainer.min_updates == 0
+    assert mbrl.load_config(str(path)).trainer.min_updates == 1000  # a config file: the default

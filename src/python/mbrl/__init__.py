@@ -222,7 +222,8 @@ class Run:
         if not os.path.exists(os.path.join(path, "config.yaml")):
             raise ValueError("load_run %s: no config.yaml here (not a run directory)" % path)
         self.path = path
-        self.config = load_config(os.path.join(path, "config.yaml"))
+        # As the run ran: keys added to mbrl after it was written take the values it ran with.
+        self.config = Config(_core.load_config(os.path.join(path, "config.yaml"), [], "", True))
 
     def _require_env(self, env, what):
         """ValueError (starting with `what`) when this run's environment is written in Python and
@@ -253,7 +254,7 @@ class Run:
         an environment written in Python takes it again (env, reward, terminated: see train)."""
         model = self._model_path(env)
         config = _core.load_config(os.path.join(self.path, "config.yaml"), list(overrides),
-                                   planner or "")
+                                   planner or "", True)
         if seed is not None:
             config = config.with_overrides(["seed=%d" % seed])
         return Agent(_core.Agent(config, model, str(device), env, reward, terminated))
