@@ -104,6 +104,10 @@ def test_make_env_takes_a_name_a_file_or_a_config_and_refuses_what_it_cannot_mak
         mbrl.make_env("pusher", render_mode="human")
     env = mbrl.make_env("pusher")
     env.reset(seed=0)
+    for _ in range(3):  # the action space's own samples are valid actions
+        action = env.action_space.sample()
+        assert action.shape == (7,) and action.dtype == np.float32
+        assert env.action_space.contains(action) and not env.step(action)[2]
     with pytest.raises(RuntimeError, match=r"action\[0\] = 5 is outside"):
         env.step(np.full(7, 5.0))
 
