@@ -46,7 +46,8 @@ bool IsPythonRun(const std::string& run_dir) {
 std::string PythonModuleDir() {
   namespace fs = std::filesystem;
   const fs::path bin = fs::path(SelfPath()).parent_path();
-  for (const fs::path& dir : {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR, bin / ".." / ".."}) {
+  for (const fs::path& dir :
+       {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR, bin / ".." / ".."}) {
     std::error_code ec;
     if (fs::exists(dir / "mbrl" / "__init__.py", ec)) return fs::weakly_canonical(dir, ec).string();
   }

@@ -20,8 +20,7 @@ namespace {
 class TaskEnv {
  public:
   explicit TaskEnv(const config::Config& config)
-      : config_(config),
-        env_(MakeTaskEnv(config)),
+      : env_(MakeTaskEnv(config)),
         episode_length_(algorithms::EpisodeLength(config, *env_)) {
     rng_.seed(algorithms::StreamSeed(config.seed, algorithms::SeedStream::kEnv));
   }
@@ -77,7 +76,6 @@ class TaskEnv {
     return env::MakeEnv(config);
   }
 
-  config::Config config_;
   std::unique_ptr<env::Env> env_;
   int episode_length_ = 0;
   std::mt19937_64 rng_;

@@ -1,27 +1,21 @@
 """mbrl.load_run(...).agent(): a trained run's MPC from Python, as `mbrl eval` acts."""
 import os
-import struct
 import subprocess
 
 import pytest
 import torch
 
 import mbrl
+from replay_buffer_file import read_buffer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MBRL = os.environ.get("MBRL_BINARY", os.path.join(ROOT, "build", "mbrl"))
 
 
 def read_transitions(path):
-    """obs [N, O] and actions [N, A] of a replay buffer file (data/replay_buffer.h's format)."""
-    raw = open(path, "rb").read()
-    obs_dim, act_dim = struct.unpack_from("<ii", raw, 8)
-    n = struct.unpack_from("<q", raw, 16)[0]
-    offset = 24
-    obs = torch.frombuffer(bytearray(raw[offset:offset + 4 * n * obs_dim]), dtype=torch.float32)
-    offset += 4 * n * obs_dim
-    actions = torch.frombuffer(bytearray(raw[offset:offset + 4 * n * act_dim]), dtype=torch.float32)
-    return obs.view(n, obs_dim), actions.view(n, act_dim)
+    """obs [N, O] and actions [N, A] of a replay buffer file, as tensors."""
+    obs, actions, _, _ = read_buffer(path)
+    return torch.from_numpy(obs), torch.from_numpy(actions)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 returning the type it was given, and a Python environment's truncated and NumPy spaces."""
 import csv
 import os
-import struct
 import subprocess
 import sys
 
@@ -11,24 +10,12 @@ import pytest
 import torch
 
 import mbrl
+from replay_buffer_file import read_buffer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MBRL = os.environ.get("MBRL_BINARY", os.path.join(ROOT, "build", "mbrl"))
 TINY = ["pets.seed_episodes=1", "env.episode_length=10", "model.hidden_size=16",
         "planner.population=20", "agent.horizon=5", "trainer.max_epochs=2"]
-
-
-def read_buffer(path):
-    """(obs, actions, rewards, next_obs) of a replay buffer file (data/replay_buffer.h's format),
-    float32 NumPy arrays."""
-    raw = open(path, "rb").read()
-    obs_dim, act_dim = struct.unpack_from("<ii", raw, 8)
-    n = struct.unpack_from("<q", raw, 16)[0]
-    parts, offset = [], 24
-    for width in (obs_dim, act_dim, 1, obs_dim):
-        parts.append(np.frombuffer(raw, np.float32, n * width, offset).reshape(n, width))
-        offset += 4 * n * width
-    return parts[0], parts[1], parts[2][:, 0], parts[3]
 
 
 @pytest.fixture(scope="module")

@@ -321,8 +321,8 @@ def train(config=None, *, out, resume=False, overrides=(), quiet=False, env=None
     interface (reset(seed=...) -> (obs, info); step(action) -> (obs, reward, terminated,
     truncated, info); observation_space.shape; action_space.low and .high, lists or NumPy
     arrays), called once per step; terminated or truncated ends the episode (a truncated step is
-    not a terminal transition), and the config's env.episode_length is its longest episode. reward(obs [B, O],
-    action [B, A], next_obs [B, O]) -> [B] is its batched reward in torch (a Python or
+    not a terminal transition), and the config's env.episode_length is its longest episode.
+    reward(obs [B, O], action [B, A], next_obs [B, O]) -> [B] is its batched reward in torch (a Python or
     TorchScript function, differentiable for the gradient planners), and terminated(next_obs)
     -> bool [B] optionally its termination. The run's task is then "python": pass env, reward
     and terminated again to resume it or to make its agent."""
