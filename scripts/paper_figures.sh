@@ -114,11 +114,17 @@ sweep() {
   return $rc
 }
 
+# Figure 3's plot of a task from its recorded runs (results/fig3/TASK/runs/), or, where only the
+# table of their returns is committed, from results/fig3/TASK/runs.csv.
 plot_fig3() {
   local t="$1" dir="results/fig3/$1/runs"
-  [ -d "$dir" ] || return 0
-  /usr/bin/python3 scripts/plot_runs.py "$dir" --x mpc_episode --out "results/fig3/$t/returns.png" \
-    --csv "results/fig3/$t/mean.csv" --runs-csv "results/fig3/$t/runs.csv"
+  if [ -d "$dir" ]; then
+    /usr/bin/python3 scripts/plot_runs.py "$dir" --x mpc_episode --out "results/fig3/$t/returns.png" \
+      --csv "results/fig3/$t/mean.csv" --runs-csv "results/fig3/$t/runs.csv"
+  elif [ -f "results/fig3/$t/runs.csv" ]; then
+    /usr/bin/python3 scripts/plot_runs.py "results/fig3/$t/runs.csv" --x mpc_episode \
+      --out "results/fig3/$t/returns.png" --csv "results/fig3/$t/mean.csv"
+  fi
 }
 
 # Figure 4 from Figure 3's cartpole table (CEM 50, 500, CEM-GD N_r 50, Grad) and the recorded

@@ -2,11 +2,13 @@
 """Learning curves from mbrl run directories: return per episode, mean ± std over seeds, one line
 per planner, one panel per task.
 
-    /usr/bin/python3 scripts/plot_runs.py DIR... --out FILE.png [--x episode|env_steps|mpc_episode]
-        [--label-key planner.population] [--csv FILE.csv] [--runs-csv FILE.csv]
+    /usr/bin/python3 scripts/plot_runs.py DIR_OR_RUNS_CSV... --out FILE.png
+        [--x episode|env_steps|mpc_episode] [--label-key planner.population] [--csv FILE.csv]
+        [--runs-csv FILE.csv] [--random-episodes N]
 
 Every directory under the given ones that holds metrics.csv and config.yaml is a run (a run
-directory itself, or a sweep's output). A run's line label is its label.txt when there is one,
+directory itself, or a sweep's output); a given *.csv is a runs table as --runs-csv writes it,
+each task's random episodes and episode length taken from configs/paper/fig3/<task>.yaml. A run's line label is its label.txt when there is one,
 else its planner's type, plus ` key=value` for each --label-key. Runs of
 the same task and label are seeds of one line. Rows of interrupted (partial) episodes are
 skipped. --csv writes the plotted points (task, label, x, mean, std, seeds); --runs-csv writes
@@ -73,7 +75,16 @@ def save_figure(fig, out):
     fig.savefig(out, dpi=120)
 
 
-def read_run(run_dir, x_key, label_keys):
+class Run:
+    """One run: its task, line label, seed, episode length and finished episodes
+    [(episode, env_steps, return, random)]."""
+
+    def __init__(self, task, label, seed, length, episodes, source):
+        self.task, self.label, self.seed, self.length = task, label, seed, length
+        self.episodes, self.source = episodes, source
+
+
+def read_run(run_dir, label_keys):
     config = read_config(os.path.join(run_dir, "config.yaml"))
     label_file = os.path.join(run_dir, "label.txt")
     if os.path.exists(label_file):
@@ -85,41 +96,72 @@ def read_run(run_dir, x_key, label_keys):
         if key not in config:
             sys.exit(f"error: --label-key {key}: not in {run_dir}/config.yaml")
         label += f" {key.split('.')[-1]}={config[key]}"
-    rows = finished_episodes(run_dir)
-    if x_key == "mpc_episode":
-        mpc = [row for row in rows if row.get("random", "0") != "1"]
-        points = [(float(i), float(row["return"])) for i, row in enumerate(mpc, 1)]
-    else:
-        points = [(float(row[x_key]), float(row["return"])) for row in rows]
-    seed = config.get("seed", "?")
-    randoms = {(seed, row["episode"]): float(row["return"]) for row in rows
-               if row.get("random", "0") == "1"}
-    return config.get("task", "?"), label, points, randoms
+    episodes = [(int(row["episode"]), float(row["env_steps"]), float(row["return"]),
+                 row.get("random", "0") == "1") for row in finished_episodes(run_dir)]
+    return Run(config.get("task", "?"), label, config.get("seed", "?"),
+               config.get("env.episode_length", "?"), episodes, run_dir)
 
 
-def write_runs_csv(path, runs, label_keys):
+def read_runs_table(path, root, random_episodes=None):
+    """The runs of a runs table (a Figure 3 runs.csv: task,label,seed,episode,env_steps,return per
+    row), each task's random episodes (unless random_episodes gives their number) and episode
+    length from the paper's protocol configs/paper/fig3/<task>.yaml under root."""
+    grouped = defaultdict(list)
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            grouped[(row["task"], row["label"], row["seed"])].append(
+                (int(row["episode"]), float(row["env_steps"]), float(row["return"])))
+    runs = []
+    for (task, label, seed), rows in sorted(grouped.items()):
+        protocol = os.path.join(root, "configs", "paper", "fig3", task + ".yaml")
+        if not os.path.exists(protocol):
+            sys.exit(f"error: {path}: task '{task}' needs its protocol {protocol}")
+        config = read_config(protocol)
+        seed_episodes = int(config["pets.seed_episodes"]) if random_episodes is None \
+            else random_episodes
+        runs.append(Run(task, label, seed, config.get("env.episode_length", "?"),
+                        [(e, s, r, e <= seed_episodes) for e, s, r in sorted(rows)], path))
+    return runs
+
+
+def load_runs(inputs, label_keys=(), root=None, random_episodes=None):
+    """The runs under the given directories and in the given runs tables (*.csv)."""
+    root = root or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    runs = [read_run(d, label_keys) for d in find_runs([i for i in inputs if not i.endswith(".csv")])]
+    for table in (i for i in inputs if i.endswith(".csv")):
+        if not os.path.exists(table):
+            sys.exit(f"error: {table}: no such file")
+        runs += read_runs_table(table, root, random_episodes)
+    return runs
+
+
+def write_runs_csv(path, runs):
     """One row per finished episode of every run: the data behind the plot, seed by seed."""
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["task", "label", "seed", "episode", "env_steps", "return", "run"])
         for run in runs:
-            task, label, _, _ = read_run(run, "episode", label_keys)
-            seed = read_config(os.path.join(run, "config.yaml")).get("seed", "")
-            for row in finished_episodes(run):
-                w.writerow([task, label, seed, row["episode"], row["env_steps"], row["return"],
-                            run])
+            for episode, steps, ret, _ in run.episodes:
+                w.writerow([run.task, run.label, run.seed, episode, f"{steps:.0f}", f"{ret:.6f}",
+                            run.source])
 
 
-def aggregate(runs, x_key, label_keys):
+def points_of(run, x_key):
+    if x_key == "mpc_episode":
+        mpc = [e for e in run.episodes if not e[3]]
+        return [(float(i), e[2]) for i, e in enumerate(mpc, 1)]
+    return [(float(e[0]) if x_key == "episode" else e[1], e[2]) for e in run.episodes]
+
+
+def aggregate(runs, x_key):
     """({task: {label: [(x, mean, std, seeds)]}}: the seeds' returns at each x they share,
     {task: [return of each distinct random episode of its runs]}). Runs of one seed share their
     random episodes (the same seed draws the same random actions), so each is counted once."""
     by_line = defaultdict(lambda: defaultdict(list))
     randoms = defaultdict(dict)
     for run in runs:
-        task, label, points, random = read_run(run, x_key, label_keys)
-        by_line[task][label].append(dict(points))
-        randoms[task].update(random)
+        by_line[run.task][run.label].append(dict(points_of(run, x_key)))
+        randoms[run.task].update({(run.seed, e[0]): e[2] for e in run.episodes if e[3]})
     curves = {}
     for task, lines in by_line.items():
         curves[task] = {}
@@ -141,12 +183,15 @@ def main():
                         help="config key appended to each line's label (repeatable)")
     parser.add_argument("--csv", help="also write the plotted points here")
     parser.add_argument("--runs-csv", help="also write every run's returns per episode here")
+    parser.add_argument("--random-episodes", type=int,
+                        help="a runs table's random episodes (default: its task's "
+                             "configs/paper/fig3/<task>.yaml pets.seed_episodes)")
     args = parser.parse_args()
 
-    runs = find_runs(args.dirs)
+    runs = load_runs(args.dirs, args.label_key, random_episodes=args.random_episodes)
     if not runs:
         sys.exit(f"error: no run directories (metrics.csv + config.yaml) under {' '.join(args.dirs)}")
-    curves, randoms = aggregate(runs, args.x, args.label_key)
+    curves, randoms = aggregate(runs, args.x)
 
     import matplotlib
     matplotlib.use("Agg")
@@ -154,7 +199,7 @@ def main():
     import matplotlib.ticker
 
     tasks = sorted(curves)
-    fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 4), squeeze=False)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(5.5 * len(tasks), 5), squeeze=False)
     for ax, task in zip(axes[0], tasks):
         for label in sorted(curves[task]):
             curve = curves[task][label]
@@ -171,9 +216,7 @@ def main():
             ax.axhline(mean, color="gray", linestyle="--", linewidth=1,
                        label=f"random actions ({n} episodes)")
             ax.axhspan(mean - std, mean + std, color="gray", alpha=0.12)
-        lengths = sorted({read_config(os.path.join(r, "config.yaml")).get("env.episode_length", "?")
-                          for r in runs
-                          if read_config(os.path.join(r, "config.yaml")).get("task") == task})
+        lengths = sorted({r.length for r in runs if r.task == task})
         ax.set_title(f"{task} ({' / '.join(lengths)}-step episodes)")
         if args.x in ("episode", "mpc_episode"):
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -181,7 +224,9 @@ def main():
                        "mpc_episode": "MPC episode (after the random ones)"}[args.x])
         ax.set_ylabel("return (mean ± std over seeds)")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        # below the axes, where it covers no data
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                  frameon=False)
     save_figure(fig, args.out)
     if args.csv:
         with open(args.csv, "w", newline="") as f:
@@ -192,7 +237,7 @@ def main():
                     for x, mean, std, n in curves[task][label]:
                         w.writerow([task, label, f"{x:g}", f"{mean:.6f}", f"{std:.6f}", n])
     if args.runs_csv:
-        write_runs_csv(args.runs_csv, runs, args.label_key)
+        write_runs_csv(args.runs_csv, runs)
     print(f"{len(runs)} runs, {sum(len(v) for v in curves.values())} lines -> {args.out}")
 
 

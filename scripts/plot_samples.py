@@ -21,7 +21,8 @@ import sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from plot_runs import finished_episodes, find_runs, mean_std, read_config, save_figure  # noqa: E402
+from plot_runs import (finished_episodes, find_runs, mean_std, read_config,  # noqa: E402
+                       read_runs_table, save_figure)
 
 
 def samples_per_step(config):
@@ -46,24 +47,15 @@ def best_return(run_dir, episodes=None):
 def table_runs(path, root):
     """[(task, (family, samples), [(episode, return, random)]), ...] of a runs.csv table, one entry
     per (label, seed), with the paper's planner files and Figure 3 protocol under `root`."""
-    grouped = defaultdict(list)
-    with open(path) as f:
-        for row in csv.DictReader(f):
-            grouped[(row["task"], row["label"], row["seed"])].append(
-                (int(row["episode"]), float(row["return"])))
     out = []
-    for (task, label, _), rows in sorted(grouped.items()):
-        planner_file = os.path.join(root, "configs", "paper", "planners", label + ".yaml")
-        protocol = os.path.join(root, "configs", "paper", "fig3", task + ".yaml")
-        for needed in (planner_file, protocol):
-            if not os.path.exists(needed):
-                sys.exit(f"error: {path}: label '{label}' of task '{task}' needs {needed}")
+    for run in read_runs_table(path, root):
+        planner_file = os.path.join(root, "configs", "paper", "planners", run.label + ".yaml")
+        if not os.path.exists(planner_file):
+            sys.exit(f"error: {path}: label '{run.label}' of task '{run.task}' needs {planner_file}")
         planner = {"planner." + k: v for k, v in read_config(planner_file).items()}
         key = samples_per_step(planner)
-        if key is None:
-            continue
-        seed_episodes = int(read_config(protocol)["pets.seed_episodes"])
-        out.append((task, key, [(e, r, e <= seed_episodes) for e, r in sorted(rows)]))
+        if key is not None:
+            out.append((run.task, key, [(e, r, rnd) for e, _, r, rnd in run.episodes]))
     return out
 
 
@@ -132,10 +124,11 @@ def main():
         ax.set_xscale("log")
         ax.set_title(task)
         ax.set_xlabel("samples per planning step")
-        ax.set_ylabel("best episode return" + (f" in episodes 1-{args.episodes}" if args.episodes
-                                               else "") + "\n(mean ± std over seeds)")
+        ax.set_ylabel("best MPC episode return" +
+                      (f",\nfirst {args.episodes} episodes incl. random ones" if args.episodes
+                       else "") + "\n(mean ± std over seeds)")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower right")  # the small-sample points sit at the left
     save_figure(fig, args.out)
     if args.csv:
         with open(args.csv, "w", newline="") as f:

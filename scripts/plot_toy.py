@@ -10,6 +10,7 @@ barrier against N_init. It also prints, per N_init, which side the first plan pa
 after its gradient refinement.
 """
 import csv
+import math
 import os
 import sys
 
@@ -53,6 +54,10 @@ def main():
     task = {k: float(v) for k, v in read(files["task"])[0].items()}
     START, GOAL = (task["start_x"], task["start_y"]), (task["goal_x"], task["goal_y"])
     CENTRE, RADIUS = (task["centre_x"], task["centre_y"]), task["radius"]
+    if "bound" not in task:
+        sys.exit(f"plot_toy.py: {files['task']} has no 'bound' column; rerun `build/mbrl toy`")
+    # The push strength * (1 - d / r)^2 outweighs an action at its bound where d < BLOCKS.
+    BLOCKS = RADIUS * (1 - math.sqrt(task["bound"] / task["strength"]))
     print_sides(read(files["trials"]))
 
     # (a) passing above at the smallest example N_init, (b) passing below at the largest.
@@ -69,7 +74,10 @@ def main():
         "executed": ("black", ":", "executed (MPC)"),
     }
     for ax, (kind, n_init, sel), letter in zip(axes, panels, "ab"):
-        ax.add_patch(plt.Circle(CENTRE, RADIUS, color="tab:gray", alpha=0.35, label="barrier"))
+        ax.add_patch(plt.Circle(CENTRE, RADIUS, color="tab:gray", alpha=0.2,
+                                label="barrier's reach (push > 0)"))
+        ax.add_patch(plt.Circle(CENTRE, BLOCKS, color="tab:gray", alpha=0.45,
+                                label="push > largest action"))
         ax.plot(*CENTRE, "+", color="tab:gray")
         for stage, (color, ls, label) in styles.items():
             xs = [float(p["x"]) for p in sel if p["stage"] == stage]

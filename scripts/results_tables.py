@@ -24,8 +24,10 @@ and is exactly what KIND makes from its ARGs (paths relative to the repository):
     toy CSV                      mbrl toy's success.csv
 
 --check also reads results/README.md and fails on a path it lists (in backquotes, under
-results/) that does not exist, and checks the learning checks' thresholds
-(configs/paper/learn_checks.csv) against the random episodes they come from.
+results/) that does not exist, checks the learning checks' thresholds
+(configs/paper/learn_checks.csv) against the random episodes they come from, and checks the prose:
+every template of scripts/prose_facts.py must read in its document as its data make it, and every
+number in a checked document's prose must be a template's value (see prose_problems).
 """
 import argparse
 import csv
@@ -111,19 +113,34 @@ def runs_from(source, random=None):
     return runs
 
 
+class Cell:
+    """One planner's runs of a Figure 3 sweep, cut to the MPC episodes every seed has: per seed
+    (in seed order) its MPC returns, and the three measures of the tables."""
+
+    def __init__(self, mpc):
+        n = min(len(v) for v in mpc.values())
+        self.seeds = sorted(mpc)
+        self.episodes = [mpc[s][:n] for s in self.seeds]
+        self.final = [v[-1] for v in self.episodes]
+        self.last2 = [sum(v[-2:]) / len(v[-2:]) for v in self.episodes]
+        self.best = [max(v) for v in self.episodes]
+
+
+def fig3_cells(source, random=None):
+    """{label: Cell} of a Figure 3 sweep (SOURCE and random= as the fig3 table takes them)."""
+    runs = runs_from(source, random)
+    return {label: Cell({s: [x for _, x, rnd in sorted(eps) if not rnd]
+                         for s, eps in runs[label].items()}) for label in sorted(runs)}
+
+
 def fig3_table(source, random=None):
     if not os.path.exists(os.path.join(ROOT, source)):
         return ["| planner | seeds | MPC episodes |", "|---|---:|---:|", "| (none finished yet) | 0 | 0 |"]
-    runs = runs_from(source, random)
     out = ["| planner | seeds | MPC episodes | final episode | mean of the last 2 | best MPC episode |",
            "|---|---:|---:|---:|---:|---:|"]
-    for label in sorted(runs):
-        mpc = {s: [x for _, x, rnd in sorted(eps) if not rnd] for s, eps in runs[label].items()}
-        n = min(len(v) for v in mpc.values())
-        mpc = {s: v[:n] for s, v in mpc.items()}
-        out.append(f"| {label} | {len(mpc)} | {n} | {pm([v[-1] for v in mpc.values()])} | "
-                   f"{pm([sum(v[-2:]) / len(v[-2:]) for v in mpc.values()])} | "
-                   f"{pm([max(v) for v in mpc.values()])} |")
+    for label, c in fig3_cells(source, random).items():
+        out.append(f"| {label} | {len(c.seeds)} | {len(c.final and c.episodes[0])} | {pm(c.final)} | "
+                   f"{pm(c.last2)} | {pm(c.best)} |")
     return out
 
 
@@ -133,15 +150,20 @@ def random_table(*args):
     while args:
         source = args.pop(0)
         random = args.pop(0)[len("random="):] if args and args[0].startswith("random=") else None
-        episodes = {}
-        for label, seeds in runs_from(source, random).items():
-            for seed, eps in seeds.items():
-                for e, x, rnd in eps:
-                    if rnd:
-                        episodes[(seed, e)] = x
+        episodes = random_returns(source, random)
         task = source.rstrip("/").split("/")[2]
-        out.append(f"| {task} | {len(episodes)} | {pm(list(episodes.values()))} |")
+        out.append(f"| {task} | {len(episodes)} | {pm(episodes)} |")
     return out
+
+
+def random_returns(source, random=None):
+    """The returns of a sweep's random episodes, each distinct episode once (a seed's runs share
+    theirs)."""
+    episodes = {}
+    for seeds in runs_from(source, random).values():
+        for seed, eps in seeds.items():
+            episodes.update({(seed, e): x for e, x, rnd in eps if rnd})
+    return [episodes[k] for k in sorted(episodes)]
 
 
 def best_table(path):
@@ -187,11 +209,8 @@ def threshold_problems(path="configs/paper/learn_checks.csv"):
         if not r.get("source"):
             continue
         source, _, random = r["source"].partition(":")
-        episodes = {}
-        for seeds in runs_from(source, random or None).values():
-            for seed, eps in seeds.items():
-                episodes.update({(seed, e): x for e, x, rnd in eps if rnd})
-        m, s = mean_std(list(episodes.values()))
+        episodes = random_returns(source, random or None)
+        m, s = mean_std(episodes)
         made = (f"{m + 5 * s:.1f}", f"{m:.1f}", f"{s:.1f}", str(len(episodes)))
         given = (r["threshold"], r["random_mean"], r["random_std"], r["random_episodes"])
         if made != given:
@@ -213,6 +232,171 @@ def index_problems():
     return problems
 
 
+# --- The prose: every number is made by a template of scripts/prose_facts.py or is a reference --
+FIELD = re.compile(r"\{\{(.+?)\}\}", re.S)
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# Spans whose numbers are not results: code, links, comments, quotations of the paper, names of
+# figures, tables, equations and sections, the planners' names (CEM 500, N_r 50: their settings
+# are in configs/paper/planners/), seeds, the first planning step (t = 0), a year in a citation,
+# and software versions.
+IGNORED = re.compile(
+    r"`[^`]*`|\]\([^)]*\)|<[^>]*>|https?://\S+|\"[^\"]*\"|“[^”]*”"
+    r"|(?:Figures?|Fig\.|Tables?|Eq\.|§|Section|Algorithm)\s*\d+(?:\.\d+)*[a-z]?"
+    r"(?:\s*(?:,|and|–|-|to)\s*\d+[a-z]?)*"
+    r"|(?:CEM|N_r|N_init|N_r =|N_init =|N =|seeds?)\s+\d+(?:(?:,|, and| and| or| to|–)\s*\d+)*"
+    r"|\bt [=>] 0\b|π/\d|(?<=\()\d{4}(?=[;),])"
+    r"|(?:LibTorch|PyTorch|torch|CUDA|Python)\s+\d+(?:\.\d+)*(?:\.x)?(?:(?:,| and| or)\s+\d+(?:\.\d+)+)*")
+
+
+def prose_of(doc, text):
+    """The checked prose of a document, whitespace collapsed: README.md's headlines (the second
+    cell of each row of its Results table); in any other document everything but code blocks and
+    generated tables."""
+    if doc == "README.md":
+        section = re.search(r"^## Results\n(.*?)(?=^## )", text, re.M | re.S)
+        rows = [line.split("|") for line in (section.group(1) if section else "").splitlines()
+                if line.startswith("|") and not line.startswith("|---")]
+        cells = [r[2].strip() for r in rows[1:] if len(r) > 3]
+        return " \n ".join(cells)
+    text = MARK.sub("\n", text)
+    text = re.sub(r"^```.*?^```", "\n", text, flags=re.M | re.S)
+    return " ".join(text.split())
+
+
+def render(template, namespace):
+    """(text, [(start, end) of each field's value]) of a template, its whitespace collapsed."""
+    text, fields, last = "", [], 0
+    for m in FIELD.finditer(template):
+        text += re.sub(r"\s+", " ", template[last:m.start()])
+        value = re.sub(r"\s+", " ", str(eval(m.group(1), namespace)))
+        fields.append((len(text), len(text) + len(value)))
+        text += value
+        last = m.end()
+    return text + re.sub(r"\s+", " ", template[last:]), fields
+
+
+def prose_problems(path="scripts/prose_facts.py"):
+    """Templates of the prose whose sentence the document does not hold as made from the data,
+    and numbers in a checked document that no template makes."""
+    full = os.path.join(ROOT, path)
+    if not os.path.exists(full):
+        return []
+    import runpy
+    namespace = runpy.run_path(full, init_globals=dict(HELPERS, ROOT=ROOT, os=os, csv=csv,
+                                                       glob=glob, math=math))
+    problems = []
+    for doc, templates in namespace["FACTS"].items():
+        with open(os.path.join(ROOT, doc)) as f:
+            prose = prose_of(doc, f.read())
+        covered = [False] * len(prose)
+        for template in templates:
+            try:
+                sentence, fields = render(template, namespace)
+            except Exception as e:  # a template that cannot be made names itself
+                problems.append(f"{path}: {doc}: '{template[:60]}...' fails: {e!r}")
+                continue
+            start = prose.find(sentence)
+            if start < 0:
+                problems.append(f"{doc}: no text reads, as its data make it, \"{sentence}\" "
+                                f"({path})")
+            while start >= 0:  # only the fields' values are made from data, not the words around
+                for a, b in fields:
+                    covered[start + a:start + b] = [True] * (b - a)
+                start = prose.find(sentence, start + 1)
+        for m in IGNORED.finditer(prose):
+            covered[m.start():m.end()] = [True] * (m.end() - m.start())
+        for m in NUMBER.finditer(prose):
+            if not all(covered[m.start():m.end()]):
+                context = prose[max(0, m.start() - 50):m.end() + 30]
+                problems.append(f"{doc}: the number {m.group()} in \"...{context}...\" is made by "
+                                f"no template of {path}")
+    return problems
+
+
+def welch_t(a, b):
+    """Welch's t of mean(a) - mean(b), with the samples' (n - 1) variances."""
+    va = sum((x - sum(a) / len(a)) ** 2 for x in a) / (len(a) - 1)
+    vb = sum((x - sum(b) / len(b)) ** 2 for x in b) / (len(b) - 1)
+    return (sum(a) / len(a) - sum(b) / len(b)) / math.sqrt(va / len(a) + vb / len(b))
+
+
+T_CLEAR = 3.0  # |t| from which two sets of seeds differ (about the 5 % level for 3 seeds each)
+
+
+def better(a, b):
+    """The verdict on "a is better than b" (higher is better), by the rules of
+    docs/reproduction.md: reproduced when t >= T_CLEAR, contradicted when t <= -T_CLEAR."""
+    t = welch_t(a, b)
+    return "reproduced" if t >= T_CLEAR else "contradicted" if t <= -T_CLEAR else "inconclusive"
+
+
+LEVEL_MARGIN = 0.1  # "as good as": a's mean at most this fraction of |b's mean| below b's
+
+
+def level(a, b):
+    """The verdict on "a is as good as b": reproduced when a's mean is at most LEVEL_MARGIN of
+    |b's mean| below b's (or above it), else contradicted when t <= -T_CLEAR, else inconclusive."""
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    if ma >= mb - LEVEL_MARGIN * abs(mb):
+        return "reproduced"
+    return "contradicted" if welch_t(a, b) <= -T_CLEAR else "inconclusive"
+
+
+def fmt(x, digits=1):
+    return f"{x:.{digits}f}"
+
+
+def span(values, digits=1, scale=1.0):
+    """'low–high' of values times scale."""
+    return f"{min(values) * scale:.{digits}f}–{max(values) * scale:.{digits}f}"
+
+
+def md_rows(path):
+    """The rows of the markdown table in a file, as dicts by its header (a repeated column name
+    gives its first column)."""
+    with open(os.path.join(ROOT, path)) as f:
+        lines = [line.strip() for line in f if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = []
+    for line in lines[2:]:
+        row = {}
+        for name, cell in zip(header, line.strip("|").split("|")):
+            row.setdefault(name, cell.strip())
+        rows.append(row)
+    return rows
+
+
+def either(condition, yes, no):
+    """yes when the data make condition true, else no: a word of the prose that follows its data."""
+    return yes if condition else no
+
+
+def spearman(x, y):
+    """Spearman's rank correlation of two lists without ties in x (ties in y get mean ranks)."""
+    def ranks(v):
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        i = 0
+        while i < len(v):
+            j = i
+            while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2 + 1
+            i = j + 1
+        return r
+    rx, ry = ranks(x), ranks(y)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    return cov / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+
+
+HELPERS = {"md_rows": md_rows, "either": either, "spearman": spearman, "read_csv": read_csv, "read_yaml": read_yaml, "fig3_cells": fig3_cells,
+           "random_returns": random_returns, "mean_std": mean_std, "pm": pm, "fmt": fmt,
+           "span": span, "welch_t": welch_t, "better": better, "level": level,
+           "T_CLEAR": T_CLEAR, "LEVEL_MARGIN": LEVEL_MARGIN}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     group = parser.add_mutually_exclusive_group(required=True)
@@ -221,7 +405,7 @@ def main():
     parser.add_argument("--root", default=ROOT, help="the repository (default: this script's)")
     args = parser.parse_args()
     set_root(args.root)
-    problems = index_problems() + threshold_problems() if args.check else []
+    problems = index_problems() + threshold_problems() + prose_problems() if args.check else []
     tables = 0
     for doc in documents():
         path = os.path.join(ROOT, doc)

@@ -136,11 +136,11 @@ void ToyStudyFiles::Write(const std::string& dir, const std::vector<ToyStudyRow>
   WriteTextAtomically(dir + "/paths.csv", paths_);
   WriteTextAtomically(dir + "/trials.csv", trials_);
   WriteTextAtomically(dir + "/task.csv",
-                      Format("start_x,start_y,goal_x,goal_y,centre_x,centre_y,radius,strength\n"
-                             "%g,%g,%g,%g,%g,%g,%g,%g\n",
+                      Format("start_x,start_y,goal_x,goal_y,centre_x,centre_y,radius,strength,"
+                             "bound\n%g,%g,%g,%g,%g,%g,%g,%g,%g\n",
                              ToyBarrier::kStartX, ToyBarrier::kStartY, ToyBarrier::kGoalX,
                              ToyBarrier::kGoalY, ToyBarrier::kCentreX, ToyBarrier::kCentreY,
-                             ToyBarrier::kRadius, ToyBarrier::kStrength));
+                             ToyBarrier::kRadius, ToyBarrier::kStrength, ToyBarrier::kBound));
 }
 
 }  // namespace mbrl::experiments

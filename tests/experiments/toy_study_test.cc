@@ -100,8 +100,11 @@ TEST(ToyStudy, ItsFilesKeepEveryTrialAndTheFirstExampleEpisodeOfEachOutcome) {
   EXPECT_NE(paths.find("success,50,2,executed,1,"), std::string::npos);
   EXPECT_EQ(paths.find(",10,"), std::string::npos);
   EXPECT_EQ(paths.find("failed,50,1,"), std::string::npos);
-  // The barrier the plot draws is the task's.
-  EXPECT_NE(testing::ReadFile(dir + "/task.csv").find(",0.05,"), std::string::npos);
+  // The barrier the plot draws is the task's, with the action bound its blocking region needs.
+  const std::string task = testing::ReadFile(dir + "/task.csv");
+  EXPECT_NE(task.find(",0.05,"), std::string::npos);
+  EXPECT_NE(task.find("radius,strength,bound\n"), std::string::npos);
+  EXPECT_NE(task.find(",1,4,1\n"), std::string::npos);
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ def main():
         write_run(f"{sweep}/f", "pusher", "mppi", 1, [-7.0, -6.0, -3.0], random_episodes=2)
         sys.path.insert(0, os.path.dirname(SCRIPT))
         import plot_runs
-        _, randoms = plot_runs.aggregate(plot_runs.find_runs([sweep]), "mpc_episode", [])
+        _, randoms = plot_runs.aggregate(plot_runs.load_runs([sweep]), "mpc_episode")
         assert sorted(randoms["pusher"]) == [-7.0, -6.0, -5.0], randoms["pusher"]
         # No runs: a clear error, exit code non-zero.
         empty = os.path.join(tmp, "empty")

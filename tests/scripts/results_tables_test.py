@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """scripts/results_tables.py on a fixture repository: a documented table that differs from its CSV
 and a results index that lists a missing file both fail --check, naming them; --write remakes the
-table from the CSV, after which --check passes."""
+table from the CSV, after which --check passes. The prose: a number a template of
+scripts/prose_facts.py makes passes, the same number planted wrong fails, and a number no template
+makes fails. Then the repository itself with a number planted wrong in docs/reproduction.md and in
+README.md's results: --check fails naming each."""
 import os
 import subprocess
 import sys
@@ -44,7 +47,82 @@ def main():
         r = run(root, "--check")
         assert r.returncode == 1 and "results/README.md:2: results/gone.csv does not exist" \
             in r.stderr, r.stderr
+    verdict_rules()
+    prose_fixture()
+    planted_in_the_repository()
     print("ok")
+
+
+def verdict_rules():
+    """The rules of docs/reproduction.md's verdicts on small sets of seeds."""
+    sys.path.insert(0, os.path.dirname(SCRIPT))
+    import results_tables as rt
+    # Welch's t with sample variances: means 2 apart, each set's sample variance 1.
+    assert abs(rt.welch_t([1, 2, 3], [3, 4, 5]) - (-2 / (2 / 3) ** 0.5)) < 1e-12
+    assert rt.better([10, 11, 12], [1, 2, 3]) == "reproduced"
+    assert rt.better([1, 2, 3], [10, 11, 12]) == "contradicted"
+    assert rt.better([1, 5, 9], [0, 4, 8]) == "inconclusive"
+    assert rt.level([95, 95, 95.1], [100, 100, 100.1]) == "reproduced"  # within 10 %
+    assert rt.level([-105, -105, -105.1], [-100, -100, -100.1]) == "reproduced"
+    assert rt.level([50, 51, 52], [100, 101, 102]) == "contradicted"
+    assert rt.level([40, 80, 120], [100, 140, 180]) == "inconclusive"
+    assert abs(rt.spearman([1, 2, 3, 4], [10, 20, 30, 40]) - 1) < 1e-12
+    assert abs(rt.spearman([1, 2, 3], [3, 2, 1]) + 1) < 1e-12
+
+
+def prose_fixture():
+    with tempfile.TemporaryDirectory() as root:
+        os.makedirs(f"{root}/docs")
+        os.makedirs(f"{root}/scripts")
+        os.makedirs(f"{root}/results")
+        with open(f"{root}/results/README.md", "w") as f:
+            f.write("")
+        with open(f"{root}/results/runs.csv", "w") as f:
+            f.write("label,seed,episode,return\nx,0,1,1.0\nx,1,1,2.0\n")
+        with open(f"{root}/scripts/prose_facts.py", "w") as f:
+            f.write("ROWS = read_csv('results/runs.csv')\n"
+                    "FACTS = {'docs/page.md': ['returns {{ pm([float(r[\"return\"]) "
+                    "for r in ROWS]) }} over']}\n")
+        doc = f"{root}/docs/page.md"
+
+        def check(text):
+            with open(doc, "w") as f:
+                f.write(text)
+            return run(root, "--check")
+
+        r = check("In Figure 3 the runs' returns 1.5 ± 0.5 over\n2 seeds (`seed 0` and `1`).\n")
+        assert r.returncode == 1 and "the number 2 in" in r.stderr, r.stderr
+        r = check("In Figure 3 the runs' returns 1.5 ± 0.5 over\ntwo seeds (`seed 0` and `1`).\n")
+        assert r.returncode == 0, r.stderr
+        r = check("In Figure 3 the runs' returns 1.5 ± 0.6 over\ntwo seeds.\n")
+        assert r.returncode == 1 and 'no text reads, as its data make it, "returns 1.5 ± 0.5 over"' \
+            in r.stderr and "the number 0.6 in" in r.stderr, r.stderr
+
+
+def planted_in_the_repository():
+    """The repository's documents with one number changed each: --check names both."""
+    repo = os.path.normpath(os.path.join(os.path.dirname(SCRIPT), ".."))
+    with tempfile.TemporaryDirectory() as root:
+        for name in os.listdir(repo):
+            if name not in ("docs", "README.md", ".git"):
+                os.symlink(os.path.join(repo, name), os.path.join(root, name))
+        os.makedirs(f"{root}/docs")
+        for name in os.listdir(f"{repo}/docs"):
+            if name != "reproduction.md":
+                os.symlink(f"{repo}/docs/{name}", f"{root}/docs/{name}")
+        for doc, planted in [("docs/reproduction.md", ("CEM 5000 costs ", "CEM 5000 costs 1")),
+                             ("README.md", ("later step costs 0.", "later step costs 1."))]:
+            with open(f"{repo}/{doc}") as f:
+                text = f.read()
+            assert planted[0] in text, f"{doc} no longer holds '{planted[0]}'"
+            with open(f"{root}/{doc}", "w") as f:
+                f.write(text.replace(planted[0], planted[1], 1))
+        r = run(root, "--check")
+        assert r.returncode == 1, r.stdout + r.stderr
+        for doc in ("docs/reproduction.md", "README.md"):
+            assert f"{doc}: no text reads" in r.stderr and f"{doc}: the number 1" in r.stderr, \
+                r.stderr
+        assert "README.md: the number 1.18 in" in r.stderr, r.stderr
 
 
 if __name__ == "__main__":
