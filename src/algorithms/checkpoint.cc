@@ -13,17 +13,12 @@
 #include "mbrl/core/strings.h"
 #include "mbrl/models/gaussian_ensemble.h"
 #include "mbrl/models/model_rollout.h"
+#include "mbrl/algorithms/run_directory.h"
 
 namespace mbrl::algorithms {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string EpisodeDirName(int episode) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "episode_%06d", episode);
-  return buf;
-}
 
 json MetricsToJson(const EpisodeMetrics& m) {
   return {{"episode", m.episode},
@@ -117,7 +112,7 @@ std::string ReadText(const std::string& path) {
 void SaveCheckpoint(const std::string& run_dir, const LoopState& state, Stack& stack,
                     const models::ModelTrainer& trainer, const data::ReplayBuffer& buffer) {
   const fs::path root = fs::path(run_dir) / "checkpoint";
-  const std::string name = EpisodeDirName(state.episode);
+  const std::string name = EpisodeFileName(state.episode);
   const fs::path tmp = root / (name + ".tmp");
   std::error_code ec;
   fs::remove_all(tmp, ec);  // a half-written one from a killed run
@@ -160,7 +155,7 @@ void SaveCheckpoint(const std::string& run_dir, const LoopState& state, Stack& s
   // Only now the older checkpoints go, but for the one before this (a fallback should a file of
   // this one be damaged later).
   for (const auto& old : CheckpointNames(root)) {
-    if (old < EpisodeDirName(state.episode - 1)) fs::remove_all(root / old, ec);
+    if (old < EpisodeFileName(state.episode - 1)) fs::remove_all(root / old, ec);
   }
 }
 

@@ -1,5 +1,6 @@
 #include "mbrl/algorithms/pets.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -16,6 +17,7 @@
 #include "mbrl/core/timer.h"
 #include "mbrl/env/registry.h"
 #include "mbrl/algorithms/checkpoint.h"
+#include "mbrl/algorithms/run_directory.h"
 #include "mbrl/data/replay_buffer.h"
 #include "mbrl/models/gaussian_ensemble.h"
 #include "mbrl/models/model_trainer.h"
@@ -52,6 +54,44 @@ std::pair<torch::Tensor, torch::Tensor> TrainingData(const data::ReplayBuffer& b
   const auto next = torch::from_blob(const_cast<float*>(buffer.next_obs().data()),
                                      {n, buffer.obs_dim()}).clone();  // [N, O]
   return {torch::cat({task.PreprocessObs(obs), act}, 1), task.TargetFromTransition(obs, next)};
+}
+
+// The plans of one MPC episode: each replanning step's index, planned actions and predicted
+// return (run_directory.h's PlansPath).
+struct EpisodePlans {
+  std::vector<int64_t> steps;
+  std::vector<torch::Tensor> actions;  // [H, A] each
+  std::vector<double> predicted;
+};
+
+void SavePlans(const EpisodePlans& plans, const std::string& path) {
+  c10::Dict<std::string, torch::Tensor> dict;
+  dict.insert("step", torch::tensor(plans.steps, torch::kInt64));
+  dict.insert("predicted_return", torch::tensor(plans.predicted, torch::kFloat64));
+  dict.insert("actions", plans.actions.empty() ? torch::zeros({0})
+                                               : torch::stack(plans.actions).to(torch::kCPU));
+  const std::vector<char> bytes = torch::pickle_save(dict);
+  WriteTextAtomically(path, std::string(bytes.begin(), bytes.end()));
+}
+
+// pets.keep_models: keeps the model that planned `episode` under models/, and drops those beyond
+// the last N kept.
+void KeepModel(const std::string& keep, models::GaussianEnsemble& model, const std::string& run_dir,
+               int episode) {
+  namespace fs = std::filesystem;
+  if (keep == "last") return;
+  const fs::path dir = fs::path(run_dir) / "models";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  models::SaveEnsemble(model, KeptModelPath(run_dir, episode));
+  if (keep == "all") return;
+  std::vector<std::string> kept;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".pt") kept.push_back(it->path().filename().string());
+  }
+  std::sort(kept.begin(), kept.end());
+  const size_t n = std::stoul(keep);
+  for (size_t i = 0; i + n < kept.size(); ++i) fs::remove(dir / kept[i], ec);
 }
 
 }  // namespace
@@ -145,6 +185,7 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     phase(m.random ? "random actions" : "planning");
     auto obs = env.Reset(env_rng);
     agent.Reset();
+    EpisodePlans plans;
     double plan_ms_total = 0;
     std::map<std::string, int> stat_counts;  // plans that reported each stat (a CUDA graph
                                              // replay reports no host timings)
@@ -158,6 +199,9 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
         action = agent.Act(obs);
         if (agent.replanned()) {
           plan_ms_total += agent.last_plan_ms();
+          plans.steps.push_back(t);
+          plans.actions.push_back(agent.last_plan().actions.detach().to(torch::kCPU).clone());
+          plans.predicted.push_back(agent.last_plan().expected_return);
           for (const auto& [name, value] : agent.last_plan().stats) {
             m.plan_stats[name] += value;
             ++stat_counts[name];
@@ -201,6 +245,11 @@ std::vector<EpisodeMetrics> RunPets(const config::Config& config, const torch::D
     WriteTextAtomically(run_dir + "/metrics.csv", csv);
     if (config.pets.save_buffer) buffer.Save(run_dir + "/replay_buffer.bin");
     if (config.pets.save_model) models::SaveEnsemble(stack.model, run_dir + "/model.pt");
+    if (!m.random) {
+      fs::create_directories(run_dir + "/plans", ec);
+      SavePlans(plans, PlansPath(run_dir, ep));
+      KeepModel(config.pets.keep_models, stack.model, run_dir, ep);
+    }
     log->Info(Format("episode %d/%d: %d steps, return %.3f, %s, plan %.1f ms/step, model train "
                      "nll %.4f, holdout mse %.6f, wall %.1f s",
                      ep, config.pets.episodes, m.steps, m.episode_return,

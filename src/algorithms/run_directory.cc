@@ -1,5 +1,7 @@
 #include "mbrl/algorithms/run_directory.h"
 
+#include <cstdio>
+
 #include <filesystem>
 
 #include "mbrl/core/error.h"
@@ -14,6 +16,20 @@ std::string ResumeHint(Caller caller, const std::string& dir) {
 }
 
 std::string DeviceOption(Caller caller) { return caller == Caller::kCli ? "--device" : "device"; }
+
+std::string EpisodeFileName(int episode) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "episode_%06d", episode);
+  return buf;
+}
+
+std::string KeptModelPath(const std::string& run_dir, int episode) {
+  return run_dir + "/models/" + EpisodeFileName(episode) + ".pt";
+}
+
+std::string PlansPath(const std::string& run_dir, int episode) {
+  return run_dir + "/plans/" + EpisodeFileName(episode) + ".pt";
+}
 
 std::string DefaultRunDir(const config::Config& config) {
   return "runs/" + env::TaskLabel(config) + "/" + config.planner.type() + "/" +

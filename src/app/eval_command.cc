@@ -40,19 +40,6 @@ bool IsPythonRun(const std::string& run_dir) {
   }
 }
 
-// The folder holding this build's package mbrl: build/python beside build/mbrl, the install's
-// site-packages beside bin/, or the package a pip install put this binary in (mbrl/bin/mbrl);
-// empty when none has it (then the interpreter's own path must).
-std::string PythonModuleDir() {
-  namespace fs = std::filesystem;
-  const fs::path bin = fs::path(SelfPath()).parent_path();
-  for (const fs::path& dir :
-       {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR, bin / ".." / ".."}) {
-    std::error_code ec;
-    if (fs::exists(dir / "mbrl" / "__init__.py", ec)) return fs::weakly_canonical(dir, ec).string();
-  }
-  return "";
-}
 
 // This binary cannot step a Python object: `python3 -m mbrl eval` (src/python/mbrl/__main__.py)
 // takes the environment again and runs the same evaluation with the same options. Replaces this
@@ -166,6 +153,17 @@ std::function<int()> AddEvalCommand(CLI::App& app) {
   cmd->add_option("--terminated", opt->terminated,
                   "with --env: FILE.py:NAME of its terminated(next_obs), if it has one");
   return [opt]() { return RunEval(*opt); };
+}
+
+std::string PythonModuleDir() {
+  namespace fs = std::filesystem;
+  const fs::path bin = fs::path(SelfPath()).parent_path();
+  for (const fs::path& dir :
+       {bin / "python", bin / ".." / MBRL_PYTHON_INSTALL_DIR, bin / ".." / ".."}) {
+    std::error_code ec;
+    if (fs::exists(dir / "mbrl" / "__init__.py", ec)) return fs::weakly_canonical(dir, ec).string();
+  }
+  return "";
 }
 
 }  // namespace mbrl::app

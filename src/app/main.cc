@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   auto run_toy = mbrl::app::AddToyCommand(app);
   auto run_tasks = mbrl::app::AddTasksCommand(app);
   auto run_bench = mbrl::app::AddBenchCommand(app);
+  auto run_diagnose = mbrl::app::AddDiagnoseCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("toy")) return run_toy();
     if (app.got_subcommand("tasks")) return run_tasks();
     if (app.got_subcommand("bench")) return run_bench();
+    if (app.got_subcommand("diagnose")) return run_diagnose();
   } catch (const mbrl::ConfigError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

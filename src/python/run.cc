@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "mbrl/algorithms/diagnose.h"
 #include "mbrl/algorithms/evaluate.h"
 #include "mbrl/config/loader.h"
 #include "mbrl/core/device.h"
@@ -88,6 +89,28 @@ py::tuple Evaluate(const algorithms::EvalRunOptions& options, bool quiet, py::ob
   return py::make_tuple(result.out_dir, episodes, result.frames, result.config);
 }
 
+// Run.diagnose: algorithms::DiagnoseRun with the caller's environment when it gives one; the
+// folder it wrote.
+std::string Diagnose(const std::string& run_dir, int first, int last, int horizon,
+                     const std::string& out, py::object env, py::object reward,
+                     py::object terminated) {
+  algorithms::DiagnoseOptions options;
+  options.run_dir = run_dir;
+  options.first_episode = first;
+  options.last_episode = last;
+  options.horizon = horizon;
+  options.out = out;
+  std::optional<env::TaskEntry> task;
+  if (!env.is_none()) {
+    config::LoadOptions load{run_dir + "/config.yaml"};
+    load.written_by_a_run = true;
+    task = PythonTask(env, reward, terminated, config::LoadConfig(load).env.episode_length);
+    options.task = &*task;
+  }
+  py::gil_scoped_release release;
+  return algorithms::DiagnoseRun(options).out;
+}
+
 }  // namespace
 
 void BindRun(py::module_& m) {
@@ -116,6 +139,9 @@ void BindRun(py::module_& m) {
       .def_readwrite("video", &algorithms::EvalRunOptions::video)
       .def_readwrite("video_size", &algorithms::EvalRunOptions::video_size)
       .def_readwrite("fps", &algorithms::EvalRunOptions::fps);
+  m.def("diagnose", &Diagnose, py::arg("run_dir"), py::arg("first"), py::arg("last"),
+        py::arg("horizon"), py::arg("out"), py::arg("env") = py::none(),
+        py::arg("reward") = py::none(), py::arg("terminated") = py::none());
   m.def("evaluate", &Evaluate, py::arg("options"), py::arg("quiet"), py::arg("env") = py::none(),
         py::arg("reward") = py::none(), py::arg("terminated") = py::none());
 }

@@ -22,6 +22,17 @@ std::string ResumeHint(Caller caller, const std::string& dir);
 /// The name of the device option ("--device" or "device").
 std::string DeviceOption(Caller caller);
 
+/// "episode_NNNNNN" (six digits): the name of an episode's checkpoint folder and of its files
+/// under models/ and plans/.
+std::string EpisodeFileName(int episode);
+/// RUN/models/episode_NNNNNN.pt: the model that planned MPC episode `episode`, kept as
+/// pets.keep_models asks.
+std::string KeptModelPath(const std::string& run_dir, int episode);
+/// RUN/plans/episode_NNNNNN.pt: MPC episode `episode`'s plans, a dict of tensors that torch.load
+/// reads: step [P] (the steps that replanned), predicted_return [P] (the objective's value of
+/// each plan), actions [P, H, A].
+std::string PlansPath(const std::string& run_dir, int episode);
+
 /// runs/<task>/<planner>/<YYYYmmdd-HHMMSS>: where a new run of `config` goes unless told.
 std::string DefaultRunDir(const config::Config& config);
 

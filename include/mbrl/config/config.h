@@ -51,6 +51,9 @@ struct PetsConfig {
   int seed_episodes = 1;    // random-action episodes before the first model is trained
   bool save_buffer = true;  // write replay_buffer.bin after each episode
   bool save_model = true;   // write model.pt after each episode
+  // The models that planned MPC episodes, kept as models/episode_NNNNNN.pt for `mbrl diagnose`:
+  // "last" (model.pt only), "all", or N (the last N MPC episodes'). Each is one model.pt's size.
+  std::string keep_models = "last";
 
   template <class V>
   void Visit(V& v) {
@@ -58,6 +61,7 @@ struct PetsConfig {
     v.Field("seed_episodes", seed_episodes, AtLeast(0));
     v.Field("save_buffer", save_buffer, Any<bool>());
     v.Field("save_model", save_model, Any<bool>());
+    v.Field("keep_models", keep_models, NameOrCount({"last", "all"}));
   }
 };
 

@@ -287,6 +287,76 @@ class Run:
         return Evaluation(out_dir, rows, frames, Config(core))
 
 
+    def diagnose(self, episodes=None, horizon=None, out=None, plots=True, env=None, reward=None,
+                 terminated=None):
+        """Runs `mbrl diagnose` on this run: the model that planned each chosen MPC episode
+        (`episodes`: N, (first, last) or "A-B"; default every one whose model was kept) scored on
+        that episode's real transitions `horizon` steps ahead (default agent.horizon), and the
+        planner's predicted against real returns. Writes error.csv, calibration.csv,
+        disagreement.csv, optimism.csv and summary.csv into `out` (default <run>/diagnosis) and,
+        with `plots` and matplotlib, their PNG files. Returns a Diagnosis."""
+        self._require_env(env, "diagnose")
+        first = last = 0
+        if episodes is not None:
+            if isinstance(episodes, str):
+                a, _, b = episodes.partition("-")
+                first, last = int(a), int(b or a)
+            elif isinstance(episodes, (tuple, list)):
+                first, last = int(episodes[0]), int(episodes[1])
+            else:
+                first = last = int(episodes)
+            if first < 1 or last < first:
+                raise ValueError("diagnose: episodes %r: expected N, (first, last) or 'A-B' from "
+                                 "1 up" % (episodes,))
+        out_dir = _core.diagnose(self.path, first, last, int(horizon or 0),
+                                 "" if out is None else os.fspath(out), env, reward, terminated)
+        if plots:
+            try:
+                from . import plot_diagnosis
+            except ImportError as e:  # matplotlib missing: the CSV files stand
+                print("diagnose: no plots (%s); the CSV files are in %s" % (e, out_dir))
+            else:
+                plot_diagnosis.draw(out_dir)
+        return Diagnosis(out_dir)
+
+
+class Diagnosis:
+    """What Run.diagnose wrote: `out` (its folder) and `tables`, {name: table} for error,
+    calibration, disagreement, optimism and summary, each a pandas DataFrame when pandas is
+    installed, else {column: NumPy array} (numbers as floats, other columns as strings)."""
+
+    def __init__(self, out):
+        import csv
+        self.out = out
+        self.tables = {}
+        for name in ("error", "calibration", "disagreement", "optimism", "summary"):
+            path = os.path.join(out, name + ".csv")
+            try:
+                import pandas
+                self.tables[name] = pandas.read_csv(path)
+                continue
+            except ImportError:
+                pass
+            import numpy
+            with open(path) as f:
+                rows = list(csv.reader(f))
+            columns = {}
+            for i, column in enumerate(rows[0]):
+                cells = [r[i] for r in rows[1:]]
+                try:
+                    columns[column] = numpy.array([float(c) if c else float("nan")
+                                                   for c in cells])
+                except ValueError:
+                    columns[column] = numpy.array(cells)
+            self.tables[name] = columns
+
+    def __getitem__(self, name):
+        return self.tables[name]
+
+    def __repr__(self):
+        return "Diagnosis(%r)" % self.out
+
+
 class Evaluation:
     """What Run.evaluate did: `out` (its directory), `episodes` (one dict per episode: episode,
     return, steps, plan_ms_per_step, as eval.csv), `returns`, `frames` (of the video) and

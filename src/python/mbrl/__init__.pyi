@@ -70,6 +70,15 @@ class Run:
                  fps: float = ..., planner_dir: str = ..., quiet: bool = ..., env: Any = ...,
                  reward: Optional[Callable] = ..., terminated: Optional[Callable] = ...
                  ) -> Evaluation: ...
+    def diagnose(self, episodes: Union[int, str, Tuple[int, int], None] = ...,
+                 horizon: Optional[int] = ..., out: Union[str, "os.PathLike[str]", None] = ...,
+                 plots: bool = ..., env: Any = ..., reward: Optional[Callable] = ...,
+                 terminated: Optional[Callable] = ...) -> Diagnosis: ...
+
+class Diagnosis:
+    out: str
+    tables: Dict[str, Any]
+    def __getitem__(self, name: str) -> Any: ...
 
 class Evaluation:
     out: str
