@@ -16,9 +16,10 @@ Three forms of the same step (--mode):
 Prints one JSON line: first_ms (t = 0 step), later_mean_ms, mean_ms, median_ms.
 Run with Debian's interpreter: /usr/bin/python3 scripts/reference/pets_planners.py --planner cem50
 """
-import math
 import argparse
 import json
+import math
+import os
 import statistics
 import time
 
@@ -57,17 +58,17 @@ class Ensemble(torch.nn.Module):
         return mean, logvar
 
 
-def preprocess(obs):  # [M, 4] -> [M, 5]
-    theta = obs[:, 1:2]
-    return torch.cat([torch.sin(theta), torch.cos(theta), obs[:, 0:1], obs[:, 2:4]], 1)
+def preprocess(obs):  # [..., 4] -> [..., 5]
+    theta = obs[..., 1:2]
+    return torch.cat([torch.sin(theta), torch.cos(theta), obs[..., 0:1], obs[..., 2:4]], -1)
 
 
-def reward(action, next_obs):
-    x, theta = next_obs[:, 0], next_obs[:, 1]
+def reward(action, next_obs):  # [..., A], [..., O] -> [...]
+    x, theta = next_obs[..., 0], next_obs[..., 1]
     tip_x = x - POLE * torch.sin(theta)
     tip_y = -POLE * torch.cos(theta)
     dist2 = tip_x ** 2 + (tip_y - POLE) ** 2
-    return torch.exp(-dist2 / POLE ** 2) - 0.01 * (action ** 2).sum(1)
+    return torch.exp(-dist2 / POLE ** 2) - 0.01 * (action ** 2).sum(-1)
 
 
 class Rollout:
@@ -77,27 +78,36 @@ class Rollout:
 
     def evaluate(self, obs, actions, deterministic=False):
         """obs [O], actions [B, H, A] -> mean predicted return [B]."""
-        B, H, _ = actions.shape
-        P = 1 if deterministic else self.particles
+        B, H, A = actions.shape
         E = self.model.ensemble
-        M = B * P
-        state = obs.unsqueeze(0).expand(M, -1)
-        returns = torch.zeros(M, device=obs.device)
-        for t in range(H):
-            a = actions[:, t].repeat_interleave(P, 0)
-            inp = torch.cat([preprocess(state), a], 1)
-            if deterministic:  # ensemble mean, no sampling (gradient planners)
+        if deterministic:  # the ensemble's mean, no sampling (gradient planners)
+            state = obs.expand(B, -1)
+            returns = torch.zeros(B, device=obs.device)
+            for t in range(H):
+                a = actions[:, t]
+                inp = torch.cat([preprocess(state), a], 1)
                 mean, _ = self.model(inp.unsqueeze(0).expand(E, -1, -1))
-                pred = mean.mean(0)
-            else:  # TS-inf: row b * P + p stays with member p % E
-                mean, logvar = self.model(inp.view(M // E, E, -1).transpose(0, 1))
-                mean = mean.transpose(0, 1).reshape(M, -1)
-                logvar = logvar.transpose(0, 1).reshape(M, -1)
-                pred = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
-            nxt = state + pred
+                nxt = state + mean.mean(0)
+                returns = returns + reward(a, nxt)
+                state = nxt
+            return torch.where(torch.isfinite(returns), returns, torch.full_like(returns, -1e10))
+        # TS-inf: particle p of a sequence stays with member p % E. The state is laid out by
+        # member, [E, B, P / E, O], so that each member's rows are one contiguous batch of the
+        # model's batched products and an action reaches its particles by broadcasting.
+        P = self.particles
+        if P % E:
+            raise SystemExit(f"--particles {P}: must be a multiple of the ensemble's {E} members")
+        state = obs.expand(E, B, P // E, -1)
+        returns = torch.zeros(E, B, P // E, device=obs.device)
+        for t in range(H):
+            a = actions[:, t].view(1, B, 1, A).expand(E, B, P // E, A)
+            inp = torch.cat([preprocess(state), a], -1).view(E, B * (P // E), -1)
+            mean, logvar = self.model(inp)
+            pred = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+            nxt = state + pred.view(E, B, P // E, -1)
             returns = returns + reward(a, nxt)
             state = nxt
-        returns = returns.view(B, P).mean(1)
+        returns = returns.mean((0, 2))
         return torch.where(torch.isfinite(returns), returns, torch.full_like(returns, -1e10))
 
 
@@ -324,6 +334,9 @@ def main():
     parser.add_argument("--n-init", type=int, default=15000, help="CEM-GD samples at t = 0")
     parser.add_argument("--step", default="adam", choices=["adam", "gradient"],
                         help="CEM-GD's line-search direction (configs/paper/planners/cem_gd.yaml: adam)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="intra-op threads (torch.set_num_threads; default: 1 beside "
+                             "OpenBLAS, whose own pool OPENBLAS_NUM_THREADS sizes)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--mode", default="eager", choices=["eager", "static", "graph"],
                         help="eager (with early exits), static (no host reads) or graph "
@@ -338,7 +351,9 @@ def main():
     # The thread rule mbrl applies (core/blas_threads.h): beside OpenBLAS's own thread pool
     # (Debian's builds), one intra-op thread. Debian trixie's PyTorch 2.6 starts two on 2 cores,
     # and the two spinning pools made a cem50 step 6.7 s against 0.14 s with one.
-    if device.type == "cpu" and openblas_loaded():
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    elif device.type == "cpu" and openblas_loaded():
         torch.set_num_threads(1)
 
     def sync():
@@ -367,6 +382,7 @@ def main():
     later = ms[1:] or ms
     print(json.dumps({"planner": args.planner, "device": str(device), "mode": args.mode,
                       "threads": torch.get_num_threads(),
+                      "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                       "first_ms": ms[0], "later_mean_ms": sum(later) / len(later),
                       "mean_ms": sum(ms) / len(ms), "median_ms": statistics.median(ms)}))
 
