@@ -1,7 +1,6 @@
 #include "mbrl/algorithms/run_directory.h"
 
 #include <cstdio>
-
 #include <filesystem>
 
 #include "mbrl/core/error.h"
