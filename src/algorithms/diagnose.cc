@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "mbrl/algorithms/pets.h"
 #include "mbrl/algorithms/run_directory.h"
 #include "mbrl/algorithms/stack.h"
 #include "mbrl/config/loader.h"
@@ -207,14 +208,9 @@ RunDiagnosis DiagnoseRun(const DiagnoseOptions& options) {
   if (options.task) RequireRunOfTask(run, config, *options.task);
   Stack stack = BuildStack(config, torch::Device(torch::kCPU), nullptr, options.task);
   const env::Task& task = *stack.task;
-  const int O = buffer.obs_dim(), A = buffer.action_dim();
   const int64_t total = buffer.Size();
-  const auto all_obs = torch::from_blob(const_cast<float*>(buffer.obs().data()), {total, O}).clone();
-  const auto all_act = torch::from_blob(const_cast<float*>(buffer.actions().data()), {total, A}).clone();
-  const auto all_next =
-      torch::from_blob(const_cast<float*>(buffer.next_obs().data()), {total, O}).clone();
-  const auto all_rew = torch::from_blob(const_cast<float*>(buffer.rewards().data()), {total}).clone();
-  const auto scale = all_obs.to(torch::kFloat64).std(0, /*unbiased=*/false) + 1e-6;  // [O]
+  const TransitionTensors all = ToTensors(buffer);
+  const auto scale = all.obs.to(torch::kFloat64).std(0, /*unbiased=*/false) + 1e-6;  // [O]
 
   // Each MPC episode's transitions, and which of them to score.
   std::vector<std::pair<MetricsRow, int64_t>> chosen;  // (row, first transition)
@@ -306,10 +302,10 @@ RunDiagnosis DiagnoseRun(const DiagnoseOptions& options) {
     const auto& [row, first] = chosen[i];
     models::LoadEnsemble(model, model_paths[i]);
     EpisodeData ep;
-    ep.obs = torch::cat({all_obs.slice(0, first, first + row.steps),
-                         all_next.slice(0, first + row.steps - 1, first + row.steps)});
-    ep.actions = all_act.slice(0, first, first + row.steps);
-    ep.rewards = all_rew.slice(0, first, first + row.steps);
+    ep.obs = torch::cat({all.obs.slice(0, first, first + row.steps),
+                         all.next_obs.slice(0, first + row.steps - 1, first + row.steps)});
+    ep.actions = all.actions.slice(0, first, first + row.steps);
+    ep.rewards = all.rewards.slice(0, first, first + row.steps);
     const ModelDiagnosis d = DiagnoseModel(step, config.model.ensemble_size, ep, horizon, scale);
     const std::string e = std::to_string(row.episode);
     for (size_t k = 0; k < d.mean_error.size(); ++k) {

@@ -46,14 +46,9 @@ std::string MetricsRow(const EpisodeMetrics& m, const std::vector<std::string>& 
 // Model inputs and targets from every stored transition.
 std::pair<torch::Tensor, torch::Tensor> TrainingData(const data::ReplayBuffer& buffer,
                                                      const env::Task& task) {
-  const int64_t n = buffer.Size();
-  const auto obs = torch::from_blob(const_cast<float*>(buffer.obs().data()),
-                                    {n, buffer.obs_dim()}).clone();  // [N, O]
-  const auto act = torch::from_blob(const_cast<float*>(buffer.actions().data()),
-                                    {n, buffer.action_dim()}).clone();  // [N, A]
-  const auto next = torch::from_blob(const_cast<float*>(buffer.next_obs().data()),
-                                     {n, buffer.obs_dim()}).clone();  // [N, O]
-  return {torch::cat({task.PreprocessObs(obs), act}, 1), task.TargetFromTransition(obs, next)};
+  const auto t = ToTensors(buffer);
+  return {torch::cat({task.PreprocessObs(t.obs), t.actions}, 1),
+          task.TargetFromTransition(t.obs, t.next_obs)};
 }
 
 // The plans of one MPC episode: each replanning step's index, planned actions and predicted
@@ -95,6 +90,16 @@ void KeepModel(const std::string& keep, models::GaussianEnsemble& model, const s
 }
 
 }  // namespace
+
+TransitionTensors ToTensors(const data::ReplayBuffer& buffer) {
+  const int64_t n = buffer.Size();
+  const auto copy = [n](const std::vector<float>& v, std::vector<int64_t> shape) {
+    shape.insert(shape.begin(), n);
+    return torch::from_blob(const_cast<float*>(v.data()), shape).clone();
+  };
+  return {copy(buffer.obs(), {buffer.obs_dim()}), copy(buffer.actions(), {buffer.action_dim()}),
+          copy(buffer.rewards(), {}), copy(buffer.next_obs(), {buffer.obs_dim()})};
+}
 
 std::string MetricsCsvHeader(const std::vector<std::string>& stat_names) {
   std::string header =

@@ -12,7 +12,18 @@
 #include "mbrl/core/step_graph.h"
 #include "mbrl/env/registry.h"
 
+namespace mbrl::data {
+class ReplayBuffer;
+}  // namespace mbrl::data
+
 namespace mbrl::algorithms {
+
+/// A replay buffer's transitions as CPU tensors (copies): obs [N, O], actions [N, A],
+/// rewards [N], next_obs [N, O].
+struct TransitionTensors {
+  torch::Tensor obs, actions, rewards, next_obs;
+};
+TransitionTensors ToTensors(const data::ReplayBuffer& buffer);
 
 /// One row of metrics.csv.
 struct EpisodeMetrics {

@@ -2,6 +2,7 @@
 // Field constraints shared by the config structs' Visit functions.
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mbrl::config {
@@ -43,24 +44,6 @@ inline Check<double> Positive() {
   return {[](const double& v) { return v > 0; }, "> 0"};
 }
 
-/// One of a fixed list of names, or a whole number >= 1 written in digits ("all", "last", "3").
-inline Check<std::string> NameOrCount(std::vector<std::string> names) {
-  std::string expect = "one of:";
-  for (const auto& n : names) expect += " " + n;
-  expect += ", or a whole number >= 1";
-  return {[names](const std::string& v) {
-            for (const auto& n : names) {
-              if (v == n) return true;
-            }
-            if (v.empty() || v.size() > 9 || v[0] == '0') return false;
-            for (char c : v) {
-              if (c < '0' || c > '9') return false;
-            }
-            return true;
-          },
-          expect};
-}
-
 /// One of a fixed list of names.
 inline Check<std::string> OneOf(std::vector<std::string> names) {
   std::string expect = "one of:";
@@ -71,6 +54,20 @@ inline Check<std::string> OneOf(std::vector<std::string> names) {
             return false;
           },
           expect};
+}
+
+/// One of a fixed list of names, or a whole number >= 1 written in digits ("all", "last", "3").
+inline Check<std::string> NameOrCount(std::vector<std::string> names) {
+  const Check<std::string> name = OneOf(std::move(names));
+  return {[name](const std::string& v) {
+            if (name.ok(v)) return true;
+            if (v.empty() || v.size() > 9 || v[0] == '0') return false;
+            for (char c : v) {
+              if (c < '0' || c > '9') return false;
+            }
+            return true;
+          },
+          name.expect + ", or a whole number >= 1"};
 }
 
 }  // namespace mbrl::config
