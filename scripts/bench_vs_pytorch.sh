@@ -81,8 +81,9 @@ for round in $(seq 1 "$rounds"); do
         --planner-dir configs/paper/planners \
         --steps "$steps" --horizon 45 --out "$tmp/ours" --quiet ${gd:+"${ours_extra[@]}"}) \
         > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
-      # CSV columns: 7 first_ms, 8 mean_ms, 10 later_mean_ms.
-      awk -F, -v l="$label" -v s="$side" 'NR == 2 { printf "{\"side\": \"%s\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", s, l, $7, $8, $10 }' \
+      # The CSV's columns by their header names (an older binary's CSV has fewer).
+      awk -F, -v l="$label" -v s="$side" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+        NR == 2 { printf "{\"side\": \"%s\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", s, l, $c["first_ms"], $c["mean_ms"], $c["later_mean_ms"] }' \
         "$tmp/ours/planners_cpu.csv" >> "$results"
     done
     # The reference at each thread setting a user would try (intra-op and OpenBLAS threads

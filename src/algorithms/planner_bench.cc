@@ -173,7 +173,10 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     obs = step.Ended() ? env.Reset(env_rng) : step.obs;
     if (on_step) on_step(t + 1, steps);
   }
-  // One more later step, untimed, with its operators and host synchronisations counted.
+  // The GEMM rate now, beside the timed steps, for the floor.
+  r.gemm_gflops = BenchLargeGemm(kGemmSize, device);
+  // One more later step, untimed, with its operators, host synchronisations and matrix products
+  // counted; then a t = 0 step's matrix products.
   {
     const auto obs_t = to_tensor(obs);
     OpCounter counter;
@@ -181,6 +184,11 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     r.ops_per_step = static_cast<double>(counter.ops());
     r.syncs_per_step = static_cast<double>(counter.syncs());
     for (const auto& [name, n] : counter.SyncsByName()) r.sync_ops[name] = static_cast<double>(n);
+    r.later_gflop = counter.matmul_flops() / 1e9;
+    planner.Reset();
+    counter.Reset();
+    planner.PlanStep(obs_t, rollout);
+    r.first_gflop = counter.matmul_flops() / 1e9;
   }
   r.first_ms = ms.front();
   double sum = 0;
@@ -263,6 +271,10 @@ double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds
   return 2.0 * static_cast<double>(n) * n * n / (ms * 1e6);
 }
 
+double FloorMs(const PlannerBenchResult& r, double gflop) {
+  return r.gemm_gflops > 0 ? 1000.0 * gflop / r.gemm_gflops : 0.0;
+}
+
 std::string BenchResultToJson(const PlannerBenchResult& r) {
   nlohmann::json j = {{"task", r.task},
                       {"label", r.label},
@@ -282,6 +294,9 @@ std::string BenchResultToJson(const PlannerBenchResult& r) {
                       {"ops_per_step", r.ops_per_step},
                       {"syncs_per_step", r.syncs_per_step},
                       {"sync_ops", r.sync_ops},
+                      {"first_gflop", r.first_gflop},
+                      {"later_gflop", r.later_gflop},
+                      {"gemm_gflops", r.gemm_gflops},
                       {"later_stats", r.later_stats}};
   return j.dump();
 }
@@ -308,6 +323,11 @@ PlannerBenchResult BenchResultFromJson(const std::string& text) {
     if (j.contains("ops_per_step")) r.ops_per_step = j.at("ops_per_step");
     if (j.contains("syncs_per_step")) r.syncs_per_step = j.at("syncs_per_step");
     if (j.contains("sync_ops")) r.sync_ops = j.at("sync_ops").get<std::map<std::string, double>>();
+    for (const auto& [key, field] : {std::pair{"first_gflop", &r.first_gflop},
+                                     std::pair{"later_gflop", &r.later_gflop},
+                                     std::pair{"gemm_gflops", &r.gemm_gflops}}) {
+      if (j.contains(key)) *field = j.at(key);
+    }
     if (j.contains("later_stats")) {
       r.later_stats = j.at("later_stats").get<std::map<std::string, double>>();
     }

@@ -31,7 +31,7 @@ struct BenchOptions {
   std::string device = "cpu";
   std::vector<std::string> overrides;
   std::string rows = "40,200,1600,6553";
-  int64_t gemm_n = 2048;
+  int64_t gemm_n = algorithms::kGemmSize;
 };
 
 torch::Device PickDevice(const std::string& name) {

@@ -22,6 +22,9 @@ std::string Fixed(double v, int digits) {
   return out.str();
 }
 
+// a / b with two decimals; empty when b is 0 (unknown).
+std::string Ratio(double a, double b) { return b > 0 ? Fixed(a / b, 2) : std::string(); }
+
 // "name=value;name=value" (values with one decimal), for a CSV cell.
 std::string Joined(const std::map<std::string, double>& values) {
   std::string out;
@@ -74,6 +77,19 @@ const std::vector<Column>& Columns() {
       {"paper_memory_mb", "paper memory (MB)",
        [](R, P p) { return p ? Fixed(p->memory_mb, 1) : std::string(); }, {}},
       {"later_stats", "", [](R r, P) { return Joined(r.later_stats); }, {}},
+      // The arithmetic floor (algorithms::FloorMs) and each step's time over it.
+      {"first_gflop", "", [](R r, P) { return Fixed(r.first_gflop, 2); }, {}},
+      {"later_gflop", "", [](R r, P) { return Fixed(r.later_gflop, 2); }, {}},
+      {"gemm_gflops", "GEMM (GFLOP/s)", [](R r, P) { return Fixed(r.gemm_gflops, 0); }, {}},
+      {"first_floor_ms", "", [](R r, P) { return Fixed(algorithms::FloorMs(r, r.first_gflop), 1); },
+       {}},
+      {"first_x_floor", "t=0 / floor", [](R r, P) { return Ratio(r.first_ms, algorithms::FloorMs(r, r.first_gflop)); },
+       {}},
+      {"later_floor_ms", "later floor (s)",
+       [](R r, P) { return Fixed(algorithms::FloorMs(r, r.later_gflop), 1); },
+       [=](R r, P) { return seconds(algorithms::FloorMs(r, r.later_gflop)); }},
+      {"later_x_floor", "later / floor",
+       [](R r, P) { return Ratio(r.later_mean_ms, algorithms::FloorMs(r, r.later_gflop)); }, {}},
   };
   return kColumns;
 }

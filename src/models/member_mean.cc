@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "mbrl/core/op_counter.h"
 #include "mbrl/core/shape.h"
 
 namespace mbrl::models {
@@ -25,6 +26,7 @@ namespace {
 template <class T>
 MBRL_INLINE void AddRows(const T* __restrict w, const T* __restrict x, int64_t n_in,
                          int64_t n_out, T* __restrict y) {
+  AddMatmulFlops(2.0 * static_cast<double>(n_in) * static_cast<double>(n_out));
   for (int64_t i = 0; i < n_in; ++i) {
     const T xi = x[i];
     const T* __restrict row = w + i * n_out;
@@ -39,6 +41,7 @@ MBRL_INLINE void AddRows(const T* __restrict w, const T* __restrict x, int64_t n
 template <class T>
 MBRL_INLINE void AddDots(const T* __restrict w, const T* __restrict v, int64_t n_in, int64_t n_out,
                          T* __restrict g) {
+  AddMatmulFlops(2.0 * static_cast<double>(n_in) * static_cast<double>(n_out));
   constexpr int64_t kLanes = 16;
   for (int64_t i = 0; i < n_in; ++i) {
     const T* __restrict row = w + i * n_out;

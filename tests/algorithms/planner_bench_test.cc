@@ -115,5 +115,25 @@ TEST(PlannerBench, CountsTheOperatorsAndHostSyncsOfALaterStep) {
   EXPECT_DOUBLE_EQ(back.syncs_per_step, r.syncs_per_step);
 }
 
+TEST(PlannerBench, CountsAStepsMatrixProductsAndTheGemmRateForTheFloor) {
+  const auto config = BenchCellConfig(SourcePath("configs"), "cartpole_swingup", "cem50",
+                                      SourcePath("configs/paper/planners"), 5,
+                                      {"model.hidden_size=8", "rollout.particles=5"});
+  const auto r = BenchPlanner(config, "cem50", 2, torch::kCPU);
+  // Each of 5 iterations rolls 10 sequences x 5 particles over 5 steps through the model:
+  // inputs 5 + 1 -> 8 -> 8 -> 8 -> 2 x 4 outputs. CEM's returned mean is rolled out too.
+  const double per_row = 2.0 * (6 * 8 + 8 * 8 + 8 * 8 + 8 * 8);
+  const double sampled = 5 * 10 * 5 * 5 * per_row / 1e9;
+  EXPECT_GE(r.later_gflop, sampled);
+  EXPECT_LE(r.later_gflop, sampled * 1.25);
+  EXPECT_DOUBLE_EQ(r.first_gflop, r.later_gflop);  // CEM does the same work at every step
+  EXPECT_GT(r.gemm_gflops, 0);
+  const auto back = BenchResultFromJson(BenchResultToJson(r));
+  EXPECT_DOUBLE_EQ(back.later_gflop, r.later_gflop);
+  EXPECT_DOUBLE_EQ(back.first_gflop, r.first_gflop);
+  EXPECT_DOUBLE_EQ(back.gemm_gflops, r.gemm_gflops);
+  EXPECT_DOUBLE_EQ(FloorMs(back, back.later_gflop), 1000 * r.later_gflop / r.gemm_gflops);
+}
+
 }  // namespace
 }  // namespace mbrl::algorithms

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <functional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "mbrl/core/error.h"
 
@@ -62,12 +65,52 @@ TEST(OpCounter, CountsOperatorsOnOtherThreads) {
   EXPECT_EQ(counter.syncs(), 1);
 }
 
+TEST(OpCounter, CountsTheFlopsOfEachOutermostMatrixProductFromItsShapes) {
+  const auto a = torch::randn({3, 4}), b = torch::randn({4, 5});
+  const auto ba = torch::randn({2, 3, 4}), bb = torch::randn({2, 4, 5});
+  OpCounter counter;
+  const auto sum = a + a;  // not a product
+  EXPECT_EQ(counter.matmul_flops(), 0);
+  torch::mm(a, b);
+  EXPECT_EQ(counter.matmul_flops(), 2 * 3 * 4 * 5);
+  const std::vector<std::pair<std::function<void()>, double>> cases = {
+      {[&] { torch::addmm(torch::zeros({5}), a, b); }, 2 * 3 * 4 * 5},
+      {[&] { torch::bmm(ba, bb); }, 2 * 2 * 3 * 4 * 5},
+      // A CPU baddbmm runs an addmm_ per matrix inside itself: counted once.
+      {[&] { torch::baddbmm(torch::zeros({2, 1, 5}), ba, bb); }, 2 * 2 * 3 * 4 * 5},
+      // matmul broadcasts [7, 3, 4] x [4, 5], and runs bmm or mm inside.
+      {[&] { torch::matmul(torch::randn({7, 3, 4}), b); }, 2 * 7 * 3 * 4 * 5},
+      // linear's weight is [out, in]: [6, 4] rows into 5 outputs.
+      {[&] { torch::linear(torch::randn({6, 4}), torch::randn({5, 4})); }, 2 * 6 * 4 * 5},
+      {[&] { torch::mv(a, torch::randn({4})); }, 2 * 3 * 4},
+      {[&] { torch::dot(torch::randn({4}), torch::randn({4})); }, 2 * 4},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    counter.Reset();
+    cases[i].first();
+    EXPECT_EQ(counter.matmul_flops(), cases[i].second) << "case " << i;
+  }
+  // A backward pass runs products too: the input gradient of a x b is grad [3, 5] x b^T.
+  counter.Reset();
+  const auto x = a.clone().requires_grad_(true);
+  torch::mm(x, b).sum().backward();
+  EXPECT_EQ(counter.matmul_flops(), 2 * (2 * 3 * 4 * 5));
+  // Hand-written products report themselves.
+  AddMatmulFlops(1000);
+  EXPECT_EQ(counter.matmul_flops(), 2 * (2 * 3 * 4 * 5) + 1000);
+  counter.Reset();
+  EXPECT_EQ(counter.matmul_flops(), 0);
+  (void)sum;
+}
+
 TEST(OpCounter, OneAtATimeAndStopsCountingWhenDestroyed) {
   {
     OpCounter counter;
     EXPECT_THROW(OpCounter second, Error);
   }
-  OpCounter again;  // the first one is gone
+  AddMatmulFlops(1000);  // no counter: nothing to add to
+  OpCounter again;       // the first one is gone
+  EXPECT_EQ(again.matmul_flops(), 0);
   const auto x = torch::zeros({1}) + 1;
   EXPECT_GE(again.ops(), 1);
   EXPECT_TRUE(IsHostSyncOp("aten::_local_scalar_dense"));

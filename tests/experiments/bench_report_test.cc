@@ -69,13 +69,13 @@ TEST(BenchReport, CsvAndMarkdownShareTheirColumnsAndThePapersOnlyWhereItHasTheCe
   const auto csv = BenchCsv({r}, &paper);
   EXPECT_NE(csv.find(",ops_per_step,syncs_per_step,"), std::string::npos);
   EXPECT_NE(csv.find("cartpole_swingup,cem50,cem,cpu,5,3,"), std::string::npos);
-  EXPECT_NE(csv.find(",cpu_tensors,,,refine_ms=12.0\n"), std::string::npos)
+  EXPECT_NE(csv.find(",cpu_tensors,,,refine_ms=12.0,"), std::string::npos)
       << csv;  // horizon 5: not the paper's setting
   const auto at_paper = BenchCsv({Cell(45)}, &paper);
-  EXPECT_NE(at_paper.find(",0.36,7.2,\n"), std::string::npos) << at_paper;
+  EXPECT_NE(at_paper.find(",0.36,7.2,,"), std::string::npos) << at_paper;
   const auto header = [](const std::string& text) { return text.substr(0, text.find('\n')); };
   EXPECT_EQ(header(BenchCsv({Cell(45)})), header(csv));  // the same columns without tables
-  EXPECT_NE(BenchCsv({Cell(45)}).find(",cpu_tensors,,,\n"), std::string::npos);  // no tables
+  EXPECT_NE(BenchCsv({Cell(45)}).find(",cpu_tensors,,,,"), std::string::npos);  // no tables
   const auto md = BenchMarkdown({Cell(45)}, &paper);
   EXPECT_NE(md.find("| cartpole_swingup | cem50 | 0.120 |"), std::string::npos) << md;
   EXPECT_NE(md.find(" 0.36 | 7.2 |"), std::string::npos) << md;
@@ -87,6 +87,24 @@ TEST(BenchReport, CsvAndMarkdownShareTheirColumnsAndThePapersOnlyWhereItHasTheCe
   ASSERT_EQ(cells.size(), 3u);
   EXPECT_EQ(cells[0], cells[1]);
   EXPECT_EQ(cells[0], cells[2]);
+}
+
+TEST(BenchReport, TheFloorIsTheStepsGflopAtTheGemmRateAndEachStepIsTimedAgainstIt) {
+  auto r = Cell(45);
+  r.first_gflop = 10;
+  r.later_gflop = 5;
+  r.gemm_gflops = 200;  // floors: 50 ms at t = 0, 25 ms later; steps 120 ms and 100 ms
+  EXPECT_DOUBLE_EQ(algorithms::FloorMs(r, r.later_gflop), 25.0);
+  const auto csv = BenchCsv({r});
+  EXPECT_NE(csv.find(",first_gflop,later_gflop,gemm_gflops,first_floor_ms,first_x_floor,"
+                     "later_floor_ms,later_x_floor\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",10.00,5.00,200,50.0,2.40,25.0,4.00\n"), std::string::npos) << csv;
+  EXPECT_NE(BenchMarkdown({r}).find("| 200 | 2.40 | 0.025 | 4.00 |"), std::string::npos);
+  // Without a GEMM rate (a result from an older binary) there is no floor, and no ratio.
+  r.gemm_gflops = 0;
+  EXPECT_NE(BenchCsv({r}).find(",10.00,5.00,0,0.0,,0.0,\n"), std::string::npos) << BenchCsv({r});
 }
 
 }  // namespace

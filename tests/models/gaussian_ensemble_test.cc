@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "mbrl/core/op_counter.h"
 #include "mbrl/models/member_mean.h"
 #include "mbrl/models/model_trainer.h"
 #include "test_paths.h"
@@ -111,6 +112,32 @@ TEST(MemberMeanMlp, EqualsTheAverageOfTheMembersMeansWithTheSameInputGradient) {
       EXPECT_TRUE(torch::allclose(mlp.Forward(x), reference, 1e-5, 1e-5)) << n << " " << dtype;
     }
   }
+}
+
+TEST(MemberMeanMlp, ItsHandWrittenOneRowProductsCountTheirFlopsAsTheBatchedOnesDo) {
+  // The one-row path runs plain loops, not ATen products: it reports their work to OpCounter,
+  // so an arithmetic floor sees it. One row costs half of two rows through batched products, and
+  // its hand-written backward as much as its forward.
+  torch::manual_seed(3);
+  config::EnsembleConfig c = Tiny(4, 24);
+  c.num_layers = 3;
+  GaussianEnsemble model(c, 6, 3);
+  const MemberMeanMlp mlp(model);
+  // Members x (6 -> 24, 24 -> 24, 24 -> 24, 24 -> 3): the mean head only.
+  const double forward = 2.0 * 4 * (6 * 24 + 24 * 24 + 24 * 24 + 24 * 3);
+  OpCounter counter;
+  {
+    torch::NoGradGuard no_grad;
+    mlp.Forward(torch::randn({1, 6}));
+    EXPECT_EQ(counter.matmul_flops(), forward);
+    counter.Reset();
+    mlp.Forward(torch::randn({2, 6}));
+    EXPECT_EQ(counter.matmul_flops(), 2 * forward);
+  }
+  counter.Reset();
+  const auto x = torch::randn({1, 6}).requires_grad_(true);
+  mlp.Forward(x).sum().backward();
+  EXPECT_EQ(counter.matmul_flops(), 2 * forward);
 }
 
 TEST(GaussianEnsemble, LogVarianceStaysWithinSoftBounds) {

@@ -52,6 +52,13 @@ struct PlannerBenchResult {
   double ops_per_step = 0;
   double syncs_per_step = 0;
   std::map<std::string, double> sync_ops;
+  /// The arithmetic floor: the matrix products' GFLOP of a t = 0 step and of a later step (counted
+  /// by OpCounter in untimed steps after the timed ones; backward passes included), and the rate
+  /// of a large GEMM (BenchLargeGemm, kGemmSize) measured in the same process after the timed
+  /// steps. A step cannot run faster than its GFLOP at that rate.
+  double first_gflop = 0;
+  double later_gflop = 0;
+  double gemm_gflops = 0;
   /// The planner's own time splits (its stats named *_ms, e.g. CEM-GD's cem_ms and refine_ms),
   /// averaged over steps t > 0 (over all steps when steps == 1).
   std::map<std::string, double> later_stats;
@@ -64,6 +71,9 @@ struct PlannerBenchResult {
 PlannerBenchResult BenchPlanner(const config::Config& config, const std::string& label, int steps,
                                 const torch::Device& device,
                                 const std::function<void(int, int)>& on_step = {});
+
+/// The floor of a step of `gflop` GFLOP at `r`'s GEMM rate (ms); 0 when either is unknown.
+double FloorMs(const PlannerBenchResult& r, double gflop);
 
 /// One result as a JSON object and back (bench cells run in child processes).
 std::string BenchResultToJson(const PlannerBenchResult& result);
@@ -85,6 +95,8 @@ struct ForwardBenchResult {
 /// for at least `min_seconds`.
 ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t rows_per_member,
                                         const torch::Device& device, double min_seconds = 1.0);
+/// The default n of BenchLargeGemm: large enough for a CPU's and a GPU's GEMM to reach speed.
+constexpr int64_t kGemmSize = 2048;
 /// GFLOP/s of torch::mm on two [n, n] float matrices (the practical limit of this machine).
 double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds = 1.0);
 

@@ -2,7 +2,8 @@
 // Counting the ATen operators a piece of code dispatches, on any thread, through LibTorch's
 // RecordFunction callbacks: a CPU-measurable proxy for kernel launches on a GPU, and for the host
 // synchronisations (reading a tensor's value, data-dependent shapes) that stop a device from
-// running ahead or a CUDA graph from being captured.
+// running ahead or a CUDA graph from being captured; and the floating-point work of the matrix
+// products among them, for an arithmetic floor (that work at a GEMM's rate).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -28,8 +29,18 @@ class OpCounter {
   std::map<std::string, int64_t> OpsByName() const;
   /// The synchronising operators seen, by name, with their counts.
   std::map<std::string, int64_t> SyncsByName() const;
+  /// Floating-point operations (2 per multiply-add) of the matrix products run since construction
+  /// or Reset(), on any thread: each outermost mm, bmm, addmm, baddbmm, addbmm, matmul, linear,
+  /// mv, addmv or dot, from its input shapes (a CPU baddbmm's per-matrix addmm_ is inside it, not
+  /// counted again), plus what hand-written products report through AddMatmulFlops. Bias adds
+  /// and activations are not counted.
+  double matmul_flops() const;
   void Reset();
 };
+
+/// For matrix products written by hand rather than dispatched as ATen operators: adds `flops` to
+/// the live OpCounter's matmul_flops(); nothing when no counter exists (one atomic load).
+void AddMatmulFlops(double flops);
 
 /// Whether an operator named `name` (e.g. "aten::nonzero") makes the host wait for its result.
 bool IsHostSyncOp(const std::string& name);
