@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Ours against a PyTorch-Python reference, same machine, same run: the same planning step on
-# cartpole swingup (default ensemble 5 x 3 x 200, 20 TS-inf particles, horizon 45) for each
-# planner label, alternating ours and theirs, then the time ratio per planner.
-#   scripts/bench_vs_pytorch.sh [--planners cem50,cem500,cem5000,cem-gd] [--steps 5]
+# Ours against a PyTorch-Python reference, same machine, same run: the same planning step on a
+# task (cartpole swingup by default; --task half_cheetah or humanoid_standup) with its config's
+# ensemble, 20 TS-inf particles and horizon 45, for each planner label, alternating ours and
+# theirs, then the time ratio per planner and each side's time over the step's arithmetic floor.
+#   scripts/bench_vs_pytorch.sh [--planners cem50,cem500,cem5000,cem-gd] [--task NAME] [--steps 5]
 #                               [--rounds 2] [--threads N] [--n-init N] [--before DIR]
 #                               [--ref-threads "1 2"] [--out results/bench/vs_pytorch]
 # --n-init N shrinks CEM-GD's t = 0 sample count on both sides (to time its later steps quickly).
@@ -18,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 planners="cem50,cem500,cem5000,cem-gd"
+task=cartpole_swingup
 steps=5
 rounds=2
 threads=""
@@ -35,7 +37,8 @@ while [ $# -gt 0 ]; do
     --n-init) n_init="$2"; shift 2 ;;
     --before) before="$2"; shift 2 ;;
     --ref-threads) ref_threads="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --task) task="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench_vs_pytorch.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -77,30 +80,31 @@ for round in $(seq 1 "$rounds"); do
       dir=.
       if [ "$side" = before ]; then dir="$before"; fi
       rm -rf "$tmp/ours"
-      (cd "$dir" && build/mbrl bench planners --tasks cartpole_swingup --planners "$label" \
+      (cd "$dir" && build/mbrl bench planners --tasks "$task" --planners "$label" \
         --planner-dir configs/paper/planners \
         --steps "$steps" --horizon 45 --out "$tmp/ours" --quiet ${gd:+"${ours_extra[@]}"}) \
         > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
       # The CSV's columns by their header names (an older binary's CSV has fewer).
       awk -F, -v l="$label" -v s="$side" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
-        NR == 2 { printf "{\"side\": \"%s\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s}\n", s, l, $c["first_ms"], $c["mean_ms"], $c["later_mean_ms"] }' \
+        NR == 2 { floor = ("later_floor_ms" in c) ? $c["later_floor_ms"] : "null"
+                  printf "{\"side\": \"%s\", \"planner\": \"%s\", \"first_ms\": %s, \"mean_ms\": %s, \"later_mean_ms\": %s, \"later_floor_ms\": %s}\n", s, l, $c["first_ms"], $c["mean_ms"], $c["later_mean_ms"], floor }' \
         "$tmp/ours/planners_cpu.csv" >> "$results"
     done
     # The reference at each thread setting a user would try (intra-op and OpenBLAS threads
     # both 1, both 2); the table takes its faster.
     for t in ${ref_threads}; do
       echo "round $round/$rounds: $label (PyTorch, $t threads)" >&2
-      OPENBLAS_NUM_THREADS=$t "$py" scripts/reference/pets_planners.py --planner "$label" \
+      OPENBLAS_NUM_THREADS=$t "$py" scripts/reference/pets_planners.py --planner "$label" --task "$task" \
         --steps "$steps" --horizon 45 --threads "$t" ${gd:+"${theirs_extra[@]}"} |
         "$py" -c 'import json,sys; d=json.loads(sys.stdin.read()); d["side"]="pytorch"; print(json.dumps(d))' >> "$results"
     done
   done
 done
 cp "$results" "$out/vs_pytorch.jsonl"
-"$py" - "$results" "$threads" "$steps" "$rounds" "$n_init" <<'PY' | tee "$out/vs_pytorch.md"
+"$py" - "$results" "$threads" "$steps" "$rounds" "$n_init" "$task" <<'PY' | tee "$out/vs_pytorch.md"
 import json, os, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-threads, steps, rounds, n_init = sys.argv[2:6]
+threads, steps, rounds, n_init, task = sys.argv[2:7]
 labels = list(dict.fromkeys(r["planner"] for r in rows))
 has_before = any(r["side"] == "before" for r in rows)
 def best(side, label, key):  # the fastest of the rounds (and, for PyTorch, thread settings)
@@ -111,7 +115,7 @@ def best_threads(label):  # the reference's thread setting of its fastest later 
     return f"{r['threads']} intra-op, OpenBLAS {r.get('blas_threads', 'default')}"
 threads = f"OMP_NUM_THREADS={threads}" if threads else "default threads"
 gd = f", CEM-GD n_init {n_init}" if n_init else ""
-print(f"Cartpole swingup, horizon 45, 20 particles, {threads}, {steps} timed steps{gd}, "
+print(f"{task}, horizon 45, 20 particles, {threads}, {steps} timed steps{gd}, "
       f"best of {rounds} alternating rounds.\n")
 head = "| planner | step | PyTorch (s) |"
 rule = "|---|---|---:|"
@@ -139,6 +143,15 @@ for l in labels:
     print(line + f" {ep['ours']:.3f} | {ep['pytorch'] / ep['ours']:.2f}x |")
 print("\nratio = PyTorch time / our time (above 1: ours is faster). Per step over a 200-step "
       "episode = (t = 0 + 199 x later mean) / 200, the paper's Table 1 measure.")
+# The arithmetic floor of a later step: its matrix products' FLOPs at the GEMM rate our bench
+# measured beside it (`mbrl bench planners`, columns later_floor_ms and later_x_floor).
+floors = {l: min(r["later_floor_ms"] for r in rows if r["side"] == "ours" and r["planner"] == l)
+          / 1e3 for l in labels
+          if all(r.get("later_floor_ms") for r in rows if r["side"] == "ours" and r["planner"] == l)}
+if floors:
+    print("Arithmetic floor of a later step, and each side's later step over it: " + "; ".join(
+        f"{l} {f:.3f} s (PyTorch {best('pytorch', l, 'later_mean_ms') / f:.2f}x, "
+        f"ours {best('ours', l, 'later_mean_ms') / f:.2f}x)" for l, f in floors.items()) + ".")
 print("PyTorch's threads (its fastest later step): " +
       "; ".join(f"{l} {best_threads(l)}" for l in labels) + ".")
 # The reference's cost must scale as its work: a later step's time per sample may not grow with

@@ -3,8 +3,9 @@
 
 Written for this project from the papers' algorithms (PETS CEM; CEM-GD, Huang et al. 2021,
 Algorithm 1): the default PETS ensemble (5 members, 3 x 200 SiLU, log-variance soft bounds,
-input normaliser), TS-inf propagation with 20 particles, cartpole swingup's reward, and the
-planner labels of the CEM-GD paper (cem50, cem500, cem5000, cem-gd), horizon 45.
+input normaliser), TS-inf propagation with 20 particles, a task's model input, next state and
+reward as mbrl's (--task: cartpole swingup, half-cheetah with its 4 x 200 model, humanoid
+standup), and the planner labels of the CEM-GD paper (cem50, cem500, cem5000, cem-gd), horizon 45.
 
 Three forms of the same step (--mode):
   eager   the algorithms as usually written, with their early exits (host reads)
@@ -26,6 +27,60 @@ import time
 import torch
 
 POLE = 0.6  # cartpole pole length (include/mbrl/env/cartpole_swingup.h)
+
+
+def cartpole_input(obs):  # [..., 4] -> [..., 5]
+    theta = obs[..., 1:2]
+    return torch.cat([torch.sin(theta), torch.cos(theta), obs[..., 0:1], obs[..., 2:4]], -1)
+
+
+def cartpole_reward(action, next_obs):  # [..., A], [..., O] -> [...]
+    x, theta = next_obs[..., 0], next_obs[..., 1]
+    tip_x = x - POLE * torch.sin(theta)
+    tip_y = -POLE * torch.cos(theta)
+    dist2 = tip_x ** 2 + (tip_y - POLE) ** 2
+    return torch.exp(-dist2 / POLE ** 2) - 0.01 * (action ** 2).sum(-1)
+
+
+def cheetah_input(obs):  # [..., 18] -> [..., 18]: the pitch as its sine and cosine, no x velocity
+    pitch = obs[..., 2:3]
+    return torch.cat([obs[..., 1:2], torch.sin(pitch), torch.cos(pitch), obs[..., 3:18]], -1)
+
+
+def cheetah_next(obs, pred):  # the x velocity is predicted, the rest as deltas
+    return torch.cat([pred[..., :1], obs[..., 1:] + pred[..., 1:]], -1)
+
+
+def delta_next(obs, pred):
+    return obs + pred
+
+
+class Task:
+    """A task's sizes, bounds, start state, model input, next state and reward, as mbrl's
+    (src/env/cartpole_swingup.cc, half_cheetah.cc, humanoid_standup.cc)."""
+
+    def __init__(self, obs_dim, action_dim, bound, model_input, input_dim, next_obs, reward,
+                 start, layers=3):
+        self.obs_dim, self.action_dim, self.bound = obs_dim, action_dim, bound
+        self.model_input, self.input_dim = model_input, input_dim
+        self.next_obs, self.reward, self.start, self.layers = next_obs, reward, start, layers
+
+
+def standup_start():  # torso 0.105 high, upright quaternion (1, 0, 0, 0), at rest
+    start = [0.0] * 45
+    start[0], start[1] = 0.105, 1.0
+    return start
+
+
+TASKS = {
+    "cartpole_swingup": Task(4, 1, 1.0, cartpole_input, 5, delta_next, cartpole_reward,
+                             [0.0, 3.14159, 0.0, 0.0]),  # the swingup start: pole down
+    "half_cheetah": Task(18, 6, 1.0, cheetah_input, 18, cheetah_next,
+                         lambda a, n: n[..., 0] - 0.1 * (a ** 2).sum(-1), [0.0] * 18, layers=4),
+    "humanoid_standup": Task(45, 17, 0.4, lambda o: o, 45, delta_next,
+                             lambda a, n: n[..., 0] / 0.003 - 0.1 * (a ** 2).sum(-1) + 1.0,
+                             standup_start()),
+}
 
 
 class Ensemble(torch.nn.Module):
@@ -58,36 +113,25 @@ class Ensemble(torch.nn.Module):
         return mean, logvar
 
 
-def preprocess(obs):  # [..., 4] -> [..., 5]
-    theta = obs[..., 1:2]
-    return torch.cat([torch.sin(theta), torch.cos(theta), obs[..., 0:1], obs[..., 2:4]], -1)
-
-
-def reward(action, next_obs):  # [..., A], [..., O] -> [...]
-    x, theta = next_obs[..., 0], next_obs[..., 1]
-    tip_x = x - POLE * torch.sin(theta)
-    tip_y = -POLE * torch.cos(theta)
-    dist2 = tip_x ** 2 + (tip_y - POLE) ** 2
-    return torch.exp(-dist2 / POLE ** 2) - 0.01 * (action ** 2).sum(-1)
-
-
 class Rollout:
-    def __init__(self, model, particles):
+    def __init__(self, model, particles, task):
         self.model = model
         self.particles = particles
+        self.task = task
 
     def evaluate(self, obs, actions, deterministic=False):
         """obs [O], actions [B, H, A] -> mean predicted return [B]."""
         B, H, A = actions.shape
         E = self.model.ensemble
+        model_input, next_obs, reward = self.task.model_input, self.task.next_obs, self.task.reward
         if deterministic:  # the ensemble's mean, no sampling (gradient planners)
             state = obs.expand(B, -1)
             returns = torch.zeros(B, device=obs.device)
             for t in range(H):
                 a = actions[:, t]
-                inp = torch.cat([preprocess(state), a], 1)
+                inp = torch.cat([model_input(state), a], 1)
                 mean, _ = self.model(inp.unsqueeze(0).expand(E, -1, -1))
-                nxt = state + mean.mean(0)
+                nxt = next_obs(state, mean.mean(0))
                 returns = returns + reward(a, nxt)
                 state = nxt
             return torch.where(torch.isfinite(returns), returns, torch.full_like(returns, -1e10))
@@ -101,10 +145,10 @@ class Rollout:
         returns = torch.zeros(E, B, P // E, device=obs.device)
         for t in range(H):
             a = actions[:, t].view(1, B, 1, A).expand(E, B, P // E, A)
-            inp = torch.cat([preprocess(state), a], -1).view(E, B * (P // E), -1)
+            inp = torch.cat([model_input(state), a], -1).view(E, B * (P // E), -1)
             mean, logvar = self.model(inp)
             pred = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
-            nxt = state + pred.view(E, B, P // E, -1)
+            nxt = next_obs(state, pred.view(E, B, P // E, -1))
             returns = returns + reward(a, nxt)
             state = nxt
         returns = returns.mean((0, 2))
@@ -327,6 +371,7 @@ def openblas_loaded():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--planner", required=True, choices=["cem50", "cem500", "cem5000", "cem-gd"])
+    parser.add_argument("--task", default="cartpole_swingup", choices=sorted(TASKS))
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--horizon", type=int, default=45)
     parser.add_argument("--particles", type=int, default=20)
@@ -361,11 +406,13 @@ def main():
             torch.cuda.synchronize()
 
     torch.manual_seed(args.seed)
-    model = Ensemble(5 + 1, 4).to(device)
+    task = TASKS[args.task]
+    model = Ensemble(task.input_dim + task.action_dim, task.obs_dim, layers=task.layers).to(device)
     model.eval()
-    rollout = Rollout(model, args.particles)
-    low, high = torch.tensor([-1.0], device=device), torch.tensor([1.0], device=device)
-    obs = torch.tensor([0.0, 3.14159, 0.0, 0.0], device=device)  # the swingup start: pole down
+    rollout = Rollout(model, args.particles, task)
+    low = torch.full((task.action_dim,), -task.bound, device=device)
+    high = torch.full((task.action_dim,), task.bound, device=device)
+    obs = torch.tensor(task.start, device=device)
     planner = Planner(args.planner, rollout, args.horizon, low, high, args.n_init,
                       static=args.mode != "eager", step=args.step)
     planner.plan(obs)  # warm-up: one untimed t = 0 plan, as `mbrl bench planners`
@@ -380,7 +427,7 @@ def main():
         sync()
         ms.append((time.perf_counter() - start) * 1000)
     later = ms[1:] or ms
-    print(json.dumps({"planner": args.planner, "device": str(device), "mode": args.mode,
+    print(json.dumps({"planner": args.planner, "task": args.task, "device": str(device), "mode": args.mode,
                       "threads": torch.get_num_threads(),
                       "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                       "first_ms": ms[0], "later_mean_ms": sum(later) / len(later),
