@@ -22,6 +22,9 @@ and is exactly what KIND makes from its ARGs (paths relative to the repository):
     random SOURCE [random=N]...  the random episodes' return per task, each distinct episode once
     best CSV                     scripts/plot_samples.py --csv: best return per samples per step
     toy CSV                      mbrl toy's success.csv
+    floor CSV                    `mbrl bench planners`' CSV: each step against its arithmetic floor
+    diagnosis SUMMARY...         `mbrl diagnose`'s summary.csv of runs (results/diagnose/TASK/
+                                 PLANNER/summary.csv): per MPC episode
 
 --check also reads results/README.md and fails on a path it lists (in backquotes, under
 results/) that does not exist, checks the learning checks' thresholds
@@ -88,6 +91,37 @@ def planners_table(path, tables="configs/paper/tables.yaml"):
                    f"{float(r['later_mean_ms']) / 1000:.3f} | {float(r['episode_mean_s']):.3f} | "
                    f"{'' if t is None else t} | {r['peak_mb']} | {'' if m is None else m} | "
                    f"{r['peak_rss_mb']} |")
+    return out
+
+
+def floor_table(path):
+    rows = read_csv(path)
+    out = ["| task | planner | t = 0 step (s) | its floor (s) | step / floor | later step (s) "
+           "| its floor (s) | step / floor | GEMM (GFLOP/s) |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['task']} | {r['planner']} | {float(r['first_ms']) / 1000:.3f} | "
+                   f"{float(r['first_floor_ms']) / 1000:.3f} | {r['first_x_floor']} | "
+                   f"{float(r['later_mean_ms']) / 1000:.3f} | "
+                   f"{float(r['later_floor_ms']) / 1000:.3f} | {r['later_x_floor']} | "
+                   f"{r['gemm_gflops']} |")
+    return out
+
+
+def diagnosis_table(*paths):
+    out = ["| task | planner | episode | 1-step error | H-step error (H) | within 1σ | within 2σ "
+           "| spread–error ρ | predicted return | real return | predicted − real |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for path in paths:
+        task, planner = os.path.normpath(path).split(os.sep)[-3:-1]
+        for r in read_csv(path):
+            out.append(f"| {task} | {planner} | {r['episode']} | {float(r['error_step1']):.2f} | "
+                       f"{float(r['error_last']):.2f} ({r['horizon']}) | "
+                       f"{float(r['within_1sigma_step1']):.2f} | "
+                       f"{float(r['within_2sigma_step1']):.2f} | "
+                       f"{float(r['spearman_step1']):.2f} | "
+                       f"{float(r['predicted_return_mean']):.1f} | "
+                       f"{float(r['real_return_mean']):.1f} | {float(r['optimism']):.1f} |")
     return out
 
 
@@ -184,7 +218,8 @@ def toy_table(path):
 
 
 KINDS = {"planners": planners_table, "fig3": fig3_table, "random": random_table,
-         "best": best_table, "toy": toy_table}
+         "best": best_table, "toy": toy_table, "floor": floor_table,
+         "diagnosis": diagnosis_table}
 
 
 def make(spec):

@@ -48,9 +48,33 @@ def main():
         assert r.returncode == 1 and "results/README.md:2: results/gone.csv does not exist" \
             in r.stderr, r.stderr
     verdict_rules()
+    floor_and_diagnosis_tables()
     prose_fixture()
     planted_in_the_repository()
     print("ok")
+
+
+def floor_and_diagnosis_tables():
+    """The bench's floor columns and a diagnosis summary, each row as its CSV makes it."""
+    sys.path.insert(0, os.path.dirname(SCRIPT))
+    import results_tables as rt
+    with tempfile.TemporaryDirectory() as root:
+        rt.set_root(root)
+        with open(f"{root}/bench.csv", "w") as f:
+            f.write("task,planner,first_ms,later_mean_ms,gemm_gflops,first_floor_ms,first_x_floor,"
+                    "later_floor_ms,later_x_floor\n"
+                    "cartpole_swingup,cem50,127.3,87.8,253,30.1,4.22,30.1,2.91\n")
+        assert rt.floor_table("bench.csv")[2] == \
+            "| cartpole_swingup | cem50 | 0.127 | 0.030 | 4.22 | 0.088 | 0.030 | 2.91 | 253 |"
+        os.makedirs(f"{root}/results/diagnose/humanoid_standup/cem_gd")
+        with open(f"{root}/results/diagnose/humanoid_standup/cem_gd/summary.csv", "w") as f:
+            f.write("episode,horizon,error_step1,error_last,within_1sigma_step1,within_2sigma_step1,"
+                    "spearman_step1,predicted_return_mean,real_return_mean,optimism\n"
+                    "31,45,1.69921,240.56,0.675111,0.871556,0.686265,65643.8,5863.43,59780.4\n")
+        rows = rt.diagnosis_table("results/diagnose/humanoid_standup/cem_gd/summary.csv")
+        assert rows[2] == ("| humanoid_standup | cem_gd | 31 | 1.70 | 240.56 (45) | 0.68 | 0.87 | "
+                           "0.69 | 65643.8 | 5863.4 | 59780.4 |"), rows[2]
+    rt.set_root(os.path.join(os.path.dirname(SCRIPT), ".."))
 
 
 def verdict_rules():
