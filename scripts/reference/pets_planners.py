@@ -73,7 +73,7 @@ def standup_start():  # torso 0.105 high, upright quaternion (1, 0, 0, 0), at re
 
 
 TASKS = {
-    "cartpole_swingup": Task(4, 1, 1.0, cartpole_input, 5, delta_next, cartpole_reward,
+    "cartpole_swingup": Task(4, 1, 3.0, cartpole_input, 5, delta_next, cartpole_reward,
                              [0.0, 3.14159, 0.0, 0.0]),  # the swingup start: pole down
     "half_cheetah": Task(18, 6, 1.0, cheetah_input, 18, cheetah_next,
                          lambda a, n: n[..., 0] - 0.1 * (a ** 2).sum(-1), [0.0] * 18, layers=4),
