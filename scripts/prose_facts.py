@@ -222,9 +222,57 @@ def vs_ratio(kind, planner, step):
                      ["ratio"].rstrip("x")))
 
 
+FLOOR = read_csv("results/bench/floor/planners_cpu.csv")
+
+
+def floor_ratios(step, planners):
+    """Each task's step over its arithmetic floor (step "later" or "first") for the planners."""
+    return [float(r[f"{step}_x_floor"]) for r in FLOOR if r["planner"] in planners]
+
+
 def minus(text):
     """Numbers as prose prints them: the typographic minus."""
     return str(text).replace("-", "−")
+
+
+# `mbrl diagnose` on one seed per planner, rerun with its models kept (results/diagnose/).
+def diag(task, planner):
+    """{episode: {summary column: value}} of a diagnosis."""
+    return {int(r["episode"]): {k: float(v) for k, v in r.items() if k != "episode"}
+            for r in read_csv(f"results/diagnose/{task}/{planner}/summary.csv")}
+
+
+DIAG = {(task, planner): diag(task, planner) for task, planner in (
+    ("humanoid_standup", "cem5000"), ("humanoid_standup", "cem_gd"),
+    ("half_cheetah", "grad"), ("half_cheetah", "cem_gd"))}
+
+
+def dv(task, planner, key, first=None, last=None):
+    """A diagnosis column over its episodes first..last (default: all)."""
+    return [row[key] for e, row in sorted(DIAG[(task, planner)].items())
+            if (first is None or e >= first) and (last is None or e <= last)]
+
+
+def first_mpc(task, planner):
+    return min(DIAG[(task, planner)])
+
+
+def gap_ratio(task, planner, episode):
+    """Predicted over real return of an episode's executed plans."""
+    row = DIAG[(task, planner)][episode]
+    return row["predicted_return_mean"] / row["real_return_mean"]
+
+
+def gap_share(task, planner, first=None):
+    """(predicted − real) / real per episode, in percent."""
+    return [100 * row["optimism"] / row["real_return_mean"]
+            for e, row in sorted(DIAG[(task, planner)].items()) if first is None or e >= first]
+
+
+def diag_returns(task, planner):
+    """The rerun's MPC returns, from its record."""
+    return [float(r["return"]) for r in read_csv(f"results/diagnose/{task}/{planner}/run/metrics.csv")
+            if r["random"] == "0" and r.get("interrupted", "0") != "1"]
 
 
 # --- The verdicts' rules (docs/reproduction.md, "Verdicts") -------------------------------------
@@ -377,6 +425,9 @@ FACTS = {"docs/reproduction.md": [
     'reach. CEM-GD flips at some point in {{ flipped("cem_gd")[0] }} of its {{ flipped("cem_gd")[1] }} MPC episodes, Grad in {{ flipped("grad")[0] }}, CEM 500 in {{ flipped("cem500")[0] }}',
     'for more than a tenth of the episode: {{ flipped("cem_gd", 0.1)[0] }}, {{ flipped("grad", 0.1)[0] }} and {{ flipped("cem500", 0.1)[0] }}',
     '## At the paper\'s scale The paper\'s {{ SETTINGS["experiments"] }}',
+    'One seed of CEM 5000 and of CEM-GD on humanoid, and of Grad and CEM-GD on half-cheetah, ran again with the Figure 3 configs and their models kept, and `mbrl diagnose` scored the model that planned each MPC episode on that episode\'s transitions ([diagnose.md](diagnose.md); commands in `results/README.md`, plots in `results/diagnose/`). Within a task the two runs share their random episodes and seed, so the same model, byte for byte, plans their first MPC episode. The CEM 5000 rerun holds that first MPC episode only. Errors are RMS over the observation\'s dimensions, each in units of its standard deviation over the run\'s observations, open loop along the real actions, one step and H = {{ SETTINGS["horizon"] }} steps ahead (the planning horizon). The shares within one and two predicted standard deviations and ρ (Spearman\'s, the members\' spread against the error over start states) are one step ahead. "Predicted" is the mean over an episode\'s executed plans of their predicted return over H steps; "real", what the system gave over the same steps under MPC:',
+    '**Humanoid: the first model diverges over the horizon, and CEM 5000 believes it most.** After the {{ FIG3_CONFIG["humanoid"]["pets"]["seed_episodes"] }} random episodes, the shared model\'s mean rollout errs by {{ fmt(dv("humanoid_standup", "cem5000", "error_step1")[0], 2) }} (on CEM 5000\'s episode) and {{ fmt(dv("humanoid_standup", "cem_gd", "error_step1")[0], 2) }} (on CEM-GD\'s) one step ahead, and by {{ fmt(dv("humanoid_standup", "cem5000", "error_last")[0], 0) }} and {{ fmt(dv("humanoid_standup", "cem_gd", "error_last")[0], 0) }} at {{ SETTINGS["horizon"] }} steps. On it, CEM 5000\'s executed plans predicted {{ fmt(gap_ratio("humanoid_standup", "cem5000", first_mpc("humanoid_standup", "cem5000"))) }}× the return the system gave over their steps, CEM-GD\'s {{ fmt(gap_ratio("humanoid_standup", "cem_gd", first_mpc("humanoid_standup", "cem_gd"))) }}×, and the episode returned {{ fmt(diag_returns("humanoid_standup", "cem5000")[0], 0) }} under CEM 5000 against {{ fmt(diag_returns("humanoid_standup", "cem_gd")[0], 0) }} under CEM-GD: with {{ fmt(5000 / plan_samples("results/fig3/humanoid_standup/runs", "cem_gd"), 0) }}× more samples per step, CEM found larger errors of the model to exploit (one model, one seed). From CEM-GD\'s second MPC episode on, its models\' {{ SETTINGS["horizon"] }}-step error stays within {{ span(dv("humanoid_standup", "cem_gd", "error_last", first_mpc("humanoid_standup", "cem_gd") + 1), 2) }} and its plans promise {{ span(gap_share("humanoid_standup", "cem_gd", first_mpc("humanoid_standup", "cem_gd") + 1), 0) }} % more than the system gives. One step ahead the models are close to calibrated ({{ span(dv("humanoid_standup", "cem_gd", "within_1sigma_step1") + dv("humanoid_standup", "cem5000", "within_1sigma_step1"), 2) }} of the real observations within one standard deviation, {{ span(dv("humanoid_standup", "cem_gd", "within_2sigma_step1") + dv("humanoid_standup", "cem5000", "within_2sigma_step1"), 2) }} within two), and the members\' spread ranks the one-step errors less well as the data grow (ρ {{ span(dv("humanoid_standup", "cem_gd", "spearman_step1", last=first_mpc("humanoid_standup", "cem_gd") + 2), 2) }} in CEM-GD\'s first three MPC episodes, {{ span(dv("humanoid_standup", "cem_gd", "spearman_step1", first=first_mpc("humanoid_standup", "cem_gd") + 3), 2) }} in its last three).',
+    '**Half-cheetah: from the same first model, CEM-GD\'s models predict its episodes less well than Grad\'s predict Grad\'s.** On the shared first model the two episodes look alike: {{ fmt(dv("half_cheetah", "grad", "error_step1")[0], 2) }} and {{ fmt(dv("half_cheetah", "cem_gd", "error_step1")[0], 2) }} one step ahead (Grad\'s episode, CEM-GD\'s), {{ fmt(dv("half_cheetah", "grad", "error_last")[0], 2) }} and {{ fmt(dv("half_cheetah", "cem_gd", "error_last")[0], 2) }} at {{ SETTINGS["horizon"] }} steps, plans promising {{ fmt(dv("half_cheetah", "grad", "optimism")[0]) }} and {{ fmt(dv("half_cheetah", "cem_gd", "optimism")[0]) }} more than the system gave. In the {{ len(dv("half_cheetah", "grad", "error_step1")) - 1 }} MPC episodes after it, Grad\'s models err by {{ span(dv("half_cheetah", "grad", "error_step1", first_mpc("half_cheetah", "grad") + 1), 2) }} one step ahead and {{ span(dv("half_cheetah", "grad", "error_last", first_mpc("half_cheetah", "grad") + 1), 2) }} at {{ SETTINGS["horizon"] }}, CEM-GD\'s by {{ span(dv("half_cheetah", "cem_gd", "error_step1", first_mpc("half_cheetah", "cem_gd") + 1), 2) }} and {{ span(dv("half_cheetah", "cem_gd", "error_last", first_mpc("half_cheetah", "cem_gd") + 1), 2) }} (each run in its own units), and Grad returns {{ span(diag_returns("half_cheetah", "grad")[1:], 0) }} against CEM-GD\'s {{ minus(fmt(min(diag_returns("half_cheetah", "cem_gd")[1:]), 0)) }} to {{ fmt(max(diag_returns("half_cheetah", "cem_gd")[1:]), 0) }}: CEM-GD\'s episodes are the harder ones to predict, as far as the runs\' different units allow the comparison. Both are calibrated one step ahead ({{ span(dv("half_cheetah", "grad", "within_1sigma_step1") + dv("half_cheetah", "cem_gd", "within_1sigma_step1"), 2) }} within one standard deviation, {{ span(dv("half_cheetah", "grad", "within_2sigma_step1") + dv("half_cheetah", "cem_gd", "within_2sigma_step1"), 2) }} within two).',
 ], "README.md": [
     'CEM-GD\'s later step costs {{ span(ratios(later, "cem-gd", "cem500"), 2) }}× a CEM 500 step here',
     'on humanoid and Grad on half-cheetah {{ better(end(HUMANOID["cem_gd"]), end(HUMANOID["cem5000"])) }} with {{ len(HUMANOID["cem500"].seeds) }} seeds',
@@ -384,6 +435,8 @@ FACTS = {"docs/reproduction.md": [
     '{{ fmt(float(TOY[1]["fraction_below"]), 2) }} of {{ TOY[1]["trials"] }} episodes pass below at N_init 50, {{ fmt(float(TOY[3]["fraction_below"]), 2) }} at N_init 500, {{ fmt(float(TOY[5]["fraction_below"]), 2) }} at N_init 5000',
     'a step {{ vs_ratio("cem", "cem50", "all timed, mean") }}× faster on CEM 50, {{ vs_ratio("cem", "cem500", "all timed, mean") }}× on CEM 500, {{ vs_ratio("cem", "cem5000", "all timed, mean") }}× on CEM 5000, {{ vs_ratio("cem_gd", "cem-gd", "t > 0, mean") }}× on CEM-GD\'s later steps and {{ vs_ratio("cem_gd", "cem-gd", "per step, 200-step episode") }}× over its episode',
     '{{ span([float(r["% of large GEMM"][:-1]) for r in md_rows("results/bench/forward/forward_cpu.md") if int(r["rows per member"]) >= 1600], 0) }} % of the GEMM rate from {{ min(int(r["rows per member"]) for r in md_rows("results/bench/forward/forward_cpu.md") if float(r["% of large GEMM"][:-1]) >= 70) }} rows per member',
+    'on humanoid\'s first model CEM 5000\'s plans predicted {{ fmt(gap_ratio("humanoid_standup", "cem5000", first_mpc("humanoid_standup", "cem5000"))) }}× the return they got, CEM-GD\'s {{ fmt(gap_ratio("humanoid_standup", "cem_gd", first_mpc("humanoid_standup", "cem_gd"))) }}×; CEM-GD\'s later plans {{ span(gap_share("humanoid_standup", "cem_gd", first_mpc("humanoid_standup", "cem_gd") + 1), 0) }} % above it',
+    'later steps {{ span(floor_ratios("later", ("cem500", "cem5000")), 2) }}× their arithmetic floor on CEM 500 and 5000, {{ span(floor_ratios("later", ("cem50", "cem-gd")), 2) }}× on CEM 50 and CEM-GD',
     '{{ max(int(r["syncs_per_step"]) for r in read_csv("results/bench/ops_per_step/capture_ready_on.csv")) }} host syncs in every planner\'s capture-ready step',
     'the first MPC episode {{ either(all(SMALL[(e, "after")]["mpc_1"] > SMALL[(e, "after")]["random_mean"] for e in ("cartpole", "reacher", "pendulum", "reach2d")), "beats", "does not always beat") }} random actions',
     'and a planar reach ({{ minus(fmt(SMALL[("reach2d", "after")]["mpc_1"])) }} against {{ minus(fmt(SMALL[("reach2d", "after")]["random_mean"])) }}; before: {{ minus(fmt(SMALL[("reach2d", "before")]["mpc_1"])) }})',
