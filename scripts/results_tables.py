@@ -23,6 +23,8 @@ and is exactly what KIND makes from its ARGs (paths relative to the repository):
     best CSV                     scripts/plot_samples.py --csv: best return per samples per step
     toy CSV                      mbrl toy's success.csv
     floor CSV                    `mbrl bench planners`' CSV: each step against its arithmetic floor
+    vs_pytorch MD...             scripts/bench_vs_pytorch.sh's vs_pytorch.md files, their rows
+                                 under the task each names
     diagnosis SUMMARY...         `mbrl diagnose`'s summary.csv of runs (results/diagnose/TASK/
                                  PLANNER/summary.csv): per MPC episode
 
@@ -105,6 +107,29 @@ def floor_table(path):
                    f"{float(r['later_mean_ms']) / 1000:.3f} | "
                    f"{float(r['later_floor_ms']) / 1000:.3f} | {r['later_x_floor']} | "
                    f"{r['gemm_gflops']} |")
+    return out
+
+
+def vs_pytorch_table(*paths):
+    """The t = 0 and later steps of each file, with the later step's arithmetic floor where the
+    file gives it."""
+    out = ["| task | planner | step | PyTorch (s) | ours (s) | ratio | floor (s) | PyTorch / floor "
+           "| ours / floor | file |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    floor_of = re.compile(r"(\S+) (\d+\.\d+) s \(PyTorch (\d+\.\d+)x, ours (\d+\.\d+)x\)")
+    for path in paths:
+        with open(os.path.join(ROOT, path)) as f:
+            text = f.read()
+        task = text.split(",")[0].strip()
+        task = "cartpole_swingup" if task == "Cartpole swingup" else task
+        floors = {m[0]: m[1:] for m in floor_of.findall(text)}
+        for r in md_rows(path):
+            if r["step"] not in ("t = 0", "t > 0, mean"):
+                continue
+            f = floors.get(r["planner"]) if r["step"] == "t > 0, mean" else None
+            cells = f"{f[0]} | {f[1]}x | {f[2]}x" if f else " | | "
+            out.append(f"| {task} | {r['planner']} | {r['step']} | {r['PyTorch (s)']} | "
+                       f"{r['ours (s)']} | {r['ratio']} | {cells} | `{os.path.dirname(path)}/` |")
     return out
 
 
@@ -219,7 +244,7 @@ def toy_table(path):
 
 KINDS = {"planners": planners_table, "fig3": fig3_table, "random": random_table,
          "best": best_table, "toy": toy_table, "floor": floor_table,
-         "diagnosis": diagnosis_table}
+         "diagnosis": diagnosis_table, "vs_pytorch": vs_pytorch_table}
 
 
 def make(spec):
