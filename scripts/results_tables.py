@@ -121,7 +121,6 @@ def vs_pytorch_table(*paths):
         with open(os.path.join(ROOT, path)) as f:
             text = f.read()
         task = text.split(",")[0].strip()
-        task = "cartpole_swingup" if task == "Cartpole swingup" else task
         floors = {m[0]: m[1:] for m in floor_of.findall(text)}
         for r in md_rows(path):
             if r["step"] not in ("t = 0", "t > 0, mean"):
