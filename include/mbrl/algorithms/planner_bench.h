@@ -53,9 +53,10 @@ struct PlannerBenchResult {
   double syncs_per_step = 0;
   std::map<std::string, double> sync_ops;
   /// The arithmetic floor: the matrix products' GFLOP of a t = 0 step and of a later step (counted
-  /// by OpCounter in untimed steps after the timed ones; backward passes included), and the rate
-  /// of a large GEMM (BenchLargeGemm, kGemmSize) measured in the same process after the timed
-  /// steps. A step cannot run faster than its GFLOP at that rate.
+  /// by OpCounter in the untimed warm-up t = 0 plan and in an untimed later step after the timed
+  /// ones; backward passes included), and the rate of a large GEMM (BenchLargeGemm, kGemmSize)
+  /// measured in the same process after the timed steps. A step cannot run faster than its GFLOP
+  /// at that rate.
   double first_gflop = 0;
   double later_gflop = 0;
   double gemm_gflops = 0;
@@ -92,12 +93,13 @@ struct ForwardBenchResult {
 };
 
 /// Times `model config`'s ensemble forward (random weights, no autograd) on [E, rows, in] inputs
-/// for at least `min_seconds`.
+/// for at least `min_seconds`: ms per call in the fastest of three equal windows.
 ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t rows_per_member,
                                         const torch::Device& device, double min_seconds = 1.0);
 /// The default n of BenchLargeGemm: large enough for a CPU's and a GPU's GEMM to reach speed.
 constexpr int64_t kGemmSize = 2048;
-/// GFLOP/s of torch::mm on two [n, n] float matrices (the practical limit of this machine).
+/// GFLOP/s of torch::mm on two [n, n] float matrices (the practical limit of this machine), in the
+/// fastest of three equal windows of at least `min_seconds` in all.
 double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds = 1.0);
 
 }  // namespace mbrl::algorithms
