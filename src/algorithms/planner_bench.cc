@@ -81,7 +81,7 @@ config::Config BenchCellConfig(const std::string& config_dir, const std::string&
 
 PlannerBenchResult BenchPlanner(const config::Config& config, const std::string& label, int steps,
                                 const torch::Device& device,
-                                const std::function<void(int, int)>& on_step) {
+                                const std::function<void(int, int)>& on_step, bool floor) {
   if (steps < 1) throw ConfigError("--steps: expected an integer >= 1, got " + std::to_string(steps));
   // Random initial weights: timing and memory do not depend on what the model learned.
   Stack stack = BuildStack(config, device);
@@ -143,7 +143,11 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     }
   }
 
-  // Timed: an episode's first `steps` MPC steps from real states.
+  // Timed: an episode's first `steps` MPC steps from real states, each followed by a round of
+  // the large GEMM (untimed for the step).
+  std::optional<GemmProbe> gemm;
+  if (floor) gemm.emplace(kGemmSize, device);
+  double inverse_rate_sum = 0;
   planner.Reset();
   std::vector<double> ms;
   std::map<std::string, double> stat_sums;
@@ -152,6 +156,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     const auto plan = planner.Plan(to_tensor(obs), rollout);
     sync();
     ms.push_back(watch.Seconds() * 1000.0);
+    if (gemm) inverse_rate_sum += 1.0 / gemm->Gflops();
     if (t > 0 || steps == 1) {
       for (const auto& [name, value] : plan.stats) {
         // Time splits, and how much the line search worked (trials against accepted steps).
@@ -177,8 +182,7 @@ PlannerBenchResult BenchPlanner(const config::Config& config, const std::string&
     obs = step.Ended() ? env.Reset(env_rng) : step.obs;
     if (on_step) on_step(t + 1, steps);
   }
-  // The GEMM rate now, beside the timed steps, for the floor.
-  r.gemm_gflops = BenchLargeGemm(kGemmSize, device);
+  if (gemm) r.gemm_gflops = static_cast<double>(steps) / inverse_rate_sum;  // harmonic mean
   // One more later step, untimed, with its operators, host synchronisations and matrix products
   // counted.
   {
@@ -268,13 +272,51 @@ ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t ro
   return r;
 }
 
-double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds) {
+namespace {
+constexpr int kGpuProbeProducts = 8;
+int ProbeProducts(const torch::Device& device) {
+  return device.is_cpu() ? models::InferenceThreads() : kGpuProbeProducts;
+}
+}  // namespace
+
+GemmProbe::GemmProbe(int64_t n, const torch::Device& device) : device_(device), n_(n) {
   torch::NoGradGuard no_grad;
   const auto opts = torch::TensorOptions().device(device);
-  const auto a = torch::randn({n, n}, opts), b = torch::randn({n, n}, opts);
-  auto c = torch::empty({n, n}, opts);
-  const double ms = TimePerCall([&] { torch::mm_out(c, a, b); }, device, min_seconds);
-  return 2.0 * static_cast<double>(n) * n * n / (ms * 1e6);
+  const int copies = device.is_cpu() ? ProbeProducts(device) : 1;
+  for (int k = 0; k < copies; ++k) {
+    a_.push_back(torch::randn({n, n}, opts));
+    b_.push_back(torch::randn({n, n}, opts));
+    c_.push_back(torch::empty({n, n}, opts));
+  }
+  Round();
+}
+
+void GemmProbe::Round() {
+  torch::NoGradGuard no_grad;
+  if (device_.is_cpu()) {
+    RunTasksOnThreads(static_cast<int64_t>(a_.size()), models::InferenceThreads(),
+                      [&](int64_t k) { torch::mm_out(c_[k], a_[k], b_[k]); });
+  } else {
+    for (int k = 0; k < kGpuProbeProducts; ++k) torch::mm_out(c_[0], a_[0], b_[0]);
+    Sync(device_);
+  }
+}
+
+double GemmProbe::Gflops() {
+  Stopwatch watch;
+  Round();
+  const double flop = 2.0 * static_cast<double>(n_) * n_ * n_ * ProbeProducts(device_);
+  return flop / (watch.Seconds() * 1e9);
+}
+
+double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds) {
+  GemmProbe probe(n, device);
+  Stopwatch watch;
+  double best = 0;
+  for (int round = 0; round < 3 || watch.Seconds() < min_seconds; ++round) {
+    best = std::max(best, probe.Gflops());
+  }
+  return best;
 }
 
 double FloorMs(const PlannerBenchResult& r, double gflop) {

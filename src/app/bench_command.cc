@@ -48,10 +48,12 @@ int RunCell(const BenchOptions& opt) {
   const auto config = experiments::BenchCell(p, task, label, nullptr);
   Progress progress(stderr, !p.quiet);
   const auto result = algorithms::BenchPlanner(
-      config, label, p.steps, PickDevice(p.device), [&](int done, int total) {
+      config, label, p.steps, PickDevice(p.device),
+      [&](int done, int total) {
         progress.Update("bench: " + task + " " + label + "  step " + std::to_string(done) + "/" +
                         std::to_string(total));
-      });
+      },
+      p.floor);
   progress.Clear();
   WriteTextAtomically(opt.cell_json, algorithms::BenchResultToJson(result));
   return 0;
@@ -204,6 +206,9 @@ std::function<int()> AddBenchCommand(CLI::App& app) {
   planners->add_option("--cell-json", opt->cell_json, "Internal: run one cell, write JSON here")
       ->group("");
   planners->add_flag("--quiet", p.quiet, "No progress line");
+  planners->add_flag("!--no-floor", p.floor,
+                     "No large GEMM after each timed step, so no floor columns (e.g. to profile "
+                     "the steps alone: scripts/profile_step.sh)");
 
   auto* forward = bench->add_subcommand(
       "forward", "GFLOP/s of the ensemble forward pass used in planning, against a large GEMM");

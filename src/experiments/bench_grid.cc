@@ -162,6 +162,7 @@ BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const PaperT
       command.insert(command.end(), {"--planner-dir", options.planner_dir});
     }
     if (options.quiet) command.push_back("--quiet");
+    if (!options.floor) command.push_back("--no-floor");
     for (const auto& o : options.overrides) command.insert(command.end(), {"--set", o});
     return RunBenchCellProcess(command, cell_file);
   };

@@ -80,14 +80,17 @@ const std::vector<Column>& Columns() {
       // The arithmetic floor (algorithms::FloorMs) and each step's time over it.
       {"first_gflop", "", [](R r, P) { return Fixed(r.first_gflop, 2); }, {}},
       {"later_gflop", "", [](R r, P) { return Fixed(r.later_gflop, 2); }, {}},
-      {"gemm_gflops", "GEMM (GFLOP/s)", [](R r, P) { return Fixed(r.gemm_gflops, 0); }, {}},
+      {"gemm_gflops", "GEMM (GFLOP/s)", [](R r, P) { return Fixed(r.gemm_gflops, 0); },
+       [](R r, P) { return r.gemm_gflops > 0 ? Fixed(r.gemm_gflops, 0) : std::string(); }},
       {"first_floor_ms", "", [](R r, P) { return Fixed(algorithms::FloorMs(r, r.first_gflop), 1); },
        {}},
       {"first_x_floor", "t=0 / floor", [](R r, P) { return Ratio(r.first_ms, algorithms::FloorMs(r, r.first_gflop)); },
        {}},
       {"later_floor_ms", "later floor (s)",
        [](R r, P) { return Fixed(algorithms::FloorMs(r, r.later_gflop), 1); },
-       [=](R r, P) { return seconds(algorithms::FloorMs(r, r.later_gflop)); }},
+       [=](R r, P) {
+         return r.gemm_gflops > 0 ? seconds(algorithms::FloorMs(r, r.later_gflop)) : std::string();
+       }},
       {"later_x_floor", "later / floor",
        [](R r, P) { return Ratio(r.later_mean_ms, algorithms::FloorMs(r, r.later_gflop)); }, {}},
   };

@@ -133,6 +133,10 @@ TEST(PlannerBench, CountsAStepsMatrixProductsAndTheGemmRateForTheFloor) {
   EXPECT_DOUBLE_EQ(back.first_gflop, r.first_gflop);
   EXPECT_DOUBLE_EQ(back.gemm_gflops, r.gemm_gflops);
   EXPECT_DOUBLE_EQ(FloorMs(back, back.later_gflop), 1000 * r.later_gflop / r.gemm_gflops);
+  // Without the floor (--no-floor) no GEMM runs, and the steps' work is still counted.
+  const auto alone = BenchPlanner(config, "cem50", 2, torch::kCPU, {}, /*floor=*/false);
+  EXPECT_EQ(alone.gemm_gflops, 0);
+  EXPECT_DOUBLE_EQ(alone.later_gflop, r.later_gflop);
 }
 
 }  // namespace

@@ -105,6 +105,7 @@ TEST(BenchReport, TheFloorIsTheStepsGflopAtTheGemmRateAndEachStepIsTimedAgainstI
   // Without a GEMM rate (a result from an older binary) there is no floor, and no ratio.
   r.gemm_gflops = 0;
   EXPECT_NE(BenchCsv({r}).find(",10.00,5.00,0,0.0,,0.0,\n"), std::string::npos) << BenchCsv({r});
+  EXPECT_NE(BenchMarkdown({r}).find("|  |  |  |  |\n"), std::string::npos) << BenchMarkdown({r});
 }
 
 }  // namespace

@@ -54,9 +54,10 @@ struct PlannerBenchResult {
   std::map<std::string, double> sync_ops;
   /// The arithmetic floor: the matrix products' GFLOP of a t = 0 step and of a later step (counted
   /// by OpCounter in the untimed warm-up t = 0 plan and in an untimed later step after the timed
-  /// ones; backward passes included), and the rate of a large GEMM (BenchLargeGemm, kGemmSize)
-  /// measured in the same process after the timed steps. A step cannot run faster than its GFLOP
-  /// at that rate.
+  /// ones; backward passes included), and the large-GEMM rate (GemmProbe, kGemmSize) right after
+  /// each timed step, their harmonic mean: the step times and the rate come from the same
+  /// moments of a machine whose speed drifts. A step cannot run faster than its GFLOP at that
+  /// rate.
   double first_gflop = 0;
   double later_gflop = 0;
   double gemm_gflops = 0;
@@ -69,9 +70,11 @@ struct PlannerBenchResult {
 /// each plan's first action), on a randomly initialised ensemble. Before timing, one untimed t = 0
 /// plan warms up and measures peak memory; the planner is then reset. `on_step(done, total)`
 /// reports progress. Run it in a fresh process per cell: the RSS probe sees the process's peak.
+/// `floor`: time the large GEMM after each timed step (gemm_gflops); off, it stays 0.
 PlannerBenchResult BenchPlanner(const config::Config& config, const std::string& label, int steps,
                                 const torch::Device& device,
-                                const std::function<void(int, int)>& on_step = {});
+                                const std::function<void(int, int)>& on_step = {},
+                                bool floor = true);
 
 /// The floor of a step of `gflop` GFLOP at `r`'s GEMM rate (ms); 0 when either is unknown.
 double FloorMs(const PlannerBenchResult& r, double gflop);
@@ -96,10 +99,28 @@ struct ForwardBenchResult {
 /// for at least `min_seconds`: ms per call in the fastest of three equal windows.
 ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t rows_per_member,
                                         const torch::Device& device, double min_seconds = 1.0);
-/// The default n of BenchLargeGemm: large enough for a CPU's and a GPU's GEMM to reach speed.
+/// The default n of the large GEMM: large enough for a CPU's and a GPU's GEMM to reach speed.
 constexpr int64_t kGemmSize = 2048;
-/// GFLOP/s of torch::mm on two [n, n] float matrices (the practical limit of this machine), in the
-/// fastest of three equal windows of at least `min_seconds` in all.
+
+/// The machine's large-GEMM rate at one moment, the practical limit of its matrix products: on
+/// the CPU, one torch::mm of two [n, n] float matrices on each thread the rollouts use
+/// (models::InferenceThreads()), side by side, each with single-threaded BLAS, as a split
+/// rollout's parts run theirs (RunTasksOnThreads); on a GPU, 8 products in a row. The inputs are
+/// made, and one untimed round run, at construction.
+class GemmProbe {
+ public:
+  GemmProbe(int64_t n, const torch::Device& device);
+  /// GFLOP/s of one timed round.
+  double Gflops();
+
+ private:
+  torch::Device device_;
+  int64_t n_;
+  std::vector<torch::Tensor> a_, b_, c_;  // per thread (CPU) or one (GPU)
+  void Round();
+};
+
+/// GFLOP/s of the fastest of GemmProbe's rounds over at least `min_seconds` (3 rounds or more).
 double BenchLargeGemm(int64_t n, const torch::Device& device, double min_seconds = 1.0);
 
 }  // namespace mbrl::algorithms

@@ -56,6 +56,9 @@ struct PlannerBenchOptions {
   std::string tasks = "cartpole_swingup,half_cheetah,humanoid_standup,pusher";  ///< names or PATH.yaml
   std::string planners;      ///< comma-separated labels; empty: every registered planner
   int steps = 10;            ///< timed MPC steps per cell
+  /// Time the large GEMM after each timed step, for the arithmetic floor (off: the steps alone,
+  /// e.g. under a profiler).
+  bool floor = true;
   /// Planning horizon; 0: the paper tables' horizon where there are tables, else each task
   /// config's agent.horizon.
   int horizon = 0;
