@@ -272,18 +272,11 @@ ForwardBenchResult BenchEnsembleForward(const config::Config& config, int64_t ro
   return r;
 }
 
-namespace {
-constexpr int kGpuProbeProducts = 8;
-int ProbeProducts(const torch::Device& device) {
-  return device.is_cpu() ? models::InferenceThreads() : kGpuProbeProducts;
-}
-}  // namespace
-
-GemmProbe::GemmProbe(int64_t n, const torch::Device& device) : device_(device), n_(n) {
+GemmProbe::GemmProbe(int64_t n, const torch::Device& device)
+    : device_(device), n_(n), products_(device.is_cpu() ? models::InferenceThreads() : 8) {
   torch::NoGradGuard no_grad;
   const auto opts = torch::TensorOptions().device(device);
-  const int copies = device.is_cpu() ? ProbeProducts(device) : 1;
-  for (int k = 0; k < copies; ++k) {
+  for (int k = 0; k < (device.is_cpu() ? products_ : 1); ++k) {
     a_.push_back(torch::randn({n, n}, opts));
     b_.push_back(torch::randn({n, n}, opts));
     c_.push_back(torch::empty({n, n}, opts));
@@ -294,10 +287,10 @@ GemmProbe::GemmProbe(int64_t n, const torch::Device& device) : device_(device), 
 void GemmProbe::Round() {
   torch::NoGradGuard no_grad;
   if (device_.is_cpu()) {
-    RunTasksOnThreads(static_cast<int64_t>(a_.size()), models::InferenceThreads(),
+    RunTasksOnThreads(products_, products_,
                       [&](int64_t k) { torch::mm_out(c_[k], a_[k], b_[k]); });
   } else {
-    for (int k = 0; k < kGpuProbeProducts; ++k) torch::mm_out(c_[0], a_[0], b_[0]);
+    for (int k = 0; k < products_; ++k) torch::mm_out(c_[0], a_[0], b_[0]);
     Sync(device_);
   }
 }
@@ -305,7 +298,7 @@ void GemmProbe::Round() {
 double GemmProbe::Gflops() {
   Stopwatch watch;
   Round();
-  const double flop = 2.0 * static_cast<double>(n_) * n_ * n_ * ProbeProducts(device_);
+  const double flop = 2.0 * static_cast<double>(n_) * n_ * n_ * products_;
   return flop / (watch.Seconds() * 1e9);
 }
 

@@ -116,6 +116,7 @@ class GemmProbe {
  private:
   torch::Device device_;
   int64_t n_;
+  int products_;                          // per round: one per thread (CPU), or 8 (GPU)
   std::vector<torch::Tensor> a_, b_, c_;  // per thread (CPU) or one (GPU)
   void Round();
 };
