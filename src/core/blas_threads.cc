@@ -56,6 +56,13 @@ class ScopedSingleIntraOpThread {
 
 bool CanControlBlasThreads() { return Functions().set != nullptr; }
 
+SgemmFn BlasSgemm() {
+  static const SgemmFn kSgemm = CanControlBlasThreads()
+                                    ? reinterpret_cast<SgemmFn>(dlsym(RTLD_DEFAULT, "sgemm_"))
+                                    : nullptr;
+  return kSgemm;
+}
+
 ScopedBlasThreads::ScopedBlasThreads(int threads) {
   const auto& f = Functions();
   if (!f.set) return;

@@ -6,20 +6,14 @@
 
 #include "mbrl/core/op_counter.h"
 #include "mbrl/core/shape.h"
+#include "mbrl/core/vector_clones.h"
 
 namespace mbrl::models {
 namespace {
 
-// Plain loops for one row's matrix-vector products, compiled for AVX-512, AVX2 and the baseline
-// and picked at load time; faster than torch ops per member and layer, and than OpenBLAS's sgemv
-// (docs/performance.md, "One-sequence mean rollouts").
-#if defined(__GNUC__) && defined(__x86_64__)
-#define MBRL_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#define MBRL_INLINE inline __attribute__((always_inline))
-#else
-#define MBRL_VECTOR_CLONES
-#define MBRL_INLINE inline
-#endif
+// Plain loops for one row's matrix-vector products (core/vector_clones.h); faster than torch ops
+// per member and layer, and than OpenBLAS's sgemv (docs/performance.md, "One-sequence mean
+// rollouts").
 
 // y[j] += sum_i x[i] w[i][j] for a row-major w [n_in, n_out]: the rows scaled and added, so the
 // inner loop runs along y and vectorises without reordering sums.

@@ -7,6 +7,7 @@
 
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/seeding.h"
+#include "mbrl/models/fused_ensemble_step.h"
 #include "mbrl/models/member_mean.h"
 
 namespace mbrl::models {
@@ -114,10 +115,14 @@ class CpuSplitExecutor : public RolloutExecutor {
 // [state, action, sin(angles), cos(angles)]. The log-variance's soft bounds,
 // logvar = min + softplus(max - min - softplus(max - raw)), give
 // exp(logvar) = exp(min) + exp(max) * sigmoid(raw - max), so the standard deviation takes three
-// operators. The noise of all steps is drawn at once when the rewards are batched.
+// operators. The noise of all steps is drawn at once when the rewards are batched. On the CPU, in
+// float and without autograd, the ensemble's part of each step is one FusedEnsembleStep (plain
+// loops around OpenBLAS's sgemm) unless `fused_cpu` is off ("tsinf-ops": LibTorch's operators
+// only, the path a GPU runs, and the one the fused step is tested against).
 class TsInfExecutor : public RolloutExecutor {
  public:
-  std::string name() const override { return "tsinf"; }
+  explicit TsInfExecutor(bool fused_cpu) : fused_cpu_(fused_cpu) {}
+  std::string name() const override { return fused_cpu_ ? "tsinf" : "tsinf-ops"; }
   bool Handles(const RolloutJob& job) const override {
     return job.mode == Propagation::kTsInf && job.horizon() > 0;
   }
@@ -156,6 +161,15 @@ class TsInfExecutor : public RolloutExecutor {
     const auto max_lv = model->max_logvar().detach(), min_lv = model->min_logvar().detach();
     const auto lv_b = bs[last].narrow(2, O, O) - max_lv;  // [E, 1, O]: the head gives raw - max
     const auto exp_min = torch::exp(min_lv), exp_max = torch::exp(max_lv);  // [1, O]
+    std::optional<FusedEnsembleStep> fused;
+    if (fused_cpu_ && in_place && opts.device().is_cpu() && opts.dtype() == torch::kFloat &&
+        FusedEnsembleStep::Available()) {
+      auto fused_ws = ws, fused_bs = bs;
+      fused_ws[0] = w0;
+      fused_bs[0] = b0;
+      fused_bs[last] = torch::cat({mean_b, lv_b}, 2);
+      fused.emplace(fused_ws, fused_bs, exp_min, exp_max, N);
+    }
 
     const bool batch_rewards = BatchRewards(job);
     // Every particle's actions, member by member: all steps in one copy [E, N, H, A] when it is
@@ -191,15 +205,21 @@ class TsInfExecutor : public RolloutExecutor {
       } else {
         x = torch::cat({state, a_t}, -1);
       }
-      auto h = Silu(torch::baddbmm(b0, x, w0), in_place);
-      for (size_t l = 1; l < last; ++l) h = Silu(torch::baddbmm(bs[l], h, ws[l]), in_place);
-      const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
-      auto gate = torch::baddbmm(lv_b, h, lv_w);
-      gate = in_place ? gate.sigmoid_() : torch::sigmoid(gate);
-      auto var = torch::addcmul(exp_min, exp_max, gate);
-      const auto sd = in_place ? var.sqrt_() : var.sqrt();
       const auto eps = batch_rewards ? noise[t] : torch::randn({E, N, O}, gen, opts);
-      const auto next = task.NextObsFromPrediction(state, torch::addcmul(mean, sd, eps));
+      torch::Tensor prediction;  // mean + sd * eps, [E, N, O]
+      if (fused) {
+        prediction = fused->Predict(x, eps);
+      } else {
+        auto h = Silu(torch::baddbmm(b0, x, w0), in_place);
+        for (size_t l = 1; l < last; ++l) h = Silu(torch::baddbmm(bs[l], h, ws[l]), in_place);
+        const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
+        auto gate = torch::baddbmm(lv_b, h, lv_w);
+        gate = in_place ? gate.sigmoid_() : torch::sigmoid(gate);
+        auto var = torch::addcmul(exp_min, exp_max, gate);
+        const auto sd = in_place ? var.sqrt_() : var.sqrt();
+        prediction = torch::addcmul(mean, sd, eps);
+      }
+      const auto next = task.NextObsFromPrediction(state, prediction);
       if (batch_rewards) {
         states.push_back(next);
       } else {
@@ -231,6 +251,7 @@ class TsInfExecutor : public RolloutExecutor {
     }
     return device_map_;
   }
+  bool fused_cpu_;
   mutable std::mutex device_map_mutex_;
   mutable torch::Tensor device_map_;  // [O + A + 2n, I] on a device
 
@@ -292,7 +313,8 @@ int64_t SplitRolloutParts(int64_t B, int64_t P) {
 std::unique_ptr<RolloutExecutor> MakeRolloutExecutor(const std::string& name) {
   if (name == "blocks") return std::make_unique<BlockExecutor>();
   if (name == "cpu_split") return std::make_unique<CpuSplitExecutor>();
-  if (name == "tsinf") return std::make_unique<TsInfExecutor>();
+  if (name == "tsinf") return std::make_unique<TsInfExecutor>(/*fused_cpu=*/true);
+  if (name == "tsinf-ops") return std::make_unique<TsInfExecutor>(/*fused_cpu=*/false);
   if (name == "batched") return std::make_unique<BatchedRewardExecutor>();
   throw std::invalid_argument("unknown rollout executor '" + name + "'");
 }

@@ -7,9 +7,12 @@
 
 #include "mbrl/core/error.h"
 #include "mbrl/core/op_counter.h"
+#include "mbrl/core/seeding.h"
 #include "mbrl/env/cartpole_down.h"
 #include "mbrl/env/cartpole_swingup.h"
 #include "mbrl/env/registry.h"
+#include "mbrl/models/fused_ensemble_step.h"
+#include "mbrl/models/rollout_executors.h"
 
 namespace mbrl::models {
 namespace {
@@ -322,25 +325,28 @@ TEST(ModelRollout, HandWrittenMeanGradientMatchesAutogradOnEveryTask) {
 
 namespace mbrl::models {
 namespace {
-// ATen operators one more model step adds to a no-grad rollout of 5 sequences x 20 particles
-// (too few rows for the CPU's split path, so this is the path a GPU runs).
-int64_t OpsPerModelStep(const std::string& task_name, const std::string& mode) {
+// ATen operators one more model step adds to a no-grad rollout of 5 sequences x 20 particles,
+// run by the executor `executor` alone (too few rows for the CPU's split path).
+int64_t OpsPerModelStep(const std::string& task_name, const std::string& executor) {
   const auto task = env::MakeTask(task_name);
   config::EnsembleConfig ec;
   ec.ensemble_size = 5;
   ec.hidden_size = 8;
   ec.num_layers = 3;
-  GaussianEnsemble model(ec, task->ModelObsDim() + task->ActionDim(), task->ObsDim());
-  config::RolloutConfig rc;
-  rc.propagation = mode;
-  rc.particles = 20;
-  ModelRollout rollout(model, *task, rc, torch::kCPU, 1);
+  const RolloutDynamics dynamics(
+      GaussianEnsemble(ec, task->ModelObsDim() + task->ActionDim(), task->ObsDim()), *task);
+  RolloutExecutors executors;
+  executors.push_back(MakeRolloutExecutor(executor));
   torch::NoGradGuard no_grad;
-  const auto obs = torch::zeros({task->ObsDim()});
   const auto count = [&](int64_t H) {
-    const auto actions = torch::zeros({5, H, task->ActionDim()});
+    RolloutJob job;
+    job.obs = torch::zeros({task->ObsDim()});
+    job.actions = torch::zeros({5, H, task->ActionDim()});
+    job.mode = Propagation::kTsInf;
+    job.particles = 20;
+    job.gen = MakeGenerator(torch::kCPU, 1);
     OpCounter counter;
-    rollout.Evaluate(obs, actions);
+    RunRollout(executors, 0, dynamics, job);
     return counter.ops();
   };
   return count(10) - count(9);
@@ -349,9 +355,16 @@ int64_t OpsPerModelStep(const std::string& task_name, const std::string& mode) {
 TEST(ModelRollout, TsInfModelStepTakesAtMostHalfTheReferenceOperators) {
   // The reference step (RolloutDynamics::Step) takes 36 operators on cartpole_swingup and 40 on
   // half_cheetah: preprocess, concatenation, transposes, normalisation, four products, the
-  // log-variance bounds, a draw, and the next state.
-  EXPECT_LE(OpsPerModelStep("cartpole_swingup", "tsinf"), 18);
-  EXPECT_LE(OpsPerModelStep("half_cheetah", "tsinf"), 20);
+  // log-variance bounds, a draw, and the next state. The GPU's path (LibTorch's operators only):
+  EXPECT_LE(OpsPerModelStep("cartpole_swingup", "tsinf-ops"), 18);
+  EXPECT_LE(OpsPerModelStep("half_cheetah", "tsinf-ops"), 20);
+  // The CPU's, where the ensemble's part is one fused step: the input's concatenation (with the
+  // angles' sines and cosines), the prediction's buffer and the task's next state: at most a
+  // quarter of the reference's.
+  if (FusedEnsembleStep::Available()) {
+    EXPECT_LE(OpsPerModelStep("cartpole_swingup", "tsinf"), 9);
+    EXPECT_LE(OpsPerModelStep("half_cheetah", "tsinf"), 10);
+  }
 }
 
 TEST(ModelRollout, EveryConfigPropagationNameParsesToItsMode) {

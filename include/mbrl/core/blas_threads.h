@@ -26,6 +26,16 @@ class ScopedBlasThreads {
 /// Whether the BLAS thread count can be controlled (OpenBLAS is loaded).
 bool CanControlBlasThreads();
 
+/// OpenBLAS's single-precision GEMM through its Fortran interface (column-major, every argument
+/// by pointer), as LibTorch's CPU matrix products call it, or nullptr when OpenBLAS is not loaded
+/// (a PyTorch wheel's LibTorch runs MKL, linked in and hidden). For hand-written paths that call
+/// many small products, where ATen's dispatch per call costs as much as the product.
+using SgemmFn = void (*)(const char* transa, const char* transb, const int* m, const int* n,
+                         const int* k, const float* alpha, const float* a, const int* lda,
+                         const float* b, const int* ldb, const float* beta, float* c,
+                         const int* ldc);
+SgemmFn BlasSgemm();
+
 /// Runs task(0), ..., task(tasks - 1), each once, shared over min(threads, tasks) threads (the
 /// calling thread and new ones, each taking the next task not yet taken) with single-threaded
 /// BLAS (ScopedBlasThreads(1)) and one LibTorch intra-op thread (at::set_num_threads(1)) while

@@ -12,7 +12,10 @@
 //              rolled out side by side in threads with single-threaded BLAS
 //   tsinf      TS-inf: particles kept member by member for the whole horizon, input
 //              normalisation folded into the first layer, noise drawn for all steps at once, and
-//              the rewards of all steps scored in one batch (few operators per model step)
+//              the rewards of all steps scored in one batch (few operators per model step);
+//              on the CPU in float without autograd, the ensemble's part of a step in plain
+//              loops around OpenBLAS's sgemm (FusedEnsembleStep). "tsinf-ops", not in the
+//              default list, is the same executor with LibTorch's operators only, as a GPU runs
 //   batched    up to 65536 rows x steps of the whole job, or a piece of a larger one that keeps
 //              few states (rows x steps x observations up to 2^18): the reference's steps, with
 //              all steps' rewards and terminations scored in one batch afterwards
@@ -47,7 +50,8 @@ using RolloutExecutors = std::vector<std::unique_ptr<RolloutExecutor>>;
 /// The executors above, in order. `capture_ready`: only those whose work has fixed shapes and no
 /// host reads (so without cpu_split, which seeds its parts' generators on the host).
 RolloutExecutors DefaultRolloutExecutors(bool capture_ready);
-/// One executor by name ("blocks", "cpu_split", "tsinf", "batched"); throws std::invalid_argument.
+/// One executor by name ("blocks", "cpu_split", "tsinf", "tsinf-ops", "batched"); throws
+/// std::invalid_argument.
 std::unique_ptr<RolloutExecutor> MakeRolloutExecutor(const std::string& name);
 
 /// Runs `job` with the first of executors[from...] that handles it, else the reference.

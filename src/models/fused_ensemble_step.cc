@@ -1,0 +1,149 @@
+#include "mbrl/models/fused_ensemble_step.h"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "mbrl/core/blas_threads.h"
+#include "mbrl/core/op_counter.h"
+#include "mbrl/core/vector_clones.h"
+
+namespace mbrl::models {
+namespace {
+
+// exp(x), x clamped to [-87, 88] (a normal float's range): n = round(x / ln 2) by adding and
+// subtracting 1.5 * 2^23, r = x - n ln 2 in two parts, Cephes' degree-6 polynomial for exp(r)
+// (within 2 ulp), times 2^n built in the exponent bits. Only adds, multiplies and integer
+// conversions, so a loop of it vectorises without -ffast-math.
+MBRL_INLINE float Exp(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23
+  const float n = (x * 1.44269504088896341f + kRound) - kRound;
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+// z = silu(z + b) in place, z [rows, width] row-major, b [width].
+MBRL_VECTOR_CLONES void BiasSilu(float* __restrict z, const float* __restrict b, int64_t rows,
+                                 int64_t width) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* __restrict row = z + r * width;
+    for (int64_t j = 0; j < width; ++j) {
+      const float v = row[j] + b[j];
+      row[j] = v / (1.0f + Exp(-v));
+    }
+  }
+}
+
+// out = (mean + b_mean) + sqrt(exp_min + exp_max * sigmoid(gate + b_gate)) * eps, where each row
+// of head [rows, 2 O] is [mean, gate] and b is [b_mean, b_gate].
+MBRL_VECTOR_CLONES void HeadSample(const float* __restrict head, const float* __restrict b,
+                                   const float* __restrict exp_min,
+                                   const float* __restrict exp_max, const float* __restrict eps,
+                                   int64_t rows, int64_t O, float* __restrict out) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* __restrict mean = head + r * 2 * O;
+    const float* __restrict gate = mean + O;
+    for (int64_t o = 0; o < O; ++o) {
+      const float s = 1.0f / (1.0f + Exp(-(gate[o] + b[O + o])));
+      const float sd = std::sqrt(exp_min[o] + exp_max[o] * s);
+      out[r * O + o] = (mean[o] + b[o]) + sd * eps[r * O + o];
+    }
+  }
+}
+
+void Check(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("FusedEnsembleStep: " + what);
+}
+
+bool IsFloatCpu(const torch::Tensor& t) {
+  return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat;
+}
+
+}  // namespace
+
+bool FusedEnsembleStep::Available() { return BlasSgemm() != nullptr; }
+
+FusedEnsembleStep::FusedEnsembleStep(const std::vector<torch::Tensor>& weights,
+                                     const std::vector<torch::Tensor>& biases,
+                                     const torch::Tensor& exp_min, const torch::Tensor& exp_max,
+                                     int64_t rows)
+    : N_(rows) {
+  Check(Available(), "OpenBLAS's sgemm is not loaded");
+  Check(!weights.empty() && weights.size() == biases.size(), "one bias per layer");
+  E_ = weights[0].size(0);
+  widths_.push_back(weights[0].size(1));
+  int64_t widest = 0;
+  for (size_t l = 0; l < weights.size(); ++l) {
+    const auto& w = weights[l];
+    const auto& b = biases[l];
+    Check(IsFloatCpu(w) && IsFloatCpu(b), "layers must be float CPU tensors");
+    Check(w.dim() == 3 && w.size(0) == E_ && w.size(1) == widths_.back(),
+          "layer " + std::to_string(l) + "'s weights must be [E, in, out] and follow the last");
+    Check(b.numel() == E_ * w.size(2), "layer " + std::to_string(l) + "'s bias must be [E, 1, out]");
+    weights_.push_back(w.contiguous());
+    biases_.push_back(b.contiguous());
+    widths_.push_back(w.size(2));
+    if (l + 1 < weights.size()) widest = std::max(widest, w.size(2));
+  }
+  Check(widths_.back() % 2 == 0, "the heads must be [mean, log-variance]");
+  O_ = widths_.back() / 2;
+  exp_min_ = exp_min.reshape({-1}).contiguous();
+  exp_max_ = exp_max.reshape({-1}).contiguous();
+  Check(IsFloatCpu(exp_min_) && IsFloatCpu(exp_max_) && exp_min_.numel() == O_ &&
+            exp_max_.numel() == O_,
+        "the variance bounds must be float CPU tensors of O numbers");
+  act_a_.resize(static_cast<size_t>(N_ * widest));
+  act_b_.resize(static_cast<size_t>(N_ * widest));
+  head_.resize(static_cast<size_t>(N_ * 2 * O_));
+}
+
+torch::Tensor FusedEnsembleStep::Predict(const torch::Tensor& x, const torch::Tensor& eps) {
+  Check(IsFloatCpu(x) && x.dim() == 3 && x.size(0) == E_ && x.size(1) == N_ &&
+            x.size(2) == widths_[0],
+        "x must be float [E, rows, in] on the CPU");
+  Check(IsFloatCpu(eps) && eps.dim() == 3 && eps.size(0) == E_ && eps.size(1) == N_ &&
+            eps.size(2) == O_,
+        "eps must be float [E, rows, O] on the CPU");
+  const auto xc = x.contiguous(), ec = eps.contiguous();
+  auto out = torch::empty({E_, N_, O_}, x.options());
+  const SgemmFn sgemm = BlasSgemm();
+  const size_t L = weights_.size();
+  const float one = 1.0f, zero = 0.0f;
+  const int n = static_cast<int>(N_);
+  for (int64_t e = 0; e < E_; ++e) {
+    const float* in = xc.data_ptr<float>() + e * N_ * widths_[0];
+    for (size_t l = 0; l < L; ++l) {
+      const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
+      float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
+      // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.
+      sgemm("N", "N", &m, &n, &k, &one, weights_[l].data_ptr<float>() + e * k * m, &m, in, &k,
+            &zero, dst, &m);
+      AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
+      const float* bias = biases_[l].data_ptr<float>() + e * m;
+      if (l + 1 < L) {
+        BiasSilu(dst, bias, N_, m);
+        in = dst;
+      } else {
+        HeadSample(dst, bias, exp_min_.data_ptr<float>(), exp_max_.data_ptr<float>(),
+                   ec.data_ptr<float>() + e * N_ * O_, N_, O_,
+                   out.data_ptr<float>() + e * N_ * O_);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mbrl::models
