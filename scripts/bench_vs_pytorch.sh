@@ -101,10 +101,14 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 cp "$results" "$out/vs_pytorch.jsonl"
-"$py" - "$results" "$threads" "$steps" "$rounds" "$n_init" "$task" <<'PY' | tee "$out/vs_pytorch.md"
+commit() { git -C "$1" rev-parse --short HEAD 2>/dev/null || echo "unknown"; }
+ours_commit="$(commit .)"
+before_commit="${before:+$(commit "$before")}"
+"$py" - "$results" "$threads" "$steps" "$rounds" "$n_init" "$task" "$ours_commit" "$before_commit" \
+  <<'PY' | tee "$out/vs_pytorch.md"
 import json, os, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-threads, steps, rounds, n_init, task = sys.argv[2:7]
+threads, steps, rounds, n_init, task, ours_commit, before_commit = sys.argv[2:9]
 labels = list(dict.fromkeys(r["planner"] for r in rows))
 has_before = any(r["side"] == "before" for r in rows)
 def best(side, label, key):  # the fastest of the rounds (and, for PyTorch, thread settings)
@@ -115,8 +119,9 @@ def best_threads(label):  # the reference's thread setting of its fastest later 
     return f"{r['threads']} intra-op, OpenBLAS {r.get('blas_threads', 'default')}"
 threads = f"OMP_NUM_THREADS={threads}" if threads else "default threads"
 gd = f", CEM-GD n_init {n_init}" if n_init else ""
+sides = f"ours at {ours_commit}" + (f", before at {before_commit}" if before_commit else "")
 print(f"{task}, horizon 45, 20 particles, {threads}, {steps} timed steps{gd}, "
-      f"best of {rounds} alternating rounds.\n")
+      f"best of {rounds} alternating rounds; {sides}.\n")
 head = "| planner | step | PyTorch (s) |"
 rule = "|---|---|---:|"
 if has_before:

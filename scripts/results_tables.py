@@ -112,10 +112,10 @@ def floor_table(path):
 
 def vs_pytorch_table(*paths):
     """The t = 0 and later steps of each file, with the later step's arithmetic floor where the
-    file gives it."""
-    out = ["| task | planner | step | PyTorch (s) | ours (s) | ratio | floor (s) | PyTorch / floor "
-           "| ours / floor | file |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    file gives it, and the time of the file's `before` side (an older build) where it has one."""
+    out = ["| task | planner | step | PyTorch (s) | before (s) | ours (s) | ratio | floor (s) "
+           "| PyTorch / floor | ours / floor | file |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     floor_of = re.compile(r"(\S+) (\d+\.\d+) s \(PyTorch (\d+\.\d+)x, ours (\d+\.\d+)x\)")
     for path in paths:
         with open(os.path.join(ROOT, path)) as f:
@@ -128,7 +128,8 @@ def vs_pytorch_table(*paths):
             f = floors.get(r["planner"]) if r["step"] == "t > 0, mean" else None
             cells = f"{f[0]} | {f[1]}x | {f[2]}x" if f else " | | "
             out.append(f"| {task} | {r['planner']} | {r['step']} | {r['PyTorch (s)']} | "
-                       f"{r['ours (s)']} | {r['ratio']} | {cells} | `{os.path.dirname(path)}/` |")
+                       f"{r.get('before (s)', '')} | {r['ours (s)']} | {r['ratio']} | {cells} | "
+                       f"`{os.path.dirname(path)}/` |")
     return out
 
 
