@@ -119,31 +119,93 @@ torch::Tensor FusedEnsembleStep::Predict(const torch::Tensor& x, const torch::Te
         "eps must be float [E, rows, O] on the CPU");
   const auto xc = x.contiguous(), ec = eps.contiguous();
   auto out = torch::empty({E_, N_, O_}, x.options());
+  for (int64_t e = 0; e < E_; ++e) {
+    Member(e, xc.data_ptr<float>() + e * N_ * widths_[0], ec.data_ptr<float>() + e * N_ * O_,
+           out.data_ptr<float>() + e * N_ * O_);
+  }
+  return out;
+}
+
+void FusedEnsembleStep::SetStepIo(StepIo io) {
+  Check(io.actions >= 0 && io.angle_count >= 0 && io.angle_begin >= 0 &&
+            io.angle_begin + io.angle_count <= O_,
+        "the angles must be state entries");
+  Check(widths_[0] == O_ + io.actions + 2 * io.angle_count,
+        "the first layer must take [state, action, sin(angles), cos(angles)]");
+  is_delta_.assign(static_cast<size_t>(O_), 1);
+  for (const int i : io.absolute) {
+    Check(i >= 0 && i < O_, "an absolute target entry must be a state entry");
+    is_delta_[static_cast<size_t>(i)] = 0;
+  }
+  input_.resize(static_cast<size_t>(N_ * widths_[0]));
+  io_ = std::move(io);
+}
+
+torch::Tensor FusedEnsembleStep::Step(const torch::Tensor& state, const torch::Tensor& action,
+                                      const torch::Tensor& eps) {
+  Check(io_.has_value(), "Step needs SetStepIo first");
+  const int64_t A = io_->actions, n = io_->angle_count, I = widths_[0];
+  Check(IsFloatCpu(state) && state.dim() == 3 && state.size(0) == E_ && state.size(1) == N_ &&
+            state.size(2) == O_ && state.is_contiguous(),
+        "state must be contiguous float [E, rows, O] on the CPU");
+  Check(IsFloatCpu(action) && action.dim() == 3 && action.size(0) == E_ &&
+            action.size(1) == N_ && action.size(2) == A && (A <= 1 || action.stride(2) == 1),
+        "action must be float [E, rows, A] on the CPU, each row's entries contiguous");
+  Check(IsFloatCpu(eps) && eps.dim() == 3 && eps.size(0) == E_ && eps.size(1) == N_ &&
+            eps.size(2) == O_,
+        "eps must be float [E, rows, O] on the CPU");
+  const auto ec = eps.contiguous();
+  auto next = torch::empty({E_, N_, O_}, state.options());
+  const float* s_all = state.data_ptr<float>();
+  const float* a_all = action.data_ptr<float>();
+  float* next_all = next.data_ptr<float>();
+  const int64_t a_member = action.stride(0), a_row = action.stride(1);
+  for (int64_t e = 0; e < E_; ++e) {
+    const float* s = s_all + e * N_ * O_;
+    for (int64_t r = 0; r < N_; ++r) {
+      const float* sr = s + r * O_;
+      const float* ar = a_all + e * a_member + r * a_row;
+      float* row = input_.data() + r * I;
+      std::memcpy(row, sr, sizeof(float) * O_);
+      std::memcpy(row + O_, ar, sizeof(float) * A);
+      for (int64_t i = 0; i < n; ++i) {
+        const float angle = sr[io_->angle_begin + i];
+        row[O_ + A + i] = std::sin(angle);
+        row[O_ + A + n + i] = std::cos(angle);
+      }
+    }
+    float* out = next_all + e * N_ * O_;
+    Member(e, input_.data(), ec.data_ptr<float>() + e * N_ * O_, out);
+    for (int64_t r = 0; r < N_; ++r) {
+      for (int64_t o = 0; o < O_; ++o) {
+        if (is_delta_[static_cast<size_t>(o)]) out[r * O_ + o] = s[r * O_ + o] + out[r * O_ + o];
+      }
+    }
+  }
+  return next;
+}
+
+void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, float* out) {
   const SgemmFn sgemm = BlasSgemm();
   const size_t L = weights_.size();
   const float one = 1.0f, zero = 0.0f;
   const int n = static_cast<int>(N_);
-  for (int64_t e = 0; e < E_; ++e) {
-    const float* in = xc.data_ptr<float>() + e * N_ * widths_[0];
-    for (size_t l = 0; l < L; ++l) {
-      const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
-      float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
-      // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.
-      sgemm("N", "N", &m, &n, &k, &one, weights_[l].data_ptr<float>() + e * k * m, &m, in, &k,
-            &zero, dst, &m);
-      AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
-      const float* bias = biases_[l].data_ptr<float>() + e * m;
-      if (l + 1 < L) {
-        BiasSilu(dst, bias, N_, m);
-        in = dst;
-      } else {
-        HeadSample(dst, bias, exp_min_.data_ptr<float>(), exp_max_.data_ptr<float>(),
-                   ec.data_ptr<float>() + e * N_ * O_, N_, O_,
-                   out.data_ptr<float>() + e * N_ * O_);
-      }
+  for (size_t l = 0; l < L; ++l) {
+    const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
+    float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
+    // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.
+    sgemm("N", "N", &m, &n, &k, &one, weights_[l].data_ptr<float>() + e * k * m, &m, in, &k,
+          &zero, dst, &m);
+    AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
+    const float* bias = biases_[l].data_ptr<float>() + e * m;
+    if (l + 1 < L) {
+      BiasSilu(dst, bias, N_, m);
+      in = dst;
+    } else {
+      HeadSample(dst, bias, exp_min_.data_ptr<float>(), exp_max_.data_ptr<float>(), eps, N_, O_,
+                 out);
     }
   }
-  return out;
 }
 
 }  // namespace mbrl::models

@@ -117,8 +117,9 @@ class CpuSplitExecutor : public RolloutExecutor {
 // exp(logvar) = exp(min) + exp(max) * sigmoid(raw - max), so the standard deviation takes three
 // operators. The noise of all steps is drawn at once when the rewards are batched. On the CPU, in
 // float and without autograd, the ensemble's part of each step is one FusedEnsembleStep (plain
-// loops around OpenBLAS's sgemm) unless `fused_cpu` is off ("tsinf-ops": LibTorch's operators
-// only, the path a GPU runs, and the one the fused step is tested against).
+// loops around OpenBLAS's sgemm), and so is the whole step (input features, next state) when the
+// task declares its features and targets, unless `fused_cpu` is off ("tsinf-ops": LibTorch's
+// operators only, the path a GPU runs, and the one the fused step is tested against).
 class TsInfExecutor : public RolloutExecutor {
  public:
   explicit TsInfExecutor(bool fused_cpu) : fused_cpu_(fused_cpu) {}
@@ -170,6 +171,12 @@ class TsInfExecutor : public RolloutExecutor {
       fused_bs[last] = torch::cat({mean_b, lv_b}, 2);
       fused.emplace(fused_ws, fused_bs, exp_min, exp_max, N);
     }
+    // With the task's input features and targets declared, the whole model step is the fused one.
+    const auto targets = task.ModelTargets();
+    const bool fused_step = fused && features && targets;
+    if (fused_step) {
+      fused->SetStepIo({A, features->angle_begin, features->angle_count, targets->absolute});
+    }
 
     const bool batch_rewards = BatchRewards(job);
     // Every particle's actions, member by member: all steps in one copy [E, N, H, A] when it is
@@ -185,6 +192,7 @@ class TsInfExecutor : public RolloutExecutor {
     if (batch_rewards) noise = torch::randn({H, E, N, O}, gen, opts).unbind(0);
 
     auto state = job.obs.to(opts).expand({E, N, job.obs.size(0)});  // [E, N, O]
+    if (fused_step) state = state.contiguous();
     std::vector<torch::Tensor> states;
     torch::Tensor returns, alive;
     if (batch_rewards) {
@@ -194,32 +202,34 @@ class TsInfExecutor : public RolloutExecutor {
       returns = torch::zeros({M}, opts);
       alive = torch::ones({M}, opts);
     }
+    // The first layer's input [E, N, *] and the sample mean + sd * eps [E, N, O] in LibTorch's
+    // operators.
+    const auto model_input = [&](const torch::Tensor& a_t) {
+      if (!features) return torch::cat({task.PreprocessObs(state), a_t}, -1);
+      if (angles == 0) return torch::cat({state, a_t}, -1);
+      const auto angle = state.narrow(-1, features->angle_begin, angles);
+      return torch::cat({state, a_t, torch::sin(angle), torch::cos(angle)}, -1);
+    };
+    const auto sample = [&](const torch::Tensor& x, const torch::Tensor& eps) {
+      auto h = Silu(torch::baddbmm(b0, x, w0), in_place);
+      for (size_t l = 1; l < last; ++l) h = Silu(torch::baddbmm(bs[l], h, ws[l]), in_place);
+      const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
+      auto gate = torch::baddbmm(lv_b, h, lv_w);
+      gate = in_place ? gate.sigmoid_() : torch::sigmoid(gate);
+      auto var = torch::addcmul(exp_min, exp_max, gate);
+      const auto sd = in_place ? var.sqrt_() : var.sqrt();
+      return torch::addcmul(mean, sd, eps);
+    };
     for (int64_t t = 0; t < H; ++t) {
       const auto a_t = step_actions(t);  // [E, N, A]
-      torch::Tensor x;                   // the first layer's input [E, N, *]
-      if (!features) {
-        x = torch::cat({task.PreprocessObs(state), a_t}, -1);
-      } else if (angles > 0) {
-        const auto angle = state.narrow(-1, features->angle_begin, angles);
-        x = torch::cat({state, a_t, torch::sin(angle), torch::cos(angle)}, -1);
-      } else {
-        x = torch::cat({state, a_t}, -1);
-      }
       const auto eps = batch_rewards ? noise[t] : torch::randn({E, N, O}, gen, opts);
-      torch::Tensor prediction;  // mean + sd * eps, [E, N, O]
-      if (fused) {
-        prediction = fused->Predict(x, eps);
+      torch::Tensor next;
+      if (fused_step) {
+        next = fused->Step(state, a_t, eps);
       } else {
-        auto h = Silu(torch::baddbmm(b0, x, w0), in_place);
-        for (size_t l = 1; l < last; ++l) h = Silu(torch::baddbmm(bs[l], h, ws[l]), in_place);
-        const auto mean = torch::baddbmm(mean_b, h, mean_w);  // [E, N, O]
-        auto gate = torch::baddbmm(lv_b, h, lv_w);
-        gate = in_place ? gate.sigmoid_() : torch::sigmoid(gate);
-        auto var = torch::addcmul(exp_min, exp_max, gate);
-        const auto sd = in_place ? var.sqrt_() : var.sqrt();
-        prediction = torch::addcmul(mean, sd, eps);
+        const auto x = model_input(a_t);
+        next = task.NextObsFromPrediction(state, fused ? fused->Predict(x, eps) : sample(x, eps));
       }
-      const auto next = task.NextObsFromPrediction(state, prediction);
       if (batch_rewards) {
         states.push_back(next);
       } else {

@@ -70,6 +70,42 @@ TEST(FusedEnsembleStep, SiluMatchesLibTorchFromLargeNegativeToLargePositive) {
       << ((got - want).abs() / want.abs().clamp_min(1e-30)).max().item<double>();
 }
 
+TEST(FusedEnsembleStep, AWholeStepBuildsItsInputAndAppliesTheTargetsRule) {
+  if (!FusedEnsembleStep::Available()) GTEST_SKIP() << "OpenBLAS is not loaded";
+  torch::manual_seed(1);
+  const int64_t E = 2, N = 7, O = 5, A = 3, H = 4;
+  FusedEnsembleStep::StepIo io;
+  io.actions = A;
+  io.angle_begin = 1;
+  io.angle_count = 2;
+  io.absolute = {0, 3};
+  const std::vector<int64_t> widths = {O + A + 4, 16, 2 * O};
+  std::vector<torch::Tensor> ws, bs;
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    ws.push_back(torch::randn({E, widths[l], widths[l + 1]}) * 0.5);
+    bs.push_back(torch::randn({E, 1, widths[l + 1]}));
+  }
+  const auto bound = torch::full({O}, 0.3f);
+  FusedEnsembleStep step(ws, bs, bound, bound, N);
+  step.SetStepIo(io);
+  const auto state = torch::randn({E, N, O}) * 3;
+  const auto actions = torch::randn({E, N, H, A});  // step 2's actions: rows strided by H * A
+  const auto a = actions.select(2, 2);
+  const auto eps = torch::randn({E, N, O});
+  const auto got = step.Step(state, a, eps);
+  const auto angles = state.narrow(2, 1, 2);
+  const auto x = torch::cat({state, a, torch::sin(angles), torch::cos(angles)}, 2);
+  auto want = state + step.Predict(x, eps);
+  for (const int i : io.absolute) want.select(2, i).copy_(step.Predict(x, eps).select(2, i));
+  EXPECT_TRUE(torch::allclose(got, want, 1e-5, 1e-5))
+      << "largest difference " << (got - want).abs().max().item<double>();
+  // The input's width must match the declaration.
+  FusedEnsembleStep other(ws, bs, bound, bound, N);
+  io.angle_count = 1;
+  EXPECT_THROW(other.SetStepIo(io), std::invalid_argument);
+  EXPECT_THROW(other.Step(state, a, eps), std::invalid_argument);  // no SetStepIo
+}
+
 TEST(FusedEnsembleStep, RejectsWhatItCannotRun) {
   if (!FusedEnsembleStep::Available()) GTEST_SKIP() << "OpenBLAS is not loaded";
   const std::vector<torch::Tensor> ws = {torch::zeros({2, 3, 4}), torch::zeros({2, 4, 6})};

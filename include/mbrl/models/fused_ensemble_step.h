@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace mbrl::models {
@@ -30,12 +31,35 @@ class FusedEnsembleStep {
   /// O]. Reports its products' FLOPs to a live OpCounter (AddMatmulFlops).
   torch::Tensor Predict(const torch::Tensor& x, const torch::Tensor& eps);
 
+  /// How a whole model step reads and writes the observations: the first layer's input is
+  /// [state, action, sin(angles), cos(angles)] (the angles are state entries [angle_begin,
+  /// angle_begin + angle_count)), and the next state is state + prediction, except the
+  /// `absolute` entries, which are the prediction.
+  struct StepIo {
+    int64_t actions = 0;
+    int64_t angle_begin = 0, angle_count = 0;
+    std::vector<int> absolute;
+  };
+  /// Makes Step available; the first layer's input width must be O + actions + 2 angle_count.
+  void SetStepIo(StepIo io);
+  /// The whole model step without LibTorch's operators: state [E, rows, O] (contiguous),
+  /// action [E, rows, A] (rows may be strided, entries contiguous) and eps [E, rows, O] -> the
+  /// next state [E, rows, O], as Predict on the input above followed by the targets' rule.
+  torch::Tensor Step(const torch::Tensor& state, const torch::Tensor& action,
+                     const torch::Tensor& eps);
+
  private:
+  // Runs member e's layers from `in` [rows, in_0], writing its sample to `out` [rows, O].
+  void Member(int64_t e, const float* in, const float* eps, float* out);
+
   std::vector<torch::Tensor> weights_, biases_;  // contiguous
   torch::Tensor exp_min_, exp_max_;              // [O], contiguous
   int64_t E_, N_, O_;
   std::vector<int64_t> widths_;            // in_0, out_0, ..., out_{L-1} = 2 O
   std::vector<float> act_a_, act_b_, head_;  // one member's activations and heads
+  std::optional<StepIo> io_;
+  std::vector<float> input_;       // one member's first-layer input, for Step
+  std::vector<uint8_t> is_delta_;  // [O]: next = state + prediction (1) or the prediction (0)
 };
 
 }  // namespace mbrl::models
