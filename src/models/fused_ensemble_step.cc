@@ -1,5 +1,6 @@
 #include "mbrl/models/fused_ensemble_step.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
