@@ -13,8 +13,9 @@
 //   tsinf      TS-inf: particles kept member by member for the whole horizon, input
 //              normalisation folded into the first layer, noise drawn for all steps at once, and
 //              the rewards of all steps scored in one batch (few operators per model step);
-//              on the CPU in float without autograd, the ensemble's part of a step in plain
-//              loops around OpenBLAS's sgemm (FusedEnsembleStep). "tsinf-ops", not in the
+//              on the CPU in float without autograd, each model step in plain loops around
+//              OpenBLAS's sgemm (FusedEnsembleStep: the ensemble's part, and the input and next
+//              state when the task declares its features and targets). "tsinf-ops", not in the
 //              default list, is the same executor with LibTorch's operators only, as a GPU runs
 //   batched    up to 65536 rows x steps of the whole job, or a piece of a larger one that keeps
 //              few states (rows x steps x observations up to 2^18): the reference's steps, with
