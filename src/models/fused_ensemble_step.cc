@@ -8,33 +8,10 @@
 
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/op_counter.h"
-#include "mbrl/core/vector_clones.h"
+#include "mbrl/core/vector_math.h"
 
 namespace mbrl::models {
 namespace {
-
-// exp(x), x clamped to [-87, 88] (a normal float's range): n = round(x / ln 2) by adding and
-// subtracting 1.5 * 2^23, r = x - n ln 2 in two parts, Cephes' degree-6 polynomial for exp(r)
-// (within 2 ulp), times 2^n built in the exponent bits. Only adds, multiplies and integer
-// conversions, so a loop of it vectorises without -ffast-math.
-MBRL_INLINE float Exp(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23
-  const float n = (x * 1.44269504088896341f + kRound) - kRound;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
 
 // z = silu(z + b) in place, z [rows, width] row-major, b [width].
 MBRL_VECTOR_CLONES void BiasSilu(float* __restrict z, const float* __restrict b, int64_t rows,
@@ -43,7 +20,7 @@ MBRL_VECTOR_CLONES void BiasSilu(float* __restrict z, const float* __restrict b,
     float* __restrict row = z + r * width;
     for (int64_t j = 0; j < width; ++j) {
       const float v = row[j] + b[j];
-      row[j] = v / (1.0f + Exp(-v));
+      row[j] = Silu(v);
     }
   }
 }
@@ -58,7 +35,7 @@ MBRL_VECTOR_CLONES void HeadSample(const float* __restrict head, const float* __
     const float* __restrict mean = head + r * 2 * O;
     const float* __restrict gate = mean + O;
     for (int64_t o = 0; o < O; ++o) {
-      const float s = 1.0f / (1.0f + Exp(-(gate[o] + b[O + o])));
+      const float s = Sigmoid(gate[o] + b[O + o]);
       const float sd = std::sqrt(exp_min[o] + exp_max[o] * s);
       out[r * O + o] = (mean[o] + b[o]) + sd * eps[r * O + o];
     }

@@ -1,12 +1,14 @@
 #include "mbrl/models/member_mean.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "mbrl/core/op_counter.h"
 #include "mbrl/core/shape.h"
-#include "mbrl/core/vector_clones.h"
+#include "mbrl/core/vector_math.h"
 
 namespace mbrl::models {
 namespace {
@@ -28,40 +30,6 @@ MBRL_INLINE void AddRows(const T* __restrict w, const T* __restrict x, int64_t n
   }
 }
 
-// g[i] += sum_j w[i][j] v[j] for a row-major w [n_in, n_out]: one dot product per row, over 16
-// independent partial sums so that it vectorises. With GCC the 16 sums are one vector-extension
-// value: g++ 16 does not vectorise the array form, which ran 3x slower there (the same sums in
-// the same order, so the results are bit for bit those of the array form).
-template <class T>
-MBRL_INLINE void AddDots(const T* __restrict w, const T* __restrict v, int64_t n_in, int64_t n_out,
-                         T* __restrict g) {
-  AddMatmulFlops(2.0 * static_cast<double>(n_in) * static_cast<double>(n_out));
-  constexpr int64_t kLanes = 16;
-  for (int64_t i = 0; i < n_in; ++i) {
-    const T* __restrict row = w + i * n_out;
-    int64_t j = 0;
-#if defined(__GNUC__)
-    typedef T Lanes __attribute__((vector_size(kLanes * sizeof(T))));
-    Lanes acc = {};
-    for (; j + kLanes <= n_out; j += kLanes) {
-      Lanes a, b;
-      std::memcpy(&a, row + j, sizeof a);
-      std::memcpy(&b, v + j, sizeof b);
-      acc += a * b;
-    }
-#else
-    T acc[kLanes] = {};
-    for (; j + kLanes <= n_out; j += kLanes) {
-      for (int64_t k = 0; k < kLanes; ++k) acc[k] += row[j + k] * v[j + k];
-    }
-#endif
-    T sum = 0;
-    for (; j < n_out; ++j) sum += row[j] * v[j];
-    for (int64_t k = 0; k < kLanes; ++k) sum += acc[k];
-    g[i] += sum;
-  }
-}
-
 // gz = g * silu'(z), silu'(z) = s (1 + z (1 - s)) with s = sigmoid(z) saved by the forward pass.
 template <class T>
 MBRL_INLINE void SiluBackward(const T* __restrict g, const T* __restrict z, const T* __restrict s,
@@ -78,14 +46,6 @@ MBRL_VECTOR_CLONES void AddRowsT(const double* w, const double* x, int64_t n_in,
                                  double* y) {
   AddRows(w, x, n_in, n_out, y);
 }
-MBRL_VECTOR_CLONES void AddDotsT(const float* w, const float* v, int64_t n_in, int64_t n_out,
-                                 float* g) {
-  AddDots(w, v, n_in, n_out, g);
-}
-MBRL_VECTOR_CLONES void AddDotsT(const double* w, const double* v, int64_t n_in, int64_t n_out,
-                                 double* g) {
-  AddDots(w, v, n_in, n_out, g);
-}
 MBRL_VECTOR_CLONES void SiluBackwardT(const float* g, const float* z, const float* s, int64_t n,
                                       float* gz) {
   SiluBackward(g, z, s, n, gz);
@@ -93,6 +53,114 @@ MBRL_VECTOR_CLONES void SiluBackwardT(const float* g, const float* z, const floa
 MBRL_VECTOR_CLONES void SiluBackwardT(const double* g, const double* z, const double* s, int64_t n,
                                       double* gz) {
   SiluBackward(g, z, s, n, gz);
+}
+
+// s = sigmoid(z) and h = z * s.
+MBRL_VECTOR_CLONES void SiluSavingT(const float* __restrict z, int64_t n, float* __restrict s,
+                                    float* __restrict h) {
+  for (int64_t j = 0; j < n; ++j) {
+    s[j] = Sigmoid(z[j]);
+    h[j] = z[j] * s[j];
+  }
+}
+void SiluSavingT(const double* __restrict z, int64_t n, double* __restrict s,
+                 double* __restrict h) {
+  for (int64_t j = 0; j < n; ++j) {
+    s[j] = 1.0 / (1.0 + std::exp(-z[j]));
+    h[j] = z[j] * s[j];
+  }
+}
+
+// One row's layers as raw pointers. Matrix k of member e is w[e * K + k], row-major: the first
+// layer (normalisation folded in), the hidden layers, and the member's rows of the averaged mean
+// head (K = L + 1 for L hidden layers); [n_in[k], n_out[k]] for the forward pass, transposed
+// ([n_out[k], n_in[k]]) for the backward one, so that both run AddRows.
+template <class T>
+struct RowNet {
+  int64_t E = 0, K = 0;
+  std::vector<const T*> w;
+  std::vector<int64_t> n_in, n_out;  // [K]
+};
+
+template <class T>
+RowNet<T> MakeRowNet(const std::vector<torch::Tensor>& weights, int64_t members, bool transposed) {
+  RowNet<T> net;
+  net.E = members;
+  net.K = static_cast<int64_t>(weights.size()) / members;
+  for (const auto& m : weights) net.w.push_back(m.template data_ptr<T>());
+  for (int64_t k = 0; k < net.K; ++k) {
+    net.n_in.push_back(weights[k].size(transposed ? 1 : 0));
+    net.n_out.push_back(weights[k].size(transposed ? 0 : 1));
+  }
+  return net;
+}
+
+// Each hidden layer's bias [E * h_l]: the first layer's, then the others'.
+template <class T>
+std::vector<const T*> HiddenBiases(const torch::Tensor& first,
+                                   const std::vector<torch::Tensor>& rest) {
+  std::vector<const T*> b = {first.template data_ptr<T>()};
+  for (const auto& t : rest) b.push_back(t.template data_ptr<T>());
+  return b;
+}
+
+// The one-row forward: x [in] -> out [out], given hidden biases b (L x [E * h_l]) and the head's
+// bias [out]. Each hidden layer's z and sigmoid(z) [E * h_l] go to `saved` one after the other.
+// The first layer's input is shared by the members (stride 0); later layers' sit side by side.
+// act_a, act_b: E * widest each.
+template <class T>
+void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* head_b,
+                const T* x, T* out, T* saved, T* act_a, T* act_b) {
+  const int64_t E = net.E, L = net.K - 1;
+  const T* h = x;
+  int64_t stride = 0;
+  for (int64_t l = 0; l < L; ++l) {
+    const int64_t n_in = net.n_in[l], n_out = net.n_out[l];
+    T* z = saved;
+    T* s = saved + E * n_out;
+    saved += 2 * E * n_out;
+    std::memcpy(z, b[l], sizeof(T) * E * n_out);
+    for (int64_t e = 0; e < E; ++e) {
+      AddRowsT(net.w[e * net.K + l], h + e * stride, n_in, n_out, z + e * n_out);
+    }
+    T* next = l % 2 == 0 ? act_a : act_b;
+    SiluSavingT(z, E * n_out, s, next);
+    h = next;
+    stride = n_out;
+  }
+  const int64_t hl = net.n_in[L], O = net.n_out[L];
+  std::memcpy(out, head_b, sizeof(T) * O);
+  for (int64_t e = 0; e < E; ++e) AddRowsT(net.w[e * net.K + L], h + e * hl, hl, O, out);
+}
+
+// The one-row input gradient of sum(g_out * RowForward(x)) from its `saved`, with the transposed
+// matrices: g_out [out] -> g_x [in]. g_a, g_b: E * widest each.
+template <class T>
+void RowBackward(const RowNet<T>& net, const T* g_out, const T* saved, T* g_x, T* g_a, T* g_b) {
+  const int64_t E = net.E, K = net.K, L = K - 1;
+  std::vector<const T*> z(L), s(L);
+  for (int64_t l = 0; l < L; ++l) {
+    z[l] = saved;
+    s[l] = saved + E * net.n_out[l];
+    saved += 2 * E * net.n_out[l];
+  }
+  // d/dh of the last hidden layer, members side by side.
+  const int64_t hl = net.n_in[L];
+  T* g = g_a;
+  std::fill(g, g + E * hl, T(0));
+  for (int64_t e = 0; e < E; ++e) AddRowsT(net.w[e * K + L], g_out, net.n_out[L], hl, g + e * hl);
+  for (int64_t l = L - 1; l >= 0; --l) {
+    const int64_t n_in = net.n_in[l], n_out = net.n_out[l];
+    T* gz = g == g_a ? g_b : g_a;
+    SiluBackwardT(g, z[l], s[l], E * n_out, gz);
+    // The first layer's input is shared by the members (their gradients add up).
+    const int64_t stride = l == 0 ? 0 : n_in;
+    g = l == 0 ? g_x : g;
+    std::fill(g, g + (l == 0 ? n_in : E * n_in), T(0));
+    for (int64_t e = 0; e < E; ++e) {
+      AddRowsT(net.w[e * K + l], gz + e * n_out, n_out, n_in, g + e * stride);
+    }
+  }
 }
 
 void CheckRowType(const torch::Tensor& t, const char* what) {
@@ -154,52 +222,50 @@ MemberMeanMlp::MemberMeanMlp(GaussianEnsemble model) : model_(std::move(model)) 
   const int64_t hl = ws[last].size(1);
   head_w_ = (ws[last].narrow(2, 0, out_).reshape({E_ * hl, out_}) / E_).contiguous();
   head_b_ = bs[last].narrow(2, 0, out_).mean(0).reshape({out_});
+  for (int64_t e = 0; e < E_; ++e) {
+    row_weights_.push_back(first_w_rows_[e]);
+    for (const auto& layer : hidden_rows_) row_weights_.push_back(layer[e]);
+    row_weights_.push_back(head_w_.narrow(0, e * hl, hl));
+  }
+  for (const auto& w : row_weights_) row_weights_t_.push_back(w.t().contiguous());
+  // The one-row loops' buffers hold a layer's activations (or gradients) for every member, or
+  // the shared first layer's input gradient of each member.
+  int64_t widest = in_;
+  for (const auto& w : row_weights_) widest = std::max({widest, w.size(0), w.size(1)});
+  scratch_half_ = E_ * widest;
 }
 
-std::vector<torch::Tensor> MemberMeanMlp::BackwardWeights() const {
-  // Per member: first layer [in, h1], hidden layers [h_in, h_out], head rows [hL, out].
-  std::vector<torch::Tensor> w;
-  const int64_t hl = head_w_.size(0) / E_;
-  for (int64_t e = 0; e < E_; ++e) {
-    w.push_back(first_w_rows_[e]);
-    for (const auto& layer : hidden_rows_) w.push_back(layer[e]);
-    w.push_back(head_w_.narrow(0, e * hl, hl));
-  }
-  return w;
+std::vector<torch::Tensor> MemberMeanMlp::BackwardWeights() const { return row_weights_t_; }
+
+int64_t MemberMeanMlp::SavedPerRow() const {
+  int64_t n = 2 * first_b_.numel();
+  for (const auto& b : hidden_b_) n += 2 * b.numel();
+  return n;
 }
 
 torch::Tensor MemberMeanMlp::ForwardRow(const torch::Tensor& x_in,
                                         std::vector<torch::Tensor>* pre) const {
   CheckRowType(first_w_, "weights");
   const auto x = x_in.to(first_w_.scalar_type()).contiguous();  // [in]
-  torch::Tensor out;
+  auto out = torch::empty({out_}, x.options());
+  auto saved = torch::empty({SavedPerRow()}, x.options());
+  auto act = torch::empty({2, scratch_half_}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "MemberMeanMlp::ForwardRow", [&] {
-    // One layer for every member: z_e = b_e + h_e W_e, then h = silu(z) = z * sigmoid(z). The
-    // first layer's input is shared (stride 0); later layers' members sit side by side.
-    const auto layer = [&](const torch::Tensor& h, int64_t stride,
-                           const std::vector<torch::Tensor>& weight, const torch::Tensor& bias) {
-      const int64_t n_in = weight[0].size(0), n_out = weight[0].size(1);
-      auto z = bias.reshape({E_ * n_out}).clone();  // [E * n_out]
-      for (int64_t e = 0; e < E_; ++e) {
-        AddRowsT(weight[e].template data_ptr<scalar_t>(),
-                 h.template data_ptr<scalar_t>() + e * stride, n_in, n_out,
-                 z.template data_ptr<scalar_t>() + e * n_out);
-      }
-      const auto sig = torch::sigmoid(z);
-      if (pre) {
-        pre->push_back(z);
-        pre->push_back(sig);
-      }
-      return z * sig;
-    };
-    auto h = layer(x, 0, first_w_rows_, first_b_);
-    for (size_t l = 0; l < hidden_rows_.size(); ++l) {
-      h = layer(h, hidden_rows_[l][0].size(0), hidden_rows_[l], hidden_b_[l]);
-    }
-    out = head_b_.clone();  // [out], the members' heads at once: [E * hL] x [E * hL, out]
-    AddRowsT(head_w_.data_ptr<scalar_t>(), h.template data_ptr<scalar_t>(), head_w_.size(0), out_,
-             out.template data_ptr<scalar_t>());
+    RowForward(MakeRowNet<scalar_t>(row_weights_, E_, false),
+               HiddenBiases<scalar_t>(first_b_, hidden_b_), head_b_.data_ptr<scalar_t>(),
+               x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
+               act[0].data_ptr<scalar_t>(), act[1].data_ptr<scalar_t>());
   });
+  if (pre) {
+    std::vector<int64_t> sizes = {first_b_.numel()};
+    for (const auto& b : hidden_b_) sizes.push_back(b.numel());
+    int64_t at = 0;
+    for (const int64_t n : sizes) {
+      pre->push_back(saved.narrow(0, at, n));      // z
+      pre->push_back(saved.narrow(0, at + n, n));  // sigmoid(z)
+      at += 2 * n;
+    }
+  }
   return out;
 }
 
@@ -207,43 +273,45 @@ torch::Tensor MemberMeanMlp::BackwardRow(const torch::Tensor& grad_out,
                                          const std::vector<torch::Tensor>& pre,
                                          const std::vector<torch::Tensor>& weights,
                                          int64_t members) {
-  // pre: [z_1, s_1, ..., z_L, s_L] (pre-activations and their sigmoids, members side by side);
-  // weights: BackwardWeights(), K = L + 1 matrices per member.
-  const int64_t K = static_cast<int64_t>(weights.size()) / members;
-  const int64_t L = K - 1;
+  // pre: [z_1, s_1, ..., z_L, s_L] (pre-activations and their sigmoids, members side by side) as
+  // ForwardRow gives them: views of one buffer, in order; weights: BackwardWeights().
   CheckRowType(weights[0], "weights");
   const auto g_out = grad_out.reshape({-1}).to(weights[0].scalar_type()).contiguous();
-  torch::Tensor gx;
+  int64_t widest = 0;
+  for (const auto& z : pre) widest = std::max(widest, z.numel());
+  const int64_t in = weights[0].size(1);  // transposed: [h1, in]
+  auto gx = torch::empty({in}, g_out.options());
+  auto buf = torch::empty({2, std::max(widest, members * in)}, g_out.options());
   AT_DISPATCH_FLOATING_TYPES(g_out.scalar_type(), "MemberMeanMlp::BackwardRow", [&] {
-    const auto& head = weights[K - 1];  // member 0's [hL, out]
-    const int64_t hl = head.size(0), out = head.size(1);
-    auto g = torch::zeros({members * hl}, g_out.options());  // d/dh of the last hidden layer
-    for (int64_t e = 0; e < members; ++e) {
-      AddDotsT(weights[e * K + K - 1].template data_ptr<scalar_t>(),
-               g_out.template data_ptr<scalar_t>(), hl, out,
-               g.template data_ptr<scalar_t>() + e * hl);
+    // The saved values one after the other, as RowForward wrote them.
+    std::vector<scalar_t> saved;
+    for (const auto& t : pre) {
+      const auto c = t.contiguous();
+      saved.insert(saved.end(), c.data_ptr<scalar_t>(), c.data_ptr<scalar_t>() + c.numel());
     }
-    for (int64_t l = L - 1; l >= 0; --l) {
-      const auto& z = pre[2 * l];
-      const auto& sig = pre[2 * l + 1];
-      const int64_t n_out = z.numel() / members;
-      auto gz = torch::empty_like(z);
-      SiluBackwardT(g.template data_ptr<scalar_t>(), z.template data_ptr<scalar_t>(),
-                    sig.template data_ptr<scalar_t>(), z.numel(), gz.template data_ptr<scalar_t>());
-      const int64_t n_in = weights[l].size(0);  // member 0's matrix of this layer
-      // As in ForwardRow: the first layer's input is shared by the members (stride 0, their
-      // gradients add up); later layers' members sit side by side.
-      const int64_t stride = l == 0 ? 0 : n_in;
-      g = torch::zeros({l == 0 ? n_in : members * n_in}, g_out.options());
-      for (int64_t e = 0; e < members; ++e) {
-        AddDotsT(weights[e * K + l].template data_ptr<scalar_t>(),
-                 gz.template data_ptr<scalar_t>() + e * n_out, n_in, n_out,
-                 g.template data_ptr<scalar_t>() + e * stride);
-      }
-    }
-    gx = g;
+    RowBackward(MakeRowNet<scalar_t>(weights, members, true), g_out.data_ptr<scalar_t>(),
+                saved.data(), gx.data_ptr<scalar_t>(), buf[0].data_ptr<scalar_t>(),
+                buf[1].data_ptr<scalar_t>());
   });
   return gx;  // [in]
+}
+
+void MemberMeanMlp::ForwardRowInto(const float* x, float* out, float* saved,
+                                   float* scratch) const {
+  if (first_w_.scalar_type() != torch::kFloat) {
+    throw std::invalid_argument("MemberMeanMlp::ForwardRowInto needs float weights");
+  }
+  RowForward(MakeRowNet<float>(row_weights_, E_, false), HiddenBiases<float>(first_b_, hidden_b_),
+             head_b_.data_ptr<float>(), x, out, saved, scratch, scratch + scratch_half_);
+}
+
+void MemberMeanMlp::BackwardRowInto(const float* g_out, const float* saved, float* g_x,
+                                    float* scratch) const {
+  if (first_w_.scalar_type() != torch::kFloat) {
+    throw std::invalid_argument("MemberMeanMlp::BackwardRowInto needs float weights");
+  }
+  RowBackward(MakeRowNet<float>(row_weights_t_, E_, true), g_out, saved, g_x, scratch,
+              scratch + scratch_half_);
 }
 
 torch::Tensor MemberMeanMlp::Forward(const torch::Tensor& x) const {

@@ -3,15 +3,19 @@
 // Autograd records about ten nodes per model step for the task's preprocess and next-observation
 // functions and the model; at one row its bookkeeping costs more than the model's own chain rule
 // (docs/performance.md, "One-sequence mean rollouts"). Here the forward pass runs without
-// autograd, keeping the states and the model's pre-activations; the gradient then needs
-// - the task's Jacobians at every step, from three small autograd graphs over all H steps at
-//   once (PreprocessObs, NextObsFromPrediction, and the rewards), and
-// - one reverse sweep over the steps: the model's chain rule (MemberMeanMlp::BackwardRow) and
-//   small Jacobian-vector products in plain loops.
+// autograd, keeping the states and the model's pre-activations; the gradient then needs the
+// rewards' gradient (one small autograd graph over all H steps) and one reverse sweep over the
+// steps: the model's chain rule and the task's Jacobians.
+// - A task that declares its input features and targets, in float: MeanRowRollout, whose plain
+//   loops know the task's Jacobians in closed form (no operator per step).
+// - Otherwise the task's Jacobians come from two more small autograd graphs over all steps
+//   (PreprocessObs, NextObsFromPrediction), the model's chain rule from
+//   MemberMeanMlp::BackwardRow, and small Jacobian-vector products in plain loops.
 #include <cmath>
 #include <vector>
 
 #include "mbrl/core/shape.h"
+#include "mbrl/models/mean_row_rollout.h"
 #include "mbrl/models/member_mean.h"
 #include "mbrl/models/model_rollout.h"
 
@@ -53,7 +57,34 @@ void AddTransposedProduct(const float* J, const float* v, int64_t m, int64_t n, 
   }
 }
 
+// d(summed rewards) / d states [H + 1, O] and / d actions [H, A] of a mean trajectory: one
+// small autograd graph over all steps.
+std::pair<torch::Tensor, torch::Tensor> RewardGradients(const RolloutDynamics& dynamics,
+                                                        const torch::Tensor& states,
+                                                        const torch::Tensor& acts) {
+  torch::AutoGradMode enable(true);
+  const int64_t H = acts.size(0), A = acts.size(1), O = states.size(1);
+  const auto s_leaf = states.detach().requires_grad_(true);
+  const auto a_leaf = acts.detach().requires_grad_(true);
+  const auto r = dynamics.ScoreSteps(s_leaf.view({H + 1, 1, O}), a_leaf.view({1, H, A}));
+  const auto g = torch::autograd::grad({r.sum()}, {s_leaf, a_leaf}, {}, false, false, true);
+  return {g[0].defined() ? g[0].contiguous() : torch::zeros_like(states),
+          g[1].defined() ? g[1].contiguous() : torch::zeros_like(acts)};
+}
+
 }  // namespace
+
+std::shared_ptr<const MemberMeanMlp> ModelRollout::PreparedMeanMlp() {
+  std::vector<std::pair<const void*, int64_t>> stamp;
+  const auto& model = dynamics_.model();
+  for (const auto& t : model->parameters()) stamp.emplace_back(t.data_ptr(), t._version());
+  for (const auto& t : model->buffers()) stamp.emplace_back(t.data_ptr(), t._version());
+  if (!mean_mlp_ || stamp != mean_mlp_stamp_) {
+    mean_mlp_ = std::make_shared<const MemberMeanMlp>(model);
+    mean_mlp_stamp_ = std::move(stamp);
+  }
+  return mean_mlp_;
+}
 
 DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::Tensor& obs,
                                                                   const torch::Tensor& actions) {
@@ -66,8 +97,25 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
   torch::NoGradGuard no_grad;
   const int64_t H = actions.size(1), A = actions.size(2), O = dynamics_.task().ObsDim();
   const int64_t I = dynamics_.task().ModelObsDim();
-  auto mlp = std::make_shared<MemberMeanMlp>(dynamics_.model());
   const auto acts = actions[0].contiguous();  // [H, A]
+  DeterministicPass pass;
+  if (MeanRowRollout::Supports(dynamics_.task()) &&
+      dynamics_.model()->layer_weights()[0].scalar_type() == torch::kFloat) {
+    // The task's Jacobians in closed form: the whole pass in MeanRowRollout's plain loops, the
+    // forward pass the same as EvaluateDeterministic's (the mean_row executor).
+    auto row = std::make_shared<MeanRowRollout>(dynamics_, PreparedMeanMlp());
+    const auto states = row->Forward(obs, acts);  // [H + 1, O]
+    const auto total = dynamics_.ScoreSteps(states.unsqueeze(1), actions);  // [1]
+    const bool finite = std::isfinite(total.item<float>());
+    pass.returns = finite ? total : torch::full_like(total, -1e10);
+    pass.gradient = [this, row, states, acts, finite, H, A]() {
+      if (!finite) return torch::zeros({1, H, A}, acts.options());
+      const auto [g_states, g_acts] = RewardGradients(dynamics_, states, acts);
+      return (row->Backward(g_states) + g_acts).view({1, H, A});
+    };
+    return pass;
+  }
+  auto mlp = std::make_shared<MemberMeanMlp>(dynamics_.model());
   const auto steps = acts.unbind(0);          // H x [A]
   // The forward pass of Rollout(mean) for one row, keeping each step's pre-activations.
   std::vector<torch::Tensor> states = {obs.to(acts.options()).view({1, O})};
@@ -84,24 +132,13 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
   const auto all = torch::stack(states);        // [H + 1, 1, O]
   const auto total = dynamics_.ScoreSteps(all, actions);  // [1]
   const bool finite = std::isfinite(total.item<float>());
-  DeterministicPass pass;
   pass.returns = finite ? total : torch::full_like(total, -1e10);
   // The gradient needs this rollout (its task) alive: callers use it right away.
   pass.gradient = [this, mlp, all, acts, pre = std::move(pre), preds = torch::cat(preds), finite,
                    H, A, O, I]() {
     if (!finite) return torch::zeros({1, H, A}, acts.options());  // the -1e10 is a constant
     const auto s = all.view({H + 1, O});
-    // d(summed rewards) / d states [H + 1, O] and / d actions [H, A].
-    torch::Tensor g_states, g_acts;
-    {
-      torch::AutoGradMode enable(true);
-      const auto s_leaf = s.detach().requires_grad_(true);
-      const auto a_leaf = acts.detach().requires_grad_(true);
-      const auto r = dynamics_.ScoreSteps(s_leaf.view({H + 1, 1, O}), a_leaf.view({1, H, A}));
-      const auto g = torch::autograd::grad({r.sum()}, {s_leaf, a_leaf}, {}, false, false, true);
-      g_states = g[0].defined() ? g[0].contiguous() : torch::zeros_like(s);
-      g_acts = g[1].defined() ? g[1].contiguous() : torch::zeros_like(acts);
-    }
+    const auto [g_states, g_acts] = RewardGradients(dynamics_, s, acts);
     const auto before = s.narrow(0, 0, H);  // [H, O]
     // Step t's Jacobians: input features by state [H, I, O]; next state by state [H, O, O] and
     // by the model's prediction [H, O, P].

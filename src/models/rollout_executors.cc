@@ -8,6 +8,7 @@
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/models/fused_ensemble_step.h"
+#include "mbrl/models/mean_row_rollout.h"
 #include "mbrl/models/member_mean.h"
 
 namespace mbrl::models {
@@ -284,6 +285,30 @@ class TsInfExecutor : public RolloutExecutor {
   }
 };
 
+// One sequence's mean rollout on the CPU in float without autograd, for a task that declares its
+// features and targets (others go on to the next executor): MeanRowRollout's plain loops, the
+// rewards scored in one batch. ModelRollout's hand-written gradient runs the same forward pass,
+// so a gradient planner's returns do not depend on whether it asked for a gradient.
+class MeanRowExecutor : public RolloutExecutor {
+ public:
+  std::string name() const override { return "mean_row"; }
+  bool Handles(const RolloutJob& job) const override {
+    return job.mode == Propagation::kMean && job.sequences() == 1 && job.horizon() > 0 &&
+           !torch::GradMode::is_enabled() && job.actions.device().is_cpu() &&
+           job.actions.scalar_type() == torch::kFloat;
+  }
+  torch::Tensor Run(const RolloutJob& job, const RolloutDynamics& dynamics,
+                    const InnerRollout& inner) const override {
+    if (!MeanRowRollout::Supports(dynamics.task()) ||
+        dynamics.model()->layer_weights()[0].scalar_type() != torch::kFloat) {
+      return inner(job);
+    }
+    MeanRowRollout row(dynamics);
+    const auto states = row.Forward(job.obs, job.actions[0]);  // [H + 1, O]
+    return dynamics.ScoreSteps(states.unsqueeze(1), job.actions);
+  }
+};
+
 // The reference's steps with all steps' rewards and terminations scored in one batch afterwards:
 // small rollouts are bound by per-operator overhead (in the forward pass and in autograd's
 // backward), and H reward calls cost more than one on H times the rows.
@@ -325,14 +350,17 @@ std::unique_ptr<RolloutExecutor> MakeRolloutExecutor(const std::string& name) {
   if (name == "cpu_split") return std::make_unique<CpuSplitExecutor>();
   if (name == "tsinf") return std::make_unique<TsInfExecutor>(/*fused_cpu=*/true);
   if (name == "tsinf-ops") return std::make_unique<TsInfExecutor>(/*fused_cpu=*/false);
+  if (name == "mean_row") return std::make_unique<MeanRowExecutor>();
   if (name == "batched") return std::make_unique<BatchedRewardExecutor>();
   throw std::invalid_argument("unknown rollout executor '" + name + "'");
 }
 
 RolloutExecutors DefaultRolloutExecutors(bool capture_ready) {
   RolloutExecutors list;
-  for (const char* name : {"blocks", "cpu_split", "tsinf", "batched"}) {
-    if (capture_ready && std::string(name) == "cpu_split") continue;
+  for (const char* name : {"blocks", "cpu_split", "tsinf", "mean_row", "batched"}) {
+    if (capture_ready && (std::string(name) == "cpu_split" || std::string(name) == "mean_row")) {
+      continue;
+    }
     list.push_back(MakeRolloutExecutor(name));
   }
   return list;

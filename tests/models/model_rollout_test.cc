@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mbrl/core/error.h"
 #include "mbrl/core/op_counter.h"
@@ -275,12 +279,23 @@ TEST(ModelRollout, MeanGradientsMatchFiniteDifferences) {
   }
 }
 
+// cartpole_swingup with its input features and targets undeclared, as a task from files with its
+// own preprocess or target functions: the hand-written gradient's general path (the task's
+// Jacobians by autograd) instead of MeanRowRollout's closed forms.
+class UndeclaredCartpole : public env::CartpoleSwingupTask {
+ public:
+  std::optional<env::ObsFeatures> ModelInputFeatures() const override { return std::nullopt; }
+  std::optional<env::ObsTargets> ModelTargets() const override { return std::nullopt; }
+};
+
 TEST(ModelRollout, HandWrittenMeanGradientMatchesAutogradOnEveryTask) {
   // One float sequence on CPU takes the hand-written backward pass; TrajectoryObjective's default
   // records the same rollout with autograd. Normalisation fitted, so the first layer is not
   // plain; cartpole_down starts near its track limit, so some sequences terminate mid-horizon.
-  for (const auto& name : env::TaskNames()) {
-    const auto task = env::MakeTask(name);
+  std::vector<std::pair<std::string, std::unique_ptr<env::Task>>> tasks;
+  for (const auto& name : env::TaskNames()) tasks.emplace_back(name, env::MakeTask(name));
+  tasks.emplace_back("undeclared cartpole", std::make_unique<UndeclaredCartpole>());
+  for (const auto& [name, task] : tasks) {
     const int64_t O = task->ObsDim(), A = task->ActionDim(), H = 7;
     auto model = TinyModel(*task);
     model->normalizer()->Fit(torch::randn({50, task->ModelObsDim() + A}) * 2);
@@ -318,6 +333,37 @@ TEST(ModelRollout, HandWrittenMeanGradientMatchesAutogradOnEveryTask) {
       EXPECT_LT(ended, 6);
     }
   }
+}
+
+TEST(ModelRollout, HandWrittenMeanGradientFollowsChangesToTheModel) {
+  // The hand-written gradient reuses the ensemble mean it prepared until a parameter or buffer of
+  // the model changes (training steps, a normaliser refit): after each change its returns and
+  // gradient are autograd's for the new model, not the old one's.
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  auto rollout = MeanRollout(model, task);
+  torch::manual_seed(7);
+  const auto obs = torch::randn({4}) * 0.3;
+  const auto actions = torch::rand({1, 6, 1}) * 2 - 1;
+  const auto check = [&](const std::string& what) {
+    const auto pass = rollout.EvaluateDeterministicWithGradient(obs, actions);
+    const auto reference =
+        rollout.TrajectoryObjective::EvaluateDeterministicWithGradient(obs, actions);
+    EXPECT_TRUE(torch::allclose(pass.returns, reference.returns, 1e-5, 1e-5)) << what;
+    const auto grad = pass.gradient();
+    EXPECT_TRUE(torch::allclose(grad, reference.gradient(), 1e-4, 1e-5)) << what;
+    return grad;
+  };
+  const auto before = check("as built");
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.add_(0.2 * torch::randn_like(p));
+  }
+  const auto trained = check("after a parameter update");
+  EXPECT_FALSE(torch::allclose(before, trained, 1e-3, 1e-3));
+  model->normalizer()->Fit(torch::randn({50, task.ModelObsDim() + 1}) * 3);
+  const auto refit = check("after a normaliser refit");
+  EXPECT_FALSE(torch::allclose(trained, refit, 1e-3, 1e-3));
 }
 
 }  // namespace

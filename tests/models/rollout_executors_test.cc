@@ -93,6 +93,7 @@ TEST(RolloutExecutors, EachEqualsTheReferenceForEveryModeItHandles) {
       {"tsinf", 6, 4, 5},
       {"tsinf", 5300, 4, 100},  // 21200 rows x 100 steps x 1 action > 2^21: step by step
       {"tsinf-ops", 6, 4, 5},
+      {"mean_row", 1, 1, 5},
       {"batched", 6, 4, 5},
   };
   const RolloutDynamics distinct(Model(task, /*tiny_variance=*/true), task);
@@ -129,11 +130,11 @@ TEST(RolloutExecutors, TheSplittingOnesHandleWhatTheyAreFor) {
     EXPECT_FALSE(
         MakeRolloutExecutor("blocks")->Handles(Job(task, Propagation::kMean, 40000, 1, 2, 1)));
   }
-  // Capture-ready: no host-seeded CPU split.
+  // Capture-ready: no host-seeded CPU split, no one-row plain loops.
   std::vector<std::string> names;
   for (const auto& e : DefaultRolloutExecutors(/*capture_ready=*/true)) names.push_back(e->name());
   EXPECT_EQ(names, (std::vector<std::string>{"blocks", "tsinf", "batched"}));
-  EXPECT_EQ(DefaultRolloutExecutors(false).size(), 4u);
+  EXPECT_EQ(DefaultRolloutExecutors(false).size(), 5u);
 }
 
 TEST(RolloutExecutors, APieceOfALargeJobBatchesItsRewardsOnlyWhenItsStatesAreFew) {

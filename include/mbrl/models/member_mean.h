@@ -26,13 +26,26 @@ class MemberMeanMlp {
   /// `pre` when given. (A batched matrix product on one row repacks every member's weight matrix
   /// on each call, which costs more than the products.)
   torch::Tensor ForwardRow(const torch::Tensor& x, std::vector<torch::Tensor>* pre) const;
-  /// The matrices BackwardRow needs, per member: first layer, hidden layers, its rows of the head.
+  /// The matrices BackwardRow needs, per member: first layer, hidden layers, its rows of the head,
+  /// each transposed ([out, in]), so that the backward pass runs the forward's product loop.
   std::vector<torch::Tensor> BackwardWeights() const;
   /// The input gradient of sum(grad_out * ForwardRow(x)), from ForwardRow's pre-activations and
   /// BackwardWeights(): grad_out [out] -> [in].
   static torch::Tensor BackwardRow(const torch::Tensor& grad_out,
                                    const std::vector<torch::Tensor>& pre,
                                    const std::vector<torch::Tensor>& weights, int64_t members);
+
+  /// ForwardRow in float on raw buffers, without a LibTorch operator: x [in] -> out [out], and
+  /// into `saved` [SavedPerRow()] each hidden layer's pre-activations and their sigmoids;
+  /// `scratch` [ScratchPerRow()]. Throws std::invalid_argument unless the weights are float.
+  void ForwardRowInto(const float* x, float* out, float* saved, float* scratch) const;
+  /// BackwardRow on raw buffers: g_out [out] -> g_x [in], from ForwardRowInto's `saved`.
+  void BackwardRowInto(const float* g_out, const float* saved, float* g_x, float* scratch) const;
+  /// Floats ForwardRowInto saves per row, and the scratch both take.
+  int64_t SavedPerRow() const;
+  int64_t ScratchPerRow() const { return 2 * scratch_half_; }
+  int64_t in_dim() const { return in_; }
+  int64_t out_dim() const { return out_; }
 
  private:
   // Several rows: batched products, [N, in] -> [N, out].
@@ -50,6 +63,11 @@ class MemberMeanMlp {
   // Mean head averaged over members.
   torch::Tensor head_w_;  // [E * hL, out]
   torch::Tensor head_b_;  // [out]
+  // The one-row path's matrices per member (first layer, hidden layers, head rows), and each
+  // transposed (BackwardWeights()).
+  std::vector<torch::Tensor> row_weights_, row_weights_t_;
+  // Half the one-row loops' scratch: one layer's activations or gradients, members side by side.
+  int64_t scratch_half_ = 0;
 };
 
 }  // namespace mbrl::models

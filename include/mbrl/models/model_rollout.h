@@ -4,10 +4,15 @@
 // it runs is the first of its executors that handles the job (rollout_executors.h).
 #include <torch/torch.h>
 
+#include <memory>
+#include <utility>
+#include <vector>
+
 #include "mbrl/config/model.h"
 #include "mbrl/core/trajectory_objective.h"
 #include "mbrl/env/task.h"
 #include "mbrl/models/gaussian_ensemble.h"
+#include "mbrl/models/member_mean.h"
 #include "mbrl/models/rollout_dynamics.h"
 #include "mbrl/models/rollout_executors.h"
 
@@ -53,7 +58,13 @@ class ModelRollout : public TrajectoryObjective {
   torch::Tensor Rollout(const torch::Tensor& obs, const torch::Tensor& actions, Propagation mode,
                         int64_t particles);
 
+  // The ensemble mean prepared for the hand-written one-sequence gradient, reused from pass to
+  // pass until one of the model's parameters or buffers changes (its address or version).
+  std::shared_ptr<const MemberMeanMlp> PreparedMeanMlp();
+
   RolloutDynamics dynamics_;
+  std::shared_ptr<const MemberMeanMlp> mean_mlp_;
+  std::vector<std::pair<const void*, int64_t>> mean_mlp_stamp_;
   RolloutExecutors executors_;
   bool capture_ready_ = false;
   Propagation propagation_;

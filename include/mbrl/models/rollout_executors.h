@@ -17,6 +17,8 @@
 //              OpenBLAS's sgemm (FusedEnsembleStep: the ensemble's part, and the input and next
 //              state when the task declares its features and targets). "tsinf-ops", not in the
 //              default list, is the same executor with LibTorch's operators only, as a GPU runs
+//   mean_row   one sequence, mean propagation, CPU, float, no autograd, and a task that declares
+//              its features and targets: MeanRowRollout's plain loops, no operator per step
 //   batched    up to 65536 rows x steps of the whole job, or a piece of a larger one that keeps
 //              few states (rows x steps x observations up to 2^18): the reference's steps, with
 //              all steps' rewards and terminations scored in one batch afterwards
@@ -49,10 +51,11 @@ class RolloutExecutor {
 using RolloutExecutors = std::vector<std::unique_ptr<RolloutExecutor>>;
 
 /// The executors above, in order. `capture_ready`: only those whose work has fixed shapes and no
-/// host reads (so without cpu_split, which seeds its parts' generators on the host).
+/// host reads (so without cpu_split, which seeds its parts' generators on the host, and mean_row,
+/// which reads the tensors' values in plain loops).
 RolloutExecutors DefaultRolloutExecutors(bool capture_ready);
-/// One executor by name ("blocks", "cpu_split", "tsinf", "tsinf-ops", "batched"); throws
-/// std::invalid_argument.
+/// One executor by name ("blocks", "cpu_split", "tsinf", "tsinf-ops", "mean_row", "batched");
+/// throws std::invalid_argument.
 std::unique_ptr<RolloutExecutor> MakeRolloutExecutor(const std::string& name);
 
 /// Runs `job` with the first of executors[from...] that handles it, else the reference.

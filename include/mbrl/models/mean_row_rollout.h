@@ -1,0 +1,49 @@
+#pragma once
+// One sequence's mean rollout (the ensemble's average mean, no sampling) on the CPU in float, in
+// plain loops, with a hand-written gradient. The gradient planners refine one sequence at a time;
+// there LibTorch's operators (about 25 per model step) and autograd's graph cost more than the
+// model's matrix-vector products (docs/performance.md, "One-sequence mean rollouts"). It runs a
+// task that declares its model input features and targets (Task::ModelInputFeatures,
+// Task::ModelTargets), whose Jacobians are then known in closed form.
+#include <torch/torch.h>
+
+#include <memory>
+#include <vector>
+
+#include "mbrl/env/task.h"
+#include "mbrl/models/member_mean.h"
+#include "mbrl/models/rollout_dynamics.h"
+
+namespace mbrl::models {
+
+class MeanRowRollout {
+ public:
+  /// Whether it runs `task`'s rollouts: the task declares its input features and targets.
+  static bool Supports(const env::Task& task);
+  /// The model's weights as they are now, or as `mlp` (prepared from the same model) holds them.
+  /// `dynamics`' task must outlive this; throws std::invalid_argument unless Supports(task) and
+  /// the model is float.
+  explicit MeanRowRollout(const RolloutDynamics& dynamics,
+                          std::shared_ptr<const MemberMeanMlp> mlp = nullptr);
+
+  /// obs [O] and actions [H, A], CPU -> the mean trajectory's states [H + 1, O] (float), as
+  /// RolloutDynamics::Step with Propagation::kMean gives them; keeps what Backward needs.
+  torch::Tensor Forward(const torch::Tensor& obs, const torch::Tensor& actions);
+  /// The chain rule back through the last Forward: given g_states [H + 1, O], the partial
+  /// derivatives of a function of the states, returns its derivative [H, A] with respect to the
+  /// actions through the states (the function's own direct dependence on the actions excluded).
+  torch::Tensor Backward(const torch::Tensor& g_states) const;
+
+ private:
+  const env::Task& task_;
+  std::shared_ptr<const MemberMeanMlp> mlp_;
+  env::ObsFeatures features_;
+  std::vector<uint8_t> is_delta_;  // [O]: next = state + prediction (1) or the prediction (0)
+  int64_t O_, A_, I_, saved_per_row_;
+  int64_t H_ = 0;              // the last Forward's horizon
+  std::vector<float> states_;  // [H + 1, O]
+  std::vector<float> saved_;   // [H, saved_per_row_]: the model's pre-activations
+  mutable std::vector<float> input_, pred_, scratch_;  // [I + A], [O], the model's scratch
+};
+
+}  // namespace mbrl::models

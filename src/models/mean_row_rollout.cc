@@ -1,0 +1,108 @@
+#include "mbrl/models/mean_row_rollout.h"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "mbrl/core/shape.h"
+
+namespace mbrl::models {
+namespace {
+
+using Kind = env::ObsFeatures::Feature::Kind;
+
+env::ObsFeatures DeclaredFeatures(const env::Task& task) {
+  const auto features = task.ModelInputFeatures();
+  if (!features || !task.ModelTargets()) {
+    throw std::invalid_argument("MeanRowRollout: task '" + task.Name() +
+                                "' does not declare its model input features and targets");
+  }
+  return *features;
+}
+
+}  // namespace
+
+bool MeanRowRollout::Supports(const env::Task& task) {
+  return task.ModelInputFeatures().has_value() && task.ModelTargets().has_value();
+}
+
+MeanRowRollout::MeanRowRollout(const RolloutDynamics& dynamics,
+                               std::shared_ptr<const MemberMeanMlp> mlp)
+    : task_(dynamics.task()),
+      features_(DeclaredFeatures(task_)),
+      O_(task_.ObsDim()),
+      A_(task_.ActionDim()),
+      I_(task_.ModelObsDim()) {
+  if (dynamics.model()->layer_weights()[0].scalar_type() != torch::kFloat) {
+    throw std::invalid_argument("MeanRowRollout: the model must be float");
+  }
+  mlp_ = mlp ? std::move(mlp) : std::make_shared<const MemberMeanMlp>(dynamics.model());
+  saved_per_row_ = mlp_->SavedPerRow();
+  scratch_.resize(static_cast<size_t>(mlp_->ScratchPerRow()));
+  if (static_cast<int64_t>(features_.features.size()) != I_ || mlp_->in_dim() != I_ + A_ ||
+      mlp_->out_dim() != O_) {
+    throw std::invalid_argument(
+        "MeanRowRollout: the model's input and output sizes do not match "
+        "task '" +
+        task_.Name() + "'");
+  }
+  is_delta_.assign(static_cast<size_t>(O_), 1);
+  const auto targets = task_.ModelTargets();
+  for (const int i : targets->absolute) is_delta_[static_cast<size_t>(i)] = 0;
+  input_.resize(static_cast<size_t>(I_ + A_));
+  pred_.resize(static_cast<size_t>(O_));
+}
+
+torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Tensor& actions) {
+  CheckShape(obs, {O_}, "MeanRowRollout obs");
+  CheckShape(actions, {-1, A_}, "MeanRowRollout actions");
+  const auto s0 = obs.to(torch::kFloat).contiguous();
+  const auto acts = actions.to(torch::kFloat).contiguous();
+  H_ = acts.size(0);
+  states_.resize(static_cast<size_t>((H_ + 1) * O_));
+  saved_.resize(static_cast<size_t>(H_ * saved_per_row_));
+  std::memcpy(states_.data(), s0.data_ptr<float>(), sizeof(float) * O_);
+  const float* a = acts.data_ptr<float>();
+  float* x = input_.data();
+  for (int64_t t = 0; t < H_; ++t) {
+    const float* s = states_.data() + t * O_;
+    for (int64_t i = 0; i < I_; ++i) {
+      const auto& f = features_.features[static_cast<size_t>(i)];
+      const float v = s[f.index];
+      x[i] = f.kind == Kind::kCopy ? v : (f.kind == Kind::kSin ? std::sin(v) : std::cos(v));
+    }
+    std::memcpy(x + I_, a + t * A_, sizeof(float) * A_);
+    mlp_->ForwardRowInto(x, pred_.data(), saved_.data() + t * saved_per_row_, scratch_.data());
+    float* next = states_.data() + (t + 1) * O_;
+    for (int64_t o = 0; o < O_; ++o) next[o] = is_delta_[o] ? s[o] + pred_[o] : pred_[o];
+  }
+  return torch::from_blob(states_.data(), {H_ + 1, O_}, torch::kFloat).clone();
+}
+
+torch::Tensor MeanRowRollout::Backward(const torch::Tensor& g_states) const {
+  CheckShape(g_states, {H_ + 1, O_}, "MeanRowRollout g_states");
+  const auto gs_t = g_states.to(torch::kFloat).contiguous();
+  const float* gs = gs_t.data_ptr<float>();
+  auto g_actions = torch::empty({H_, A_}, torch::kFloat);
+  float* ga = g_actions.data_ptr<float>();
+  // G = d/d s_{t+1}, through the later steps; s_{t+1} = next(s_t, pred_t), pred_t = mlp(x_t),
+  // x_t = [features(s_t), a_t]. d next / d pred is the identity (a change or the absolute value).
+  std::vector<float> G(gs + H_ * O_, gs + (H_ + 1) * O_), next(O_), gx(I_ + A_);
+  for (int64_t t = H_ - 1; t >= 0; --t) {
+    mlp_->BackwardRowInto(G.data(), saved_.data() + t * saved_per_row_, gx.data(), scratch_.data());
+    std::memcpy(ga + t * A_, gx.data() + I_, sizeof(float) * A_);
+    const float* s = states_.data() + t * O_;
+    for (int64_t o = 0; o < O_; ++o) next[o] = gs[t * O_ + o] + (is_delta_[o] ? G[o] : 0.0f);
+    for (int64_t i = 0; i < I_; ++i) {
+      const auto& f = features_.features[static_cast<size_t>(i)];
+      const float v = s[f.index];
+      next[f.index] += gx[i] * (f.kind == Kind::kCopy  ? 1.0f
+                                : f.kind == Kind::kSin ? std::cos(v)
+                                                       : -std::sin(v));
+    }
+    G.swap(next);
+  }
+  return g_actions;
+}
+
+}  // namespace mbrl::models
