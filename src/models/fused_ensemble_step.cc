@@ -13,18 +13,6 @@
 namespace mbrl::models {
 namespace {
 
-// z = silu(z + b) in place, z [rows, width] row-major, b [width].
-MBRL_VECTOR_CLONES void BiasSilu(float* __restrict z, const float* __restrict b, int64_t rows,
-                                 int64_t width) {
-  for (int64_t r = 0; r < rows; ++r) {
-    float* __restrict row = z + r * width;
-    for (int64_t j = 0; j < width; ++j) {
-      const float v = row[j] + b[j];
-      row[j] = Silu(v);
-    }
-  }
-}
-
 // out = (mean + b_mean) + sqrt(exp_min + exp_max * sigmoid(gate + b_gate)) * eps, where each row
 // of head [rows, 2 O] is [mean, gate] and b is [b_mean, b_gate].
 MBRL_VECTOR_CLONES void HeadSample(const float* __restrict head, const float* __restrict b,
@@ -177,7 +165,7 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
     AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
     const float* bias = biases_[l].data_ptr<float>() + e * m;
     if (l + 1 < L) {
-      BiasSilu(dst, bias, N_, m);
+      BiasSiluRows(dst, bias, N_, m);
       in = dst;
     } else {
       HeadSample(dst, bias, exp_min_.data_ptr<float>(), exp_max_.data_ptr<float>(), eps, N_, O_,

@@ -38,3 +38,18 @@ MBRL_INLINE float Sigmoid(float x) { return 1.0f / (1.0f + Exp(-x)); }
 MBRL_INLINE float Silu(float x) { return x / (1.0f + Exp(-x)); }
 
 }  // namespace mbrl
+
+namespace mbrl {
+
+/// z = silu(z + b) in place for each row of z [rows, width] (row-major), b [width]: AVX-512
+/// intrinsics where the CPU has them (the division replaced by a reciprocal estimate and one
+/// Newton step, within 2 ulp of the plain loop's), else the plain loop of Silu.
+void BiasSiluRows(float* z, const float* b, int64_t rows, int64_t width);
+
+namespace detail {
+/// BiasSiluRows's plain loop, whatever the CPU, and whether BiasSiluRows runs another path.
+void BiasSiluRowsPlain(float* z, const float* b, int64_t rows, int64_t width);
+bool BiasSiluRowsIsVectorised();
+}  // namespace detail
+
+}  // namespace mbrl
