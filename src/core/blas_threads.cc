@@ -56,6 +56,8 @@ class ScopedSingleIntraOpThread {
 
 bool CanControlBlasThreads() { return Functions().set != nullptr; }
 
+int BlasThreads() { return CanControlBlasThreads() ? Functions().get() : 0; }
+
 SgemmFn BlasSgemm() {
   static const SgemmFn kSgemm = CanControlBlasThreads()
                                     ? reinterpret_cast<SgemmFn>(dlsym(RTLD_DEFAULT, "sgemm_"))

@@ -1,5 +1,8 @@
 #include "mbrl/models/model_rollout.h"
 
+#include <optional>
+
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/seeding.h"
 #include "mbrl/core/shape.h"
@@ -48,6 +51,13 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   job.particles = particles;
   job.gen = generator_;
   job.block_rows = block_rows_;
+  // Without autograd a CPU rollout runs in cpu_split's parts (single-threaded BLAS in each) or is
+  // too small to split (under 200 rows), so OpenBLAS's own threads would not help it, and waking
+  // them costs: after a multi-threaded call they spin (sched_yield) for about 0.1 s, beside the
+  // next parts on the same cores. One small rollout per CEM step (its expected return) woke them
+  // on humanoid_standup, where the step then took 25% more CPU time (docs/performance.md).
+  std::optional<ScopedBlasThreads> single_blas;
+  if (!torch::GradMode::is_enabled() && actions.device().is_cpu()) single_blas.emplace(1);
   const auto returns =
       RunRollout(executors_, 0, dynamics_, job).view({actions.size(0), particles}).mean(1);  // [B]
   return torch::where(torch::isfinite(returns), returns, torch::full_like(returns, -1e10));

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/op_counter.h"
 #include "mbrl/core/seeding.h"
@@ -333,6 +334,41 @@ TEST(ModelRollout, HandWrittenMeanGradientMatchesAutogradOnEveryTask) {
       EXPECT_LT(ended, 6);
     }
   }
+}
+
+// cartpole_swingup whose rewards note OpenBLAS's thread count while they are scored.
+class BlasThreadsSeen : public env::CartpoleSwingupTask {
+ public:
+  torch::Tensor Reward(const torch::Tensor& obs, const torch::Tensor& action,
+                       const torch::Tensor& next_obs) const override {
+    seen = BlasThreads();
+    return env::CartpoleSwingupTask::Reward(obs, action, next_obs);
+  }
+  mutable int seen = -1;
+};
+
+TEST(ModelRollout, RollsOutWithSingleThreadedBlasOnTheCpuWithoutAutograd) {
+  // OpenBLAS's threads spin for a while after every multi-threaded product, on the cores the next
+  // split rollout's parts need: a rollout without autograd (here one sequence, too few rows to
+  // split) runs its products single-threaded, and the setting comes back afterwards. Under
+  // autograd (the gradient planners' batches) OpenBLAS keeps its threads.
+  if (!CanControlBlasThreads()) GTEST_SKIP() << "OpenBLAS is not loaded";
+  BlasThreadsSeen task;
+  config::RolloutConfig rc;
+  rc.propagation = "tsinf";
+  rc.particles = 2;
+  ModelRollout rollout(TinyModel(task), task, rc, torch::kCPU, 1);
+  const auto obs = torch::zeros({4});
+  const auto actions = torch::zeros({1, 5, 1});
+  ScopedBlasThreads two(2);
+  {
+    torch::NoGradGuard no_grad;
+    rollout.Evaluate(obs, actions);
+    EXPECT_EQ(task.seen, 1);
+    EXPECT_EQ(BlasThreads(), 2);
+  }
+  rollout.Evaluate(obs, actions.clone().requires_grad_(true));
+  EXPECT_EQ(task.seen, 2);
 }
 
 TEST(ModelRollout, HandWrittenMeanGradientFollowsChangesToTheModel) {

@@ -25,6 +25,8 @@ class ScopedBlasThreads {
 
 /// Whether the BLAS thread count can be controlled (OpenBLAS is loaded).
 bool CanControlBlasThreads();
+/// OpenBLAS's thread count now, or 0 when it cannot be controlled.
+int BlasThreads();
 
 /// OpenBLAS's single-precision GEMM through its Fortran interface (column-major, every argument
 /// by pointer), as LibTorch's CPU matrix products call it, or nullptr when OpenBLAS is not loaded
