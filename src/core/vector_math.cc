@@ -1,5 +1,4 @@
 #include "mbrl/core/vector_math.h"
-#include <cstdlib>
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #include <immintrin.h>
@@ -82,8 +81,7 @@ bool HasAvx512() {
 
 void BiasSiluRows(float* z, const float* b, int64_t rows, int64_t width) {
 #ifdef MBRL_AVX512_INTRINSICS
-  static const bool plain = getenv("MBRL_PLAIN_SILU") != nullptr;
-  if (HasAvx512() && !plain) {
+  if (HasAvx512()) {
     BiasSiluAvx512(z, b, rows, width);
     return;
   }
