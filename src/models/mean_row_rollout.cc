@@ -11,31 +11,30 @@ namespace {
 
 using Kind = env::ObsFeatures::Feature::Kind;
 
-env::ObsFeatures DeclaredFeatures(const env::Task& task) {
-  const auto features = task.ModelInputFeatures();
-  if (!features || !task.ModelTargets()) {
-    throw std::invalid_argument("MeanRowRollout: task '" + task.Name() +
-                                "' does not declare its model input features and targets");
+env::ObsFeatures DeclaredFeatures(const RolloutDynamics& dynamics) {
+  if (!MeanRowRollout::Supports(dynamics)) {
+    throw std::invalid_argument("MeanRowRollout: task '" + dynamics.task().Name() +
+                                "' does not declare its model input features and targets, or "
+                                "the model is not float");
   }
-  return *features;
+  return *dynamics.task().ModelInputFeatures();
 }
 
 }  // namespace
 
-bool MeanRowRollout::Supports(const env::Task& task) {
-  return task.ModelInputFeatures().has_value() && task.ModelTargets().has_value();
+bool MeanRowRollout::Supports(const RolloutDynamics& dynamics) {
+  const auto& task = dynamics.task();
+  return task.ModelInputFeatures().has_value() && task.ModelTargets().has_value() &&
+         dynamics.model()->layer_weights()[0].scalar_type() == torch::kFloat;
 }
 
 MeanRowRollout::MeanRowRollout(const RolloutDynamics& dynamics,
                                std::shared_ptr<const MemberMeanMlp> mlp)
     : task_(dynamics.task()),
-      features_(DeclaredFeatures(task_)),
+      features_(DeclaredFeatures(dynamics)),
       O_(task_.ObsDim()),
       A_(task_.ActionDim()),
       I_(task_.ModelObsDim()) {
-  if (dynamics.model()->layer_weights()[0].scalar_type() != torch::kFloat) {
-    throw std::invalid_argument("MeanRowRollout: the model must be float");
-  }
   mlp_ = mlp ? std::move(mlp) : std::make_shared<const MemberMeanMlp>(dynamics.model());
   saved_per_row_ = mlp_->SavedPerRow();
   scratch_.resize(static_cast<size_t>(mlp_->ScratchPerRow()));

@@ -99,8 +99,7 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
   const int64_t I = dynamics_.task().ModelObsDim();
   const auto acts = actions[0].contiguous();  // [H, A]
   DeterministicPass pass;
-  if (MeanRowRollout::Supports(dynamics_.task()) &&
-      dynamics_.model()->layer_weights()[0].scalar_type() == torch::kFloat) {
+  if (MeanRowRollout::Supports(dynamics_)) {
     // The task's Jacobians in closed form: the whole pass in MeanRowRollout's plain loops, the
     // forward pass the same as EvaluateDeterministic's (the mean_row executor).
     auto row = std::make_shared<MeanRowRollout>(dynamics_, PreparedMeanMlp());

@@ -299,10 +299,7 @@ class MeanRowExecutor : public RolloutExecutor {
   }
   torch::Tensor Run(const RolloutJob& job, const RolloutDynamics& dynamics,
                     const InnerRollout& inner) const override {
-    if (!MeanRowRollout::Supports(dynamics.task()) ||
-        dynamics.model()->layer_weights()[0].scalar_type() != torch::kFloat) {
-      return inner(job);
-    }
+    if (!MeanRowRollout::Supports(dynamics)) return inner(job);
     MeanRowRollout row(dynamics);
     const auto states = row.Forward(job.obs, job.actions[0]);  // [H + 1, O]
     return dynamics.ScoreSteps(states.unsqueeze(1), job.actions);

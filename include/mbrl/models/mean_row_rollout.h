@@ -18,11 +18,11 @@ namespace mbrl::models {
 
 class MeanRowRollout {
  public:
-  /// Whether it runs `task`'s rollouts: the task declares its input features and targets.
-  static bool Supports(const env::Task& task);
+  /// Whether it runs `dynamics`' rollouts: its task declares its input features and targets, and
+  /// its model is float.
+  static bool Supports(const RolloutDynamics& dynamics);
   /// The model's weights as they are now, or as `mlp` (prepared from the same model) holds them.
-  /// `dynamics`' task must outlive this; throws std::invalid_argument unless Supports(task) and
-  /// the model is float.
+  /// `dynamics`' task must outlive this; throws std::invalid_argument unless Supports(dynamics).
   explicit MeanRowRollout(const RolloutDynamics& dynamics,
                           std::shared_ptr<const MemberMeanMlp> mlp = nullptr);
 
