@@ -1,8 +1,10 @@
 #include "mbrl/models/mean_row_rollout.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "mbrl/core/shape.h"
 
@@ -28,8 +30,15 @@ bool MeanRowRollout::Supports(const RolloutDynamics& dynamics) {
          dynamics.model()->layer_weights()[0].scalar_type() == torch::kFloat;
 }
 
+int MeanRowRollout::DefaultThreads(const MemberMeanMlp& mlp) {
+  return InferenceThreads() >= 2 && mlp.members() >= 2 &&
+                 mlp.RowWeightFloats() >= kMinSplitWeightFloats
+             ? 2
+             : 1;
+}
+
 MeanRowRollout::MeanRowRollout(const RolloutDynamics& dynamics,
-                               std::shared_ptr<const MemberMeanMlp> mlp)
+                               std::shared_ptr<const MemberMeanMlp> mlp, int threads)
     : task_(dynamics.task()),
       features_(DeclaredFeatures(dynamics)),
       O_(task_.ObsDim()),
@@ -50,6 +59,30 @@ MeanRowRollout::MeanRowRollout(const RolloutDynamics& dynamics,
   for (const int i : targets->absolute) is_delta_[static_cast<size_t>(i)] = 0;
   input_.resize(static_cast<size_t>(I_ + A_));
   pred_.resize(static_cast<size_t>(O_));
+  if (threads == 0) threads = DefaultThreads(*mlp_);
+  if (threads != 1 && threads != 2) {
+    throw std::invalid_argument("MeanRowRollout: threads must be 0 (the default), 1 or 2, not " +
+                                std::to_string(threads));
+  }
+  part_.resize(static_cast<size_t>(std::max(I_ + A_, O_)));
+  forward_part_ = [this] {
+    mlp_->ForwardPartInto(1, step_in_, part_.data(), step_saved_, scratch_.data());
+  };
+  backward_part_ = [this] {
+    mlp_->BackwardPartInto(1, step_in_, step_saved_in_, part_.data(), scratch_.data());
+  };
+  if (threads == 2) helper_ = std::make_unique<LockstepHelper>();
+}
+
+template <class Part0>
+void MeanRowRollout::InParts(const std::function<void()>& part1, const Part0& part0) const {
+  if (helper_) helper_->Post(part1);
+  part0();
+  if (helper_) {
+    helper_->Wait();
+  } else {
+    part1();
+  }
 }
 
 torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Tensor& actions) {
@@ -71,7 +104,11 @@ torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Ten
       x[i] = f.kind == Kind::kCopy ? v : (f.kind == Kind::kSin ? std::sin(v) : std::cos(v));
     }
     std::memcpy(x + I_, a + t * A_, sizeof(float) * A_);
-    mlp_->ForwardRowInto(x, pred_.data(), saved_.data() + t * saved_per_row_, scratch_.data());
+    float* saved = saved_.data() + t * saved_per_row_;
+    step_in_ = x;
+    step_saved_ = saved;
+    InParts(forward_part_, [&] { mlp_->ForwardPartInto(0, x, pred_.data(), saved, scratch_.data()); });
+    for (int64_t o = 0; o < O_; ++o) pred_[o] += part_[o];
     float* next = states_.data() + (t + 1) * O_;
     for (int64_t o = 0; o < O_; ++o) next[o] = is_delta_[o] ? s[o] + pred_[o] : pred_[o];
   }
@@ -88,7 +125,12 @@ torch::Tensor MeanRowRollout::Backward(const torch::Tensor& g_states) const {
   // x_t = [features(s_t), a_t]. d next / d pred is the identity (a change or the absolute value).
   std::vector<float> G(gs + H_ * O_, gs + (H_ + 1) * O_), next(O_), gx(I_ + A_);
   for (int64_t t = H_ - 1; t >= 0; --t) {
-    mlp_->BackwardRowInto(G.data(), saved_.data() + t * saved_per_row_, gx.data(), scratch_.data());
+    const float* saved = saved_.data() + t * saved_per_row_;
+    step_in_ = G.data();
+    step_saved_in_ = saved;
+    InParts(backward_part_,
+            [&] { mlp_->BackwardPartInto(0, G.data(), saved, gx.data(), scratch_.data()); });
+    for (int64_t i = 0; i < I_ + A_; ++i) gx[i] += part_[i];
     std::memcpy(ga + t * A_, gx.data() + I_, sizeof(float) * A_);
     const float* s = states_.data() + t * O_;
     for (int64_t o = 0; o < O_; ++o) next[o] = gs[t * O_ + o] + (is_delta_[o] ? G[o] : 0.0f);

@@ -104,13 +104,15 @@ std::vector<const T*> HiddenBiases(const torch::Tensor& first,
   return b;
 }
 
-// The one-row forward: x [in] -> out [out], given hidden biases b (L x [E * h_l]) and the head's
-// bias [out]. Each hidden layer's z and sigmoid(z) [E * h_l] go to `saved` one after the other.
-// The first layer's input is shared by the members (stride 0); later layers' sit side by side.
-// act_a, act_b: E * widest each.
+// Members [e0, e1) of the one-row forward: x [in] -> their terms of the mean head added to `out`
+// [out], given hidden biases b (L x [E * h_l]). Each hidden layer's z and sigmoid(z) [E * h_l] go
+// to `saved` one after the other, members side by side, each member's at its own place. The first
+// layer's input is shared by the members (stride 0); later layers' sit side by side in act_a and
+// act_b (E * widest each), each member's at its own place too, so that two calls on disjoint
+// member ranges may run at once on the same buffers.
 template <class T>
-void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* head_b,
-                const T* x, T* out, T* saved, T* act_a, T* act_b) {
+void RowForwardMembers(const RowNet<T>& net, const std::vector<const T*>& b, const T* x,
+                       int64_t e0, int64_t e1, T* out, T* saved, T* act_a, T* act_b) {
   const int64_t E = net.E, L = net.K - 1;
   const T* h = x;
   int64_t stride = 0;
@@ -119,24 +121,40 @@ void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* h
     T* z = saved;
     T* s = saved + E * n_out;
     saved += 2 * E * n_out;
-    std::memcpy(z, b[l], sizeof(T) * E * n_out);
-    for (int64_t e = 0; e < E; ++e) {
+    std::memcpy(z + e0 * n_out, b[l] + e0 * n_out, sizeof(T) * (e1 - e0) * n_out);
+    for (int64_t e = e0; e < e1; ++e) {
       AddRowsT(net.w[e * net.K + l], h + e * stride, n_in, n_out, z + e * n_out);
     }
     T* next = l % 2 == 0 ? act_a : act_b;
-    SiluSavingT(z, E * n_out, s, next);
+    SiluSavingT(z + e0 * n_out, (e1 - e0) * n_out, s + e0 * n_out, next + e0 * n_out);
     h = next;
     stride = n_out;
   }
   const int64_t hl = net.n_in[L], O = net.n_out[L];
-  std::memcpy(out, head_b, sizeof(T) * O);
-  for (int64_t e = 0; e < E; ++e) AddRowsT(net.w[e * net.K + L], h + e * hl, hl, O, out);
+  for (int64_t e = e0; e < e1; ++e) AddRowsT(net.w[e * net.K + L], h + e * hl, hl, O, out);
 }
 
-// The one-row input gradient of sum(g_out * RowForward(x)) from its `saved`, with the transposed
-// matrices: g_out [out] -> g_x [in]. g_a, g_b: E * widest each.
+// The whole one-row forward: x [in] -> out [out], with the head's bias [out]. The members split in
+// two fixed parts (MemberMeanMlp::SplitMembers) whose sums add up at the end, as two threads
+// compute them (MemberMeanMlp::ForwardPartInto): the same result on one thread or two.
+// part_out: [out] for the second part's sum.
 template <class T>
-void RowBackward(const RowNet<T>& net, const T* g_out, const T* saved, T* g_x, T* g_a, T* g_b) {
+void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* head_b,
+                int64_t split, const T* x, T* out, T* saved, T* act_a, T* act_b, T* part_out) {
+  const int64_t O = net.n_out[net.K - 1];
+  std::memcpy(out, head_b, sizeof(T) * O);
+  RowForwardMembers(net, b, x, 0, split, out, saved, act_a, act_b);
+  std::fill(part_out, part_out + O, T(0));
+  RowForwardMembers(net, b, x, split, net.E, part_out, saved, act_a, act_b);
+  for (int64_t o = 0; o < O; ++o) out[o] += part_out[o];
+}
+
+// Members [e0, e1) of the one-row input gradient of sum(g_out * RowForward(x)), from its `saved`,
+// with the transposed matrices: g_out [out] -> their terms of g_x [in], written (not added) to
+// g_x. g_a, g_b: E * widest each, each member's at its own place, as in RowForwardMembers.
+template <class T>
+void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, int64_t e0,
+                        int64_t e1, T* g_x, T* g_a, T* g_b) {
   const int64_t E = net.E, K = net.K, L = K - 1;
   std::vector<const T*> z(L), s(L);
   for (int64_t l = 0; l < L; ++l) {
@@ -147,21 +165,41 @@ void RowBackward(const RowNet<T>& net, const T* g_out, const T* saved, T* g_x, T
   // d/dh of the last hidden layer, members side by side.
   const int64_t hl = net.n_in[L];
   T* g = g_a;
-  std::fill(g, g + E * hl, T(0));
-  for (int64_t e = 0; e < E; ++e) AddRowsT(net.w[e * K + L], g_out, net.n_out[L], hl, g + e * hl);
+  std::fill(g + e0 * hl, g + e1 * hl, T(0));
+  for (int64_t e = e0; e < e1; ++e) {
+    AddRowsT(net.w[e * K + L], g_out, net.n_out[L], hl, g + e * hl);
+  }
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t n_in = net.n_in[l], n_out = net.n_out[l];
     T* gz = g == g_a ? g_b : g_a;
-    SiluBackwardT(g, z[l], s[l], E * n_out, gz);
+    SiluBackwardT(g + e0 * n_out, z[l] + e0 * n_out, s[l] + e0 * n_out, (e1 - e0) * n_out,
+                  gz + e0 * n_out);
     // The first layer's input is shared by the members (their gradients add up).
-    const int64_t stride = l == 0 ? 0 : n_in;
-    g = l == 0 ? g_x : g;
-    std::fill(g, g + (l == 0 ? n_in : E * n_in), T(0));
-    for (int64_t e = 0; e < E; ++e) {
-      AddRowsT(net.w[e * K + l], gz + e * n_out, n_out, n_in, g + e * stride);
+    if (l == 0) {
+      std::fill(g_x, g_x + n_in, T(0));
+      for (int64_t e = e0; e < e1; ++e) AddRowsT(net.w[e * K], gz + e * n_out, n_out, n_in, g_x);
+    } else {
+      std::fill(g + e0 * n_in, g + e1 * n_in, T(0));
+      for (int64_t e = e0; e < e1; ++e) {
+        AddRowsT(net.w[e * K + l], gz + e * n_out, n_out, n_in, g + e * n_in);
+      }
     }
   }
 }
+
+// The whole one-row input gradient, the two parts' sums added at the end as in RowForward.
+// part_g: [in] for the second part's sum.
+template <class T>
+void RowBackward(const RowNet<T>& net, int64_t split, const T* g_out, const T* saved, T* g_x,
+                 T* g_a, T* g_b, T* part_g) {
+  const int64_t in = net.n_in[0];
+  RowBackwardMembers(net, g_out, saved, 0, split, g_x, g_a, g_b);
+  RowBackwardMembers(net, g_out, saved, split, net.E, part_g, g_a, g_b);
+  for (int64_t i = 0; i < in; ++i) g_x[i] += part_g[i];
+}
+
+// The first of the members the second part takes (MemberMeanMlp::SplitMembers).
+int64_t SplitOf(int64_t members) { return (members + 1) / 2; }
 
 void CheckRowType(const torch::Tensor& t, const char* what) {
   if (!t.device().is_cpu() || (t.scalar_type() != torch::kFloat &&
@@ -195,6 +233,12 @@ struct RowFunction : torch::autograd::Function<RowFunction> {
 };
 
 }  // namespace
+
+// The float one-row path's pointers and sizes, built once per MemberMeanMlp.
+struct MemberMeanMlp::FloatRows {
+  RowNet<float> forward, backward;
+  std::vector<const float*> biases;
+};
 
 MemberMeanMlp::MemberMeanMlp(GaussianEnsemble model) : model_(std::move(model)) {
   torch::NoGradGuard no_grad;  // a detached snapshot
@@ -233,6 +277,12 @@ MemberMeanMlp::MemberMeanMlp(GaussianEnsemble model) : model_(std::move(model)) 
   int64_t widest = in_;
   for (const auto& w : row_weights_) widest = std::max({widest, w.size(0), w.size(1)});
   scratch_half_ = E_ * widest;
+  if (first_w_.scalar_type() == torch::kFloat) {
+    float_rows_ = std::make_shared<const FloatRows>(
+        FloatRows{MakeRowNet<float>(row_weights_, E_, false),
+                  MakeRowNet<float>(row_weights_t_, E_, true),
+                  HiddenBiases<float>(first_b_, hidden_b_)});
+  }
 }
 
 std::vector<torch::Tensor> MemberMeanMlp::BackwardWeights() const { return row_weights_t_; }
@@ -249,12 +299,13 @@ torch::Tensor MemberMeanMlp::ForwardRow(const torch::Tensor& x_in,
   const auto x = x_in.to(first_w_.scalar_type()).contiguous();  // [in]
   auto out = torch::empty({out_}, x.options());
   auto saved = torch::empty({SavedPerRow()}, x.options());
-  auto act = torch::empty({2, scratch_half_}, x.options());
+  auto act = torch::empty({ScratchPerRow()}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "MemberMeanMlp::ForwardRow", [&] {
+    scalar_t* a = act.data_ptr<scalar_t>();
     RowForward(MakeRowNet<scalar_t>(row_weights_, E_, false),
                HiddenBiases<scalar_t>(first_b_, hidden_b_), head_b_.data_ptr<scalar_t>(),
-               x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
-               act[0].data_ptr<scalar_t>(), act[1].data_ptr<scalar_t>());
+               SplitMembers(), x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(),
+               saved.data_ptr<scalar_t>(), a, a + scratch_half_, a + 2 * scratch_half_);
   });
   if (pre) {
     std::vector<int64_t> sizes = {first_b_.numel()};
@@ -281,7 +332,8 @@ torch::Tensor MemberMeanMlp::BackwardRow(const torch::Tensor& grad_out,
   for (const auto& z : pre) widest = std::max(widest, z.numel());
   const int64_t in = weights[0].size(1);  // transposed: [h1, in]
   auto gx = torch::empty({in}, g_out.options());
-  auto buf = torch::empty({2, std::max(widest, members * in)}, g_out.options());
+  const int64_t half = std::max(widest, members * in);
+  auto buf = torch::empty({2 * half + in}, g_out.options());
   AT_DISPATCH_FLOATING_TYPES(g_out.scalar_type(), "MemberMeanMlp::BackwardRow", [&] {
     // The saved values one after the other, as RowForward wrote them.
     std::vector<scalar_t> saved;
@@ -289,29 +341,50 @@ torch::Tensor MemberMeanMlp::BackwardRow(const torch::Tensor& grad_out,
       const auto c = t.contiguous();
       saved.insert(saved.end(), c.data_ptr<scalar_t>(), c.data_ptr<scalar_t>() + c.numel());
     }
-    RowBackward(MakeRowNet<scalar_t>(weights, members, true), g_out.data_ptr<scalar_t>(),
-                saved.data(), gx.data_ptr<scalar_t>(), buf[0].data_ptr<scalar_t>(),
-                buf[1].data_ptr<scalar_t>());
+    scalar_t* b = buf.data_ptr<scalar_t>();
+    RowBackward(MakeRowNet<scalar_t>(weights, members, true), SplitOf(members),
+                g_out.data_ptr<scalar_t>(), saved.data(), gx.data_ptr<scalar_t>(), b, b + half,
+                b + 2 * half);
   });
   return gx;  // [in]
 }
 
-void MemberMeanMlp::ForwardRowInto(const float* x, float* out, float* saved,
-                                   float* scratch) const {
-  if (first_w_.scalar_type() != torch::kFloat) {
-    throw std::invalid_argument("MemberMeanMlp::ForwardRowInto needs float weights");
-  }
-  RowForward(MakeRowNet<float>(row_weights_, E_, false), HiddenBiases<float>(first_b_, hidden_b_),
-             head_b_.data_ptr<float>(), x, out, saved, scratch, scratch + scratch_half_);
+int64_t MemberMeanMlp::SplitMembers() const { return SplitOf(E_); }
+
+int64_t MemberMeanMlp::RowWeightFloats() const {
+  int64_t n = 0;
+  for (const auto& w : row_weights_) n += w.numel();
+  return n;
 }
 
-void MemberMeanMlp::BackwardRowInto(const float* g_out, const float* saved, float* g_x,
-                                    float* scratch) const {
-  if (first_w_.scalar_type() != torch::kFloat) {
-    throw std::invalid_argument("MemberMeanMlp::BackwardRowInto needs float weights");
+int64_t MemberMeanMlp::ScratchPerRow() const { return 2 * scratch_half_ + std::max(in_, out_); }
+
+const MemberMeanMlp::FloatRows& MemberMeanMlp::Float(const char* what) const {
+  if (!float_rows_) {
+    throw std::invalid_argument(std::string("MemberMeanMlp::") + what + " needs float weights");
   }
-  RowBackward(MakeRowNet<float>(row_weights_t_, E_, true), g_out, saved, g_x, scratch,
-              scratch + scratch_half_);
+  return *float_rows_;
+}
+
+void MemberMeanMlp::ForwardPartInto(int part, const float* x, float* out, float* saved,
+                                    float* scratch) const {
+  const auto& f = Float("ForwardPartInto");
+  const int64_t split = SplitMembers();
+  if (part == 0) {
+    std::memcpy(out, head_b_.data_ptr<float>(), sizeof(float) * out_);
+  } else {
+    std::fill(out, out + out_, 0.0f);
+  }
+  RowForwardMembers(f.forward, f.biases, x, part == 0 ? 0 : split, part == 0 ? split : E_, out,
+                    saved, scratch, scratch + scratch_half_);
+}
+
+void MemberMeanMlp::BackwardPartInto(int part, const float* g_out, const float* saved,
+                                     float* g_x, float* scratch) const {
+  const auto& f = Float("BackwardPartInto");
+  const int64_t split = SplitMembers();
+  RowBackwardMembers(f.backward, g_out, saved, part == 0 ? 0 : split, part == 0 ? split : E_,
+                     g_x, scratch, scratch + scratch_half_);
 }
 
 torch::Tensor MemberMeanMlp::Forward(const torch::Tensor& x) const {

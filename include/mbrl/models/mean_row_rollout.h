@@ -7,9 +7,11 @@
 // Task::ModelTargets), whose Jacobians are then known in closed form.
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "mbrl/core/lockstep_helper.h"
 #include "mbrl/env/task.h"
 #include "mbrl/models/member_mean.h"
 #include "mbrl/models/rollout_dynamics.h"
@@ -21,10 +23,21 @@ class MeanRowRollout {
   /// Whether it runs `dynamics`' rollouts: its task declares its input features and targets, and
   /// its model is float.
   static bool Supports(const RolloutDynamics& dynamics);
+  /// Models with fewer floats of weights per row run on one thread by default: a model step's
+  /// work is then too little to share.
+  static constexpr int64_t kMinSplitWeightFloats = int64_t{1} << 16;
+  /// Threads a rollout with `mlp` runs on by default: 2 (the members in MemberMeanMlp's two parts,
+  /// one thread each, in step per model step) where InferenceThreads() allows two, the model has
+  /// two members or more and kMinSplitWeightFloats of weights; else 1. Each core then streams
+  /// only its members' weights, which is what bounds a one-row rollout.
+  static int DefaultThreads(const MemberMeanMlp& mlp);
+
   /// The model's weights as they are now, or as `mlp` (prepared from the same model) holds them.
+  /// `threads`: 1 or 2, or 0 for DefaultThreads; the results are the same bit for bit on either.
   /// `dynamics`' task must outlive this; throws std::invalid_argument unless Supports(dynamics).
   explicit MeanRowRollout(const RolloutDynamics& dynamics,
-                          std::shared_ptr<const MemberMeanMlp> mlp = nullptr);
+                          std::shared_ptr<const MemberMeanMlp> mlp = nullptr, int threads = 0);
+  int threads() const { return helper_ ? 2 : 1; }
 
   /// obs [O] and actions [H, A], CPU -> the mean trajectory's states [H + 1, O] (float), as
   /// RolloutDynamics::Step with Propagation::kMean gives them; keeps what Backward needs.
@@ -44,6 +57,18 @@ class MeanRowRollout {
   std::vector<float> states_;  // [H + 1, O]
   std::vector<float> saved_;   // [H, saved_per_row_]: the model's pre-activations
   mutable std::vector<float> input_, pred_, scratch_;  // [I + A], [O], the model's scratch
+  // Runs part0() here and part1 on the helper thread at the same time, or both here in turn.
+  template <class Part0>
+  void InParts(const std::function<void()>& part1, const Part0& part0) const;
+
+  // MemberMeanMlp's part 1: its sum ([max(I + A, O)]), and its jobs, which read the step's
+  // buffers; on the helper thread when there is one.
+  mutable std::vector<float> part_;
+  mutable const float* step_in_ = nullptr;        // x, or g_out
+  float* step_saved_ = nullptr;                   // the forward pass's saved values (written)
+  mutable const float* step_saved_in_ = nullptr;  // the backward pass's (read)
+  std::function<void()> forward_part_, backward_part_;
+  std::unique_ptr<LockstepHelper> helper_;  // last: stopped before the jobs go
 };
 
 }  // namespace mbrl::models

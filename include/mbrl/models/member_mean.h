@@ -4,6 +4,7 @@
 // input gradient instead of autograd's per-op graph.
 #include <torch/torch.h>
 
+#include <memory>
 #include <vector>
 
 #include "mbrl/models/gaussian_ensemble.h"
@@ -35,19 +36,34 @@ class MemberMeanMlp {
                                    const std::vector<torch::Tensor>& pre,
                                    const std::vector<torch::Tensor>& weights, int64_t members);
 
-  /// ForwardRow in float on raw buffers, without a LibTorch operator: x [in] -> out [out], and
-  /// into `saved` [SavedPerRow()] each hidden layer's pre-activations and their sigmoids;
-  /// `scratch` [ScratchPerRow()]. Throws std::invalid_argument unless the weights are float.
-  void ForwardRowInto(const float* x, float* out, float* saved, float* scratch) const;
-  /// BackwardRow on raw buffers: g_out [out] -> g_x [in], from ForwardRowInto's `saved`.
-  void BackwardRowInto(const float* g_out, const float* saved, float* g_x, float* scratch) const;
-  /// Floats ForwardRowInto saves per row, and the scratch both take.
+  /// ForwardRow's members in two parts, in float on raw buffers, without a LibTorch operator, for
+  /// two threads: the members [0, SplitMembers()) (part 0) and the rest (part 1). One part: x [in]
+  /// -> its members' terms of the mean into `out` [out] (part 0's with the head's bias), and
+  /// into `saved` [SavedPerRow()] its members' hidden pre-activations and their sigmoids;
+  /// `scratch` [ScratchPerRow()]. The two parts touch disjoint places of `saved` and `scratch`,
+  /// so two threads may run them at once on the same buffers; part 0's out + part 1's is
+  /// ForwardRow's result, bit for bit (it adds the same way). Throws std::invalid_argument unless
+  /// the weights are float.
+  void ForwardPartInto(int part, const float* x, float* out, float* saved, float* scratch) const;
+  /// BackwardRow's members in the same two parts: g_out [out] -> the part's members' terms of
+  /// g_x [in], written to g_x, from ForwardPartInto's `saved`; part 0's + part 1's is the input
+  /// gradient.
+  void BackwardPartInto(int part, const float* g_out, const float* saved, float* g_x,
+                        float* scratch) const;
+  /// The first member of part 1: (members + 1) / 2.
+  int64_t SplitMembers() const;
+  /// Floats ForwardPartInto saves per row (both parts), and the scratch the one-row calls take.
   int64_t SavedPerRow() const;
-  int64_t ScratchPerRow() const { return 2 * scratch_half_; }
+  int64_t ScratchPerRow() const;
+  /// Floats of weights one row's pass reads (every member's matrices).
+  int64_t RowWeightFloats() const;
   int64_t in_dim() const { return in_; }
   int64_t out_dim() const { return out_; }
 
  private:
+  struct FloatRows;
+  // The float one-row path's pointers; throws std::invalid_argument naming `what` unless float.
+  const FloatRows& Float(const char* what) const;
   // Several rows: batched products, [N, in] -> [N, out].
   torch::Tensor ForwardBatched(const torch::Tensor& x) const;
 
@@ -66,8 +82,10 @@ class MemberMeanMlp {
   // The one-row path's matrices per member (first layer, hidden layers, head rows), and each
   // transposed (BackwardWeights()).
   std::vector<torch::Tensor> row_weights_, row_weights_t_;
-  // Half the one-row loops' scratch: one layer's activations or gradients, members side by side.
+  // Each of the two halves of the one-row loops' scratch: one layer's activations or gradients,
+  // members side by side (a third piece after them holds part 1's sum of the output or g_x).
   int64_t scratch_half_ = 0;
+  std::shared_ptr<const FloatRows> float_rows_;  // null unless the weights are float
 };
 
 }  // namespace mbrl::models
