@@ -86,6 +86,14 @@ std::shared_ptr<const MemberMeanMlp> ModelRollout::PreparedMeanMlp() {
   return mean_mlp_;
 }
 
+std::shared_ptr<MeanRowRollout> ModelRollout::MeanRow() {
+  auto mlp = PreparedMeanMlp();
+  if (!mean_row_ || mean_row_.use_count() > 1 || &mean_row_->mlp() != mlp.get()) {
+    mean_row_ = std::make_shared<MeanRowRollout>(dynamics_, std::move(mlp));
+  }
+  return mean_row_;
+}
+
 DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::Tensor& obs,
                                                                   const torch::Tensor& actions) {
   CheckShape(obs, {dynamics_.task().ObsDim()}, "ModelRollout obs");
@@ -102,7 +110,7 @@ DeterministicPass ModelRollout::EvaluateDeterministicWithGradient(const torch::T
   if (MeanRowRollout::Supports(dynamics_)) {
     // The task's Jacobians in closed form: the whole pass in MeanRowRollout's plain loops, the
     // forward pass the same as EvaluateDeterministic's (the mean_row executor).
-    auto row = std::make_shared<MeanRowRollout>(dynamics_, PreparedMeanMlp());
+    auto row = MeanRow();
     const auto states = row->Forward(obs, acts);  // [H + 1, O]
     const auto total = dynamics_.ScoreSteps(states.unsqueeze(1), actions);  // [1]
     const bool finite = std::isfinite(total.item<float>());

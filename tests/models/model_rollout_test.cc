@@ -336,6 +336,33 @@ TEST(ModelRollout, HandWrittenMeanGradientMatchesAutogradOnEveryTask) {
   }
 }
 
+TEST(ModelRollout, PassesHeldAtOnceKeepTheirOwnGradients) {
+  // The one-sequence rollout behind a pass is reused by the next pass only once nothing holds it:
+  // two passes held at once, their gradients taken in reverse order, each equals autograd's.
+  env::CartpoleSwingupTask task;
+  auto rollout = MeanRollout(TinyModel(task), task);
+  torch::manual_seed(11);
+  const auto obs = torch::randn({4}) * 0.3;
+  const auto a1 = torch::rand({1, 6, 1}) * 2 - 1, a2 = torch::rand({1, 6, 1}) * 2 - 1;
+  torch::Tensor g1, g2;
+  {
+    const auto first = rollout.EvaluateDeterministicWithGradient(obs, a1);
+    const auto second = rollout.EvaluateDeterministicWithGradient(obs, a2);
+    g2 = second.gradient();
+    g1 = first.gradient();
+  }
+  const auto r1 = rollout.TrajectoryObjective::EvaluateDeterministicWithGradient(obs, a1);
+  const auto r2 = rollout.TrajectoryObjective::EvaluateDeterministicWithGradient(obs, a2);
+  EXPECT_TRUE(torch::allclose(g1, r1.gradient(), 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(g2, r2.gradient(), 1e-4, 1e-5));
+  EXPECT_FALSE(torch::allclose(g1, g2, 1e-3, 1e-3));
+  // Once both are gone, a third pass (reusing the rollout) is still right.
+  const auto a3 = torch::rand({1, 6, 1}) * 2 - 1;
+  const auto third = rollout.EvaluateDeterministicWithGradient(obs, a3);
+  const auto r3 = rollout.TrajectoryObjective::EvaluateDeterministicWithGradient(obs, a3);
+  EXPECT_TRUE(torch::allclose(third.gradient(), r3.gradient(), 1e-4, 1e-5));
+}
+
 // cartpole_swingup whose rewards note OpenBLAS's thread count while they are scored.
 class BlasThreadsSeen : public env::CartpoleSwingupTask {
  public:

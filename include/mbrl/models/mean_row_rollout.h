@@ -38,6 +38,7 @@ class MeanRowRollout {
   explicit MeanRowRollout(const RolloutDynamics& dynamics,
                           std::shared_ptr<const MemberMeanMlp> mlp = nullptr, int threads = 0);
   int threads() const { return helper_ ? 2 : 1; }
+  const MemberMeanMlp& mlp() const { return *mlp_; }
 
   /// obs [O] and actions [H, A], CPU -> the mean trajectory's states [H + 1, O] (float), as
   /// RolloutDynamics::Step with Propagation::kMean gives them; keeps what Backward needs.

@@ -18,6 +18,8 @@
 
 namespace mbrl::models {
 
+class MeanRowRollout;
+
 /// Predicted returns of action sequences under the learned model, averaged over particles.
 class ModelRollout : public TrajectoryObjective {
  public:
@@ -61,10 +63,14 @@ class ModelRollout : public TrajectoryObjective {
   // The ensemble mean prepared for the hand-written one-sequence gradient, reused from pass to
   // pass until one of the model's parameters or buffers changes (its address or version).
   std::shared_ptr<const MemberMeanMlp> PreparedMeanMlp();
+  // The one-sequence rollout for it: the last one again (its buffers and helper thread) while no
+  // pass still holds it and the prepared mean is the same.
+  std::shared_ptr<MeanRowRollout> MeanRow();
 
   RolloutDynamics dynamics_;
   std::shared_ptr<const MemberMeanMlp> mean_mlp_;
   std::vector<std::pair<const void*, int64_t>> mean_mlp_stamp_;
+  std::shared_ptr<MeanRowRollout> mean_row_;
   RolloutExecutors executors_;
   bool capture_ready_ = false;
   Propagation propagation_;
