@@ -107,7 +107,8 @@ torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Ten
     float* saved = saved_.data() + t * saved_per_row_;
     step_in_ = x;
     step_saved_ = saved;
-    InParts(forward_part_, [&] { mlp_->ForwardPartInto(0, x, pred_.data(), saved, scratch_.data()); });
+    InParts(forward_part_,
+            [&] { mlp_->ForwardPartInto(0, x, pred_.data(), saved, scratch_.data()); });
     for (int64_t o = 0; o < O_; ++o) pred_[o] += part_[o];
     float* next = states_.data() + (t + 1) * O_;
     for (int64_t o = 0; o < O_; ++o) next[o] = is_delta_[o] ? s[o] + pred_[o] : pred_[o];

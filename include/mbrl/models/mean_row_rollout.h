@@ -4,7 +4,8 @@
 // there LibTorch's operators (about 25 per model step) and autograd's graph cost more than the
 // model's matrix-vector products (docs/performance.md, "One-sequence mean rollouts"). It runs a
 // task that declares its model input features and targets (Task::ModelInputFeatures,
-// Task::ModelTargets), whose Jacobians are then known in closed form.
+// Task::ModelTargets), whose Jacobians are then known in closed form. A large model's step is
+// shared by two threads, each running a fixed part of the members (DefaultThreads).
 #include <torch/torch.h>
 
 #include <functional>
