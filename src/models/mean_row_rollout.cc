@@ -1,6 +1,7 @@
 #include "mbrl/models/mean_row_rollout.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -76,13 +77,32 @@ MeanRowRollout::MeanRowRollout(const RolloutDynamics& dynamics,
 
 template <class Part0>
 void MeanRowRollout::InParts(const std::function<void()>& part1, const Part0& part0) const {
-  if (helper_) helper_->Post(part1);
-  part0();
-  if (helper_) {
-    helper_->Wait();
-  } else {
+  if (!sharing_) {
+    part0();
     part1();
+    return;
   }
+  using Clock = std::chrono::steady_clock;
+  helper_->Post(part1);
+  const auto start = Clock::now();
+  part0();
+  const auto mid = Clock::now();
+  helper_->Wait();
+  own_time_ += mid - start;
+  wait_time_ += Clock::now() - mid;
+}
+
+void MeanRowRollout::BeginPass() const {
+  sharing_ = helper_ && solo_passes_left_ == 0;
+  if (!sharing_ && solo_passes_left_ > 0) --solo_passes_left_;
+  own_time_ = wait_time_ = std::chrono::steady_clock::duration::zero();
+}
+
+void MeanRowRollout::EndPass() const {
+  last_pass_shared_ = sharing_;
+  // Part 1 has fewer members than part 0: on a core of its own it ends first, and the waits for
+  // it are short beside the caller's own share.
+  if (sharing_ && wait_time_ > own_time_) solo_passes_left_ = kSoloPasses;
 }
 
 torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Tensor& actions) {
@@ -96,6 +116,7 @@ torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Ten
   std::memcpy(states_.data(), s0.data_ptr<float>(), sizeof(float) * O_);
   const float* a = acts.data_ptr<float>();
   float* x = input_.data();
+  BeginPass();
   for (int64_t t = 0; t < H_; ++t) {
     const float* s = states_.data() + t * O_;
     for (int64_t i = 0; i < I_; ++i) {
@@ -113,6 +134,7 @@ torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Ten
     float* next = states_.data() + (t + 1) * O_;
     for (int64_t o = 0; o < O_; ++o) next[o] = is_delta_[o] ? s[o] + pred_[o] : pred_[o];
   }
+  EndPass();
   return torch::from_blob(states_.data(), {H_ + 1, O_}, torch::kFloat).clone();
 }
 
@@ -125,6 +147,7 @@ torch::Tensor MeanRowRollout::Backward(const torch::Tensor& g_states) const {
   // G = d/d s_{t+1}, through the later steps; s_{t+1} = next(s_t, pred_t), pred_t = mlp(x_t),
   // x_t = [features(s_t), a_t]. d next / d pred is the identity (a change or the absolute value).
   std::vector<float> G(gs + H_ * O_, gs + (H_ + 1) * O_), next(O_), gx(I_ + A_);
+  BeginPass();
   for (int64_t t = H_ - 1; t >= 0; --t) {
     const float* saved = saved_.data() + t * saved_per_row_;
     step_in_ = G.data();
@@ -144,6 +167,7 @@ torch::Tensor MeanRowRollout::Backward(const torch::Tensor& g_states) const {
     }
     G.swap(next);
   }
+  EndPass();
   return g_actions;
 }
 

@@ -1,11 +1,18 @@
 #include "mbrl/models/mean_row_rollout.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "mbrl/env/registry.h"
 
@@ -47,6 +54,46 @@ TEST(MeanRowRollout, GivesTheSameBitsOnOneThreadOrTwo) {
       }
     }
   }
+}
+
+TEST(MeanRowRollout, GoesOnOneThreadWhileItsHelperGetsNoCoreAndSharesAgainLater) {
+  // Processes that keep every core busy leave the helper without a core for whole time slices: a
+  // pass whose steps wait for it too often makes the next passes run alone, with the same bits.
+  const auto task = env::MakeTask("cartpole_swingup");
+  const RolloutDynamics dynamics(Model(*task, 5, 200, 3), *task);
+  MeanRowRollout shared(dynamics, nullptr, 2), alone(dynamics, nullptr, 1);
+  const auto obs = torch::zeros({task->ObsDim()});
+  const auto actions = torch::rand({45, task->ActionDim()}) * 2 - 1;
+  const auto expected = alone.Forward(obs, actions);
+  bool went_alone = false;
+  {
+    // Busy processes, one per core (as other programs on the machine would be).
+    std::vector<pid_t> busy;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < cores; ++i) {
+      const pid_t pid = fork();
+      if (pid == 0) {
+        for (volatile uint64_t n = 0;; n = n + 1) {
+        }
+      }
+      busy.push_back(pid);
+    }
+    for (int pass = 0; pass < 60 && !went_alone; ++pass) {
+      EXPECT_TRUE(torch::equal(shared.Forward(obs, actions), expected)) << pass;
+      went_alone = !shared.last_pass_shared();
+    }
+    for (const pid_t pid : busy) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+  EXPECT_TRUE(went_alone);
+  bool shared_again = false;
+  for (int pass = 0; pass <= MeanRowRollout::kSoloPasses && !shared_again; ++pass) {
+    EXPECT_TRUE(torch::equal(shared.Forward(obs, actions), expected)) << pass;
+    shared_again = shared.last_pass_shared();
+  }
+  EXPECT_TRUE(shared_again);
 }
 
 TEST(MeanRowRollout, RefusesAThreadCountOtherThanOneOrTwo) {

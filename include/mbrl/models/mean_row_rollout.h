@@ -8,6 +8,7 @@
 // shared by two threads, each running a fixed part of the members (DefaultThreads).
 #include <torch/torch.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -39,6 +40,13 @@ class MeanRowRollout {
   explicit MeanRowRollout(const RolloutDynamics& dynamics,
                           std::shared_ptr<const MemberMeanMlp> mlp = nullptr, int threads = 0);
   int threads() const { return helper_ ? 2 : 1; }
+  /// Beside busy processes the helper thread may not get a core when a step needs it, and a
+  /// shared pass is then slower than one thread's. A pass in which the caller waited for the
+  /// helper's part (the smaller one) longer than it took for its own makes the next kSoloPasses
+  /// passes run on one thread; the pass after them shares again. The results do not change.
+  static constexpr int kSoloPasses = 32;
+  /// Whether the last Forward or Backward ran on two threads.
+  bool last_pass_shared() const { return last_pass_shared_; }
   const MemberMeanMlp& mlp() const { return *mlp_; }
 
   /// obs [O] and actions [H, A], CPU -> the mean trajectory's states [H + 1, O] (float), as
@@ -62,6 +70,9 @@ class MeanRowRollout {
   // Runs part0() here and part1 on the helper thread at the same time, or both here in turn.
   template <class Part0>
   void InParts(const std::function<void()>& part1, const Part0& part0) const;
+  // Whether the pass beginning now shares its steps, and what it leaves for the next ones.
+  void BeginPass() const;
+  void EndPass() const;
 
   // MemberMeanMlp's part 1: its sum ([max(I + A, O)]), and its jobs, which read the step's
   // buffers; on the helper thread when there is one.
@@ -70,6 +81,9 @@ class MeanRowRollout {
   float* step_saved_ = nullptr;                   // the forward pass's saved values (written)
   mutable const float* step_saved_in_ = nullptr;  // the backward pass's (read)
   std::function<void()> forward_part_, backward_part_;
+  mutable bool sharing_ = false, last_pass_shared_ = false;
+  mutable int solo_passes_left_ = 0;
+  mutable std::chrono::steady_clock::duration own_time_{}, wait_time_{};
   std::unique_ptr<LockstepHelper> helper_;  // last: stopped before the jobs go
 };
 
