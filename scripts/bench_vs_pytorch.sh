@@ -14,6 +14,9 @@
 # (1 intra-op thread, OpenBLAS on all cores; --threads N sets OMP_NUM_THREADS=N); the PyTorch
 # reference runs at 1 and at 2 threads (intra-op and OpenBLAS alike; --ref-threads picks) and
 # counts its faster. Both sides get the OpenBLAS kernels mbrl chooses (OPENBLAS_CORETYPE).
+# Both sides run with GLIBC_TUNABLES keeping freed memory in the process (glibc's malloc otherwise
+# unmaps the reference's large tensors after each use and page-faults them back; ours allocates
+# its buffers once and is unaffected); a GLIBC_TUNABLES already set is kept.
 # Exits 3 when the reference's time per sample grows with the sample count (not a fair
 # reference).
 set -euo pipefail
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
     --before) before="$2"; shift 2 ;;
     --ref-threads) ref_threads="$2"; shift 2 ;;
     --task) task="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench_vs_pytorch.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +62,7 @@ if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
   core="$(build/mbrl --help 2>&1 | sed -n 's/.*running with OPENBLAS_CORETYPE=\([A-Za-z0-9]*\).*/\1/p')"
   if [ -n "$core" ]; then export OPENBLAS_CORETYPE="$core"; fi
 fi
+export GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
@@ -171,4 +175,10 @@ if grows:
     sys.exit(3)
 if os.environ.get("OPENBLAS_CORETYPE"):
     print(f"Both sides ran with OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']}.")
+if os.environ.get("GLIBC_TUNABLES"):
+    print(f"Both sides ran with GLIBC_TUNABLES={os.environ['GLIBC_TUNABLES']}.")
+chunks = {r["chunk"] for r in rows if r["side"] == "pytorch" and "chunk" in r}
+if chunks:
+    print("The reference scores a population in slices of at most " +
+          "/".join(map(str, sorted(chunks))) + " sequences.")
 PY

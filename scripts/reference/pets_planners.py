@@ -14,6 +14,13 @@ Three forms of the same step (--mode):
   graph   static, with each later planning step captured once as one CUDA graph and replayed
           (CUDA only): what a PyTorch user gets with torch.cuda.graphs
 
+A population larger than --chunk sequences (1000) is scored in slices of that many, as a user
+scoring CEM-GD's 15000 initial samples on a CPU would (one slice's activations stay in cache).
+glibc's malloc returns large freed blocks to the kernel and takes them back page by page on the
+next step (a fifth of a CEM step's time in page faults on a 2-core VM);
+scripts/bench_vs_pytorch.sh runs both sides with GLIBC_TUNABLES raising its mmap and trim
+thresholds, as PyTorch's CPU tuning advice (a caching allocator) amounts to.
+
 Prints one JSON line: first_ms (t = 0 step), later_mean_ms, mean_ms, median_ms.
 Run with Debian's interpreter: /usr/bin/python3 scripts/reference/pets_planners.py --planner cem50
 """
@@ -114,13 +121,22 @@ class Ensemble(torch.nn.Module):
 
 
 class Rollout:
-    def __init__(self, model, particles, task):
+    def __init__(self, model, particles, task, chunk=0):
         self.model = model
         self.particles = particles
         self.task = task
+        self.chunk = chunk  # sequences per evaluation; 0: all at once
 
     def evaluate(self, obs, actions, deterministic=False):
-        """obs [O], actions [B, H, A] -> mean predicted return [B]."""
+        """obs [O], actions [B, H, A] -> mean predicted return [B]. A population larger than
+        `chunk` goes in slices of `chunk` sequences, so that each layer's activations stay in
+        the caches (a whole CEM 5000 or 15000 population's are tens of MB per layer)."""
+        if 0 < self.chunk < actions.shape[0]:
+            return torch.cat([self._evaluate(obs, part, deterministic)
+                              for part in actions.split(self.chunk)])
+        return self._evaluate(obs, actions, deterministic)
+
+    def _evaluate(self, obs, actions, deterministic):
         B, H, A = actions.shape
         E = self.model.ensemble
         model_input, next_obs, reward = self.task.model_input, self.task.next_obs, self.task.reward
@@ -382,6 +398,9 @@ def main():
     parser.add_argument("--threads", type=int, default=0,
                         help="intra-op threads (torch.set_num_threads; default: 1 beside "
                              "OpenBLAS, whose own pool OPENBLAS_NUM_THREADS sizes)")
+    parser.add_argument("--chunk", type=int, default=1000,
+                        help="sequences per batched evaluation: a larger population (CEM-GD's "
+                             "N_init) goes in slices of this many (0: all at once)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--mode", default="eager", choices=["eager", "static", "graph"],
                         help="eager (with early exits), static (no host reads) or graph "
@@ -409,7 +428,7 @@ def main():
     task = TASKS[args.task]
     model = Ensemble(task.input_dim + task.action_dim, task.obs_dim, layers=task.layers).to(device)
     model.eval()
-    rollout = Rollout(model, args.particles, task)
+    rollout = Rollout(model, args.particles, task, args.chunk)
     low = torch.full((task.action_dim,), -task.bound, device=device)
     high = torch.full((task.action_dim,), task.bound, device=device)
     obs = torch.tensor(task.start, device=device)
@@ -428,7 +447,7 @@ def main():
         ms.append((time.perf_counter() - start) * 1000)
     later = ms[1:] or ms
     print(json.dumps({"planner": args.planner, "task": args.task, "device": str(device), "mode": args.mode,
-                      "threads": torch.get_num_threads(),
+                      "threads": torch.get_num_threads(), "chunk": args.chunk,
                       "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                       "first_ms": ms[0], "later_mean_ms": sum(later) / len(later),
                       "mean_ms": sum(ms) / len(ms), "median_ms": statistics.median(ms)}))
