@@ -100,9 +100,14 @@ void MeanRowRollout::BeginPass() const {
 
 void MeanRowRollout::EndPass() const {
   last_pass_shared_ = sharing_;
+  if (!sharing_) return;
   // Part 1 has fewer members than part 0: on a core of its own it ends first, and the waits for
   // it are short beside the caller's own share.
-  if (sharing_ && wait_time_ > own_time_) solo_passes_left_ = kSoloPasses;
+  slow_passes_ = wait_time_ > own_time_ ? slow_passes_ + 1 : 0;
+  if (slow_passes_ == kSlowPasses) {
+    solo_passes_left_ = kSoloPasses;
+    slow_passes_ = 0;
+  }
 }
 
 torch::Tensor MeanRowRollout::Forward(const torch::Tensor& obs, const torch::Tensor& actions) {

@@ -41,9 +41,12 @@ class MeanRowRollout {
                           std::shared_ptr<const MemberMeanMlp> mlp = nullptr, int threads = 0);
   int threads() const { return helper_ ? 2 : 1; }
   /// Beside busy processes the helper thread may not get a core when a step needs it, and a
-  /// shared pass is then slower than one thread's. A pass in which the caller waited for the
-  /// helper's part (the smaller one) longer than it took for its own makes the next kSoloPasses
-  /// passes run on one thread; the pass after them shares again. The results do not change.
+  /// shared pass is then slower than one thread's. kSlowPasses shared passes in a row in which
+  /// the caller waited for the helper's part (the smaller one) longer than it took for its own
+  /// make the next kSoloPasses passes run on one thread; the pass after them shares again. (One
+  /// slow pass alone is left be: on an idle machine a pass now and then waits for the helper's
+  /// wake-up or a preemption.) The results do not change.
+  static constexpr int kSlowPasses = 2;
   static constexpr int kSoloPasses = 32;
   /// Whether the last Forward or Backward ran on two threads.
   bool last_pass_shared() const { return last_pass_shared_; }
@@ -82,7 +85,7 @@ class MeanRowRollout {
   mutable const float* step_saved_in_ = nullptr;  // the backward pass's (read)
   std::function<void()> forward_part_, backward_part_;
   mutable bool sharing_ = false, last_pass_shared_ = false;
-  mutable int solo_passes_left_ = 0;
+  mutable int solo_passes_left_ = 0, slow_passes_ = 0;
   mutable std::chrono::steady_clock::duration own_time_{}, wait_time_{};
   std::unique_ptr<LockstepHelper> helper_;  // last: stopped before the jobs go
 };
