@@ -134,19 +134,39 @@ void RowForwardMembers(const RowNet<T>& net, const std::vector<const T*>& b, con
   for (int64_t e = e0; e < e1; ++e) AddRowsT(net.w[e * net.K + L], h + e * hl, hl, O, out);
 }
 
-// The whole one-row forward: x [in] -> out [out], with the head's bias [out]. The members split in
-// two fixed parts (MemberMeanMlp::SplitMembers) whose sums add up at the end, as two threads
-// compute them (MemberMeanMlp::ForwardPartInto): the same result on one thread or two.
-// part_out: [out] for the second part's sum.
+// The members of part 0 or 1 of a one-row pass: [0, split) and [split, E), the two fixed parts
+// (MemberMeanMlp::SplitMembers) whose sums add up at the end, part 0's first. One thread computes
+// them in turn (RowForward, RowBackward) as two compute them at once (ForwardPartInto,
+// BackwardPartInto), so that the results are the same bit for bit on one thread or two.
+struct MemberRange {
+  int64_t e0, e1;
+};
+MemberRange PartMembers(int part, int64_t split, int64_t members) {
+  return part == 0 ? MemberRange{0, split} : MemberRange{split, members};
+}
+
+// Part `part` of the one-row forward: its members' terms of the mean head in `out` [out], part 0
+// with the head's bias [out], part 1 from zero.
+template <class T>
+void RowForwardPart(const RowNet<T>& net, const std::vector<const T*>& b, const T* head_b,
+                    int64_t split, int part, const T* x, T* out, T* saved, T* act_a, T* act_b) {
+  const int64_t O = net.n_out[net.K - 1];
+  if (part == 0) {
+    std::memcpy(out, head_b, sizeof(T) * O);
+  } else {
+    std::fill(out, out + O, T(0));
+  }
+  const auto r = PartMembers(part, split, net.E);
+  RowForwardMembers(net, b, x, r.e0, r.e1, out, saved, act_a, act_b);
+}
+
+// The whole one-row forward: x [in] -> out [out], part 0's sum + part 1's (in part_out [out]).
 template <class T>
 void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* head_b,
                 int64_t split, const T* x, T* out, T* saved, T* act_a, T* act_b, T* part_out) {
-  const int64_t O = net.n_out[net.K - 1];
-  std::memcpy(out, head_b, sizeof(T) * O);
-  RowForwardMembers(net, b, x, 0, split, out, saved, act_a, act_b);
-  std::fill(part_out, part_out + O, T(0));
-  RowForwardMembers(net, b, x, split, net.E, part_out, saved, act_a, act_b);
-  for (int64_t o = 0; o < O; ++o) out[o] += part_out[o];
+  RowForwardPart(net, b, head_b, split, 0, x, out, saved, act_a, act_b);
+  RowForwardPart(net, b, head_b, split, 1, x, part_out, saved, act_a, act_b);
+  for (int64_t o = 0; o < net.n_out[net.K - 1]; ++o) out[o] += part_out[o];
 }
 
 // Members [e0, e1) of the one-row input gradient of sum(g_out * RowForward(x)), from its `saved`,
@@ -187,15 +207,21 @@ void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, in
   }
 }
 
-// The whole one-row input gradient, the two parts' sums added at the end as in RowForward.
-// part_g: [in] for the second part's sum.
+// Part `part` of the one-row input gradient: its members' terms of g_x [in].
+template <class T>
+void RowBackwardPart(const RowNet<T>& net, int64_t split, int part, const T* g_out,
+                     const T* saved, T* g_x, T* g_a, T* g_b) {
+  const auto r = PartMembers(part, split, net.E);
+  RowBackwardMembers(net, g_out, saved, r.e0, r.e1, g_x, g_a, g_b);
+}
+
+// The whole one-row input gradient: part 0's sum + part 1's (in part_g [in]), as in RowForward.
 template <class T>
 void RowBackward(const RowNet<T>& net, int64_t split, const T* g_out, const T* saved, T* g_x,
                  T* g_a, T* g_b, T* part_g) {
-  const int64_t in = net.n_in[0];
-  RowBackwardMembers(net, g_out, saved, 0, split, g_x, g_a, g_b);
-  RowBackwardMembers(net, g_out, saved, split, net.E, part_g, g_a, g_b);
-  for (int64_t i = 0; i < in; ++i) g_x[i] += part_g[i];
+  RowBackwardPart(net, split, 0, g_out, saved, g_x, g_a, g_b);
+  RowBackwardPart(net, split, 1, g_out, saved, part_g, g_a, g_b);
+  for (int64_t i = 0; i < net.n_in[0]; ++i) g_x[i] += part_g[i];
 }
 
 // The first of the members the second part takes (MemberMeanMlp::SplitMembers).
@@ -369,22 +395,15 @@ const MemberMeanMlp::FloatRows& MemberMeanMlp::Float(const char* what) const {
 void MemberMeanMlp::ForwardPartInto(int part, const float* x, float* out, float* saved,
                                     float* scratch) const {
   const auto& f = Float("ForwardPartInto");
-  const int64_t split = SplitMembers();
-  if (part == 0) {
-    std::memcpy(out, head_b_.data_ptr<float>(), sizeof(float) * out_);
-  } else {
-    std::fill(out, out + out_, 0.0f);
-  }
-  RowForwardMembers(f.forward, f.biases, x, part == 0 ? 0 : split, part == 0 ? split : E_, out,
-                    saved, scratch, scratch + scratch_half_);
+  RowForwardPart(f.forward, f.biases, head_b_.data_ptr<float>(), SplitMembers(), part, x, out,
+                 saved, scratch, scratch + scratch_half_);
 }
 
 void MemberMeanMlp::BackwardPartInto(int part, const float* g_out, const float* saved,
                                      float* g_x, float* scratch) const {
   const auto& f = Float("BackwardPartInto");
-  const int64_t split = SplitMembers();
-  RowBackwardMembers(f.backward, g_out, saved, part == 0 ? 0 : split, part == 0 ? split : E_,
-                     g_x, scratch, scratch + scratch_half_);
+  RowBackwardPart(f.backward, SplitMembers(), part, g_out, saved, g_x, scratch,
+                  scratch + scratch_half_);
 }
 
 torch::Tensor MemberMeanMlp::Forward(const torch::Tensor& x) const {

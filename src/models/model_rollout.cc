@@ -51,6 +51,9 @@ torch::Tensor ModelRollout::Rollout(const torch::Tensor& obs, const torch::Tenso
   job.particles = particles;
   job.gen = generator_;
   job.block_rows = block_rows_;
+  // A one-sequence mean rollout reuses the prepared ensemble mean and its rollout (and so its
+  // helper thread), as the hand-written gradient does; capture-ready planning runs no mean_row.
+  if (!capture_ready_) job.mean_row = [this] { return MeanRow(); };
   // Without autograd a CPU rollout runs in cpu_split's parts (single-threaded BLAS in each) or is
   // too small to split (under 200 rows), so OpenBLAS's own threads would not help it, and waking
   // them costs: after a multi-threaded call they spin (sched_yield) for about 0.1 s, beside the

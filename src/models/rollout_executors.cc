@@ -300,8 +300,8 @@ class MeanRowExecutor : public RolloutExecutor {
   torch::Tensor Run(const RolloutJob& job, const RolloutDynamics& dynamics,
                     const InnerRollout& inner) const override {
     if (!MeanRowRollout::Supports(dynamics)) return inner(job);
-    MeanRowRollout row(dynamics);
-    const auto states = row.Forward(job.obs, job.actions[0]);  // [H + 1, O]
+    const auto row = job.mean_row ? job.mean_row() : std::make_shared<MeanRowRollout>(dynamics);
+    const auto states = row->Forward(job.obs, job.actions[0]);  // [H + 1, O]
     return dynamics.ScoreSteps(states.unsqueeze(1), job.actions);
   }
 };

@@ -429,6 +429,37 @@ TEST(ModelRollout, HandWrittenMeanGradientFollowsChangesToTheModel) {
   EXPECT_FALSE(torch::allclose(trained, refit, 1e-3, 1e-3));
 }
 
+TEST(ModelRollout, OneSequenceMeanReturnsFollowChangesToTheModel) {
+  // A no-grad one-sequence mean rollout (the mean_row executor, e.g. a line search's last trial)
+  // reuses the rollout's prepared ensemble mean: after each change to the model its return is a
+  // new rollout's, built from the changed model, and the same as the gradient pass's.
+  env::CartpoleSwingupTask task;
+  auto model = TinyModel(task);
+  auto rollout = MeanRollout(model, task);
+  torch::manual_seed(8);
+  const auto obs = torch::randn({4}) * 0.3;
+  const auto actions = torch::rand({1, 6, 1}) * 2 - 1;
+  const auto check = [&](const std::string& what) {
+    torch::NoGradGuard no_grad;
+    const auto returns = rollout.EvaluateDeterministic(obs, actions);
+    EXPECT_TRUE(torch::equal(returns, MeanRollout(model, task).EvaluateDeterministic(obs, actions)))
+        << what;
+    EXPECT_TRUE(torch::equal(returns, rollout.EvaluateDeterministicWithGradient(obs, actions).returns))
+        << what;
+    return returns;
+  };
+  const auto before = check("as built");
+  EXPECT_TRUE(torch::equal(before, check("again")));
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.add_(0.2 * torch::randn_like(p));
+  }
+  const auto trained = check("after a parameter update");
+  EXPECT_FALSE(torch::allclose(before, trained, 1e-3, 1e-3));
+  model->normalizer()->Fit(torch::randn({50, task.ModelObsDim() + 1}) * 3);
+  EXPECT_FALSE(torch::allclose(trained, check("after a normaliser refit"), 1e-3, 1e-3));
+}
+
 }  // namespace
 }  // namespace mbrl::models
 

@@ -60,8 +60,9 @@ class ModelRollout : public TrajectoryObjective {
   torch::Tensor Rollout(const torch::Tensor& obs, const torch::Tensor& actions, Propagation mode,
                         int64_t particles);
 
-  // The ensemble mean prepared for the hand-written one-sequence gradient, reused from pass to
-  // pass until one of the model's parameters or buffers changes (its address or version).
+  // The ensemble mean prepared for one-sequence mean rollouts (the mean_row executor and the
+  // hand-written gradient), reused from pass to pass until one of the model's parameters or
+  // buffers changes (its address or version).
   std::shared_ptr<const MemberMeanMlp> PreparedMeanMlp();
   // The one-sequence rollout for it: the last one again (its buffers and helper thread) while no
   // pass still holds it and the prepared mean is the same.

@@ -6,6 +6,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "mbrl/env/task.h"
@@ -14,6 +16,7 @@
 namespace mbrl::models {
 
 class MemberMeanMlp;
+class MeanRowRollout;
 
 /// How particles move through the ensemble: the modes named by config::PropagationModes(), in
 /// its order (ParsePropagation maps a name to the value at its position).
@@ -53,6 +56,10 @@ struct RolloutJob {
   /// Rows (sequences x particles) a no-grad rollout runs at a time: larger jobs run in blocks of
   /// sequences (the blocks executor). Its peak memory grows with it (rollout.block_rows).
   int64_t block_rows = kDefaultRolloutBlockRows;
+  /// The one-sequence mean rollout to run (the mean_row executor), built for the same dynamics:
+  /// ModelRollout's, reused with its prepared weights, buffers and helper thread. Empty: the
+  /// executor builds its own.
+  std::function<std::shared_ptr<MeanRowRollout>()> mean_row;
 
   int64_t sequences() const { return actions.size(0); }
   int64_t horizon() const { return actions.size(1); }
