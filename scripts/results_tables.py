@@ -112,24 +112,26 @@ def floor_table(path):
 
 def vs_pytorch_table(*paths):
     """The t = 0 and later steps of each file, with the later step's arithmetic floor where the
-    file gives it, and the time of the file's `before` side (an older build) where it has one."""
-    out = ["| task | planner | step | PyTorch (s) | before (s) | ours (s) | ratio | floor (s) "
-           "| PyTorch / floor | ours / floor | file |",
-           "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    file gives it, and the time of the file's `before` side (an older build) where one has it."""
+    rows = []
     floor_of = re.compile(r"(\S+) (\d+\.\d+) s \(PyTorch (\d+\.\d+)x, ours (\d+\.\d+)x\)")
     for path in paths:
         with open(os.path.join(ROOT, path)) as f:
             text = f.read()
         task = text.split(",")[0].strip()
         floors = {m[0]: m[1:] for m in floor_of.findall(text)}
-        for r in md_rows(path):
-            if r["step"] not in ("t = 0", "t > 0, mean"):
-                continue
-            f = floors.get(r["planner"]) if r["step"] == "t > 0, mean" else None
-            cells = f"{f[0]} | {f[1]}x | {f[2]}x" if f else " | | "
-            out.append(f"| {task} | {r['planner']} | {r['step']} | {r['PyTorch (s)']} | "
-                       f"{r.get('before (s)', '')} | {r['ours (s)']} | {r['ratio']} | {cells} | "
-                       f"`{os.path.dirname(path)}/` |")
+        rows += [(task, path, floors, r) for r in md_rows(path)
+                 if r["step"] in ("t = 0", "t > 0, mean")]
+    before = any("before (s)" in r for _, _, _, r in rows)
+    out = ["| task | planner | step | PyTorch (s) |" + (" before (s) |" if before else "") +
+           " ours (s) | ratio | floor (s) | PyTorch / floor | ours / floor | file |",
+           "|---|---|---|---:|" + ("---:|" if before else "") + "---:|---:|---:|---:|---:|---|"]
+    for task, path, floors, r in rows:
+        f = floors.get(r["planner"]) if r["step"] == "t > 0, mean" else None
+        cells = f"{f[0]} | {f[1]}x | {f[2]}x" if f else " | | "
+        out.append(f"| {task} | {r['planner']} | {r['step']} | {r['PyTorch (s)']} | " +
+                   (f"{r.get('before (s)', '')} | " if before else "") +
+                   f"{r['ours (s)']} | {r['ratio']} | {cells} | `{os.path.dirname(path)}/` |")
     return out
 
 

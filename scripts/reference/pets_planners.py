@@ -17,7 +17,7 @@ Three forms of the same step (--mode):
 A population larger than --chunk sequences (1000) is scored in slices of that many, as a user
 scoring CEM-GD's 15000 initial samples on a CPU would (one slice's activations stay in cache).
 glibc's malloc returns large freed blocks to the kernel and takes them back page by page on the
-next step (a fifth of a CEM step's time in page faults on a 2-core VM);
+next step, where the page faults take much of a CEM step's time;
 scripts/bench_vs_pytorch.sh runs both sides with GLIBC_TUNABLES raising its mmap and trim
 thresholds, as PyTorch's CPU tuning advice (a caching allocator) amounts to.
 
