@@ -84,7 +84,8 @@ def floor_and_diagnosis_tables():
                     "0.040 s (PyTorch 6.00x, ours 3.00x).\n")
         rows = rt.vs_pytorch_table("vs.md")
         assert len(rows) == 4, rows  # the t = 0 and later steps only
-        assert rows[3] == ("| half_cheetah | cem50 | t > 0, mean | 0.240 |  | 0.120 | 2.00x | "
+        assert "before" not in rows[0], rows[0]  # no file has an older build's side
+        assert rows[3] == ("| half_cheetah | cem50 | t > 0, mean | 0.240 | 0.120 | 2.00x | "
                            "0.040 | 6.00x | 3.00x | `/` |"), rows[3]
         with open(f"{root}/before.md", "w") as f:  # with an older build's side
             f.write("half_cheetah, horizon 45, 20 particles, default threads; ours at a, before "
@@ -93,6 +94,11 @@ def floor_and_diagnosis_tables():
                     "| cem50 | t = 0 | 0.250 | 0.220 | 1.14x | 0.200 | 1.25x |\n")
         assert rt.vs_pytorch_table("before.md")[2] == (
             "| half_cheetah | cem50 | t = 0 | 0.250 | 0.220 | 0.200 | 1.25x |  | |  | `/` |")
+        # With one file that has it, the column is there, empty in the other file's rows.
+        both = rt.vs_pytorch_table("vs.md", "before.md")
+        assert "| before (s) |" in both[0] and len(both[0].split("|")) == len(both[2].split("|"))
+        assert both[3] == ("| half_cheetah | cem50 | t > 0, mean | 0.240 |  | 0.120 | 2.00x | "
+                           "0.040 | 6.00x | 3.00x | `/` |"), both[3]
     rt.set_root(os.path.join(os.path.dirname(SCRIPT), ".."))
 
 
