@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/op_counter.h"
+#include "mbrl/core/row_gemm.h"
 #include "mbrl/core/vector_math.h"
 
 namespace mbrl::models {
@@ -38,15 +40,23 @@ bool IsFloatCpu(const torch::Tensor& t) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat;
 }
 
+// MBRL_ROW_GEMM=0 runs every product on sgemm, to measure what RowGemm gains.
+bool RowGemmTurnedOff() {
+  const char* v = std::getenv("MBRL_ROW_GEMM");
+  return v != nullptr && std::string(v) == "0";
+}
+
 }  // namespace
 
 bool FusedEnsembleStep::Available() { return BlasSgemm() != nullptr; }
+
+void FusedEnsembleStep::UseRowGemm(bool on) { row_gemm_ = on && RowGemmAvailable(); }
 
 FusedEnsembleStep::FusedEnsembleStep(const std::vector<torch::Tensor>& weights,
                                      const std::vector<torch::Tensor>& biases,
                                      const torch::Tensor& exp_min, const torch::Tensor& exp_max,
                                      int64_t rows)
-    : N_(rows) {
+    : N_(rows), row_gemm_(RowGemmAvailable() && !RowGemmTurnedOff()) {
   Check(Available(), "OpenBLAS's sgemm is not loaded");
   Check(!weights.empty() && weights.size() == biases.size(), "one bias per layer");
   E_ = weights[0].size(0);
@@ -159,9 +169,13 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
   for (size_t l = 0; l < L; ++l) {
     const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
     float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
-    // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.
-    sgemm("N", "N", &m, &n, &k, &one, weights_[l].data_ptr<float>() + e * k * m, &m, in, &k,
-          &zero, dst, &m);
+    const float* w = weights_[l].data_ptr<float>() + e * k * m;
+    if (row_gemm_ && m >= kRowGemmMinColumns) {
+      RowGemm(in, w, n, k, m, dst);
+    } else {
+      // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.
+      sgemm("N", "N", &m, &n, &k, &one, w, &m, in, &k, &zero, dst, &m);
+    }
     AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
     const float* bias = biases_[l].data_ptr<float>() + e * m;
     if (l + 1 < L) {

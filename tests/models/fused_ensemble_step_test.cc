@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mbrl/core/op_counter.h"
+#include "mbrl/core/row_gemm.h"
 
 namespace mbrl::models {
 namespace {
@@ -38,19 +39,24 @@ TEST(FusedEnsembleStep, EqualsTheOperatorsStepOverWideRanges) {
     const auto exp_max = torch::exp(torch::full({1, O}, 0.5f));
     const auto x = torch::randn({E, N, I}) * 20;
     const auto eps = torch::randn({E, N, O});
-    FusedEnsembleStep step(ws, bs, exp_min, exp_max, N);
-    OpCounter counter;
-    const auto got = step.Predict(x, eps);
-    const double flops = counter.matmul_flops();
     const auto want = WithOperators(ws, bs, exp_min, exp_max, x, eps);
-    EXPECT_TRUE(torch::allclose(got, want, 1e-4, 1e-4))
-        << "hidden " << hidden << ": largest difference "
-        << (got - want).abs().max().item<double>();
-    double expected_flops = 0;
-    for (size_t l = 0; l + 1 < widths.size(); ++l) {
-      expected_flops += 2.0 * E * N * widths[l] * widths[l + 1];
+    // The products on OpenBLAS's sgemm, and on RowGemm where the CPU has it.
+    for (const bool row_gemm : {false, true}) {
+      if (row_gemm && !RowGemmAvailable()) continue;
+      FusedEnsembleStep step(ws, bs, exp_min, exp_max, N);
+      step.UseRowGemm(row_gemm);
+      OpCounter counter;
+      const auto got = step.Predict(x, eps);
+      const double flops = counter.matmul_flops();
+      EXPECT_TRUE(torch::allclose(got, want, 1e-4, 1e-4))
+          << "hidden " << hidden << ", RowGemm " << row_gemm << ": largest difference "
+          << (got - want).abs().max().item<double>();
+      double expected_flops = 0;
+      for (size_t l = 0; l + 1 < widths.size(); ++l) {
+        expected_flops += 2.0 * E * N * widths[l] * widths[l + 1];
+      }
+      EXPECT_DOUBLE_EQ(flops, expected_flops) << "hidden " << hidden;
     }
-    EXPECT_DOUBLE_EQ(flops, expected_flops) << "hidden " << hidden;
   }
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // One TS-inf model step of the whole ensemble on the CPU, in float and without autograd, as plain
-// loops around OpenBLAS's sgemm: per member, each layer's product, then its bias and SiLU in one
+// loops around matrix products (core/row_gemm.h's where the CPU has AVX-512 and the layer has at
+// least kRowGemmMinColumns outputs, else OpenBLAS's sgemm): per member, each layer's product,
+// then its bias and SiLU in one
 // pass in place, and the heads' mean, bounded variance and sample in one pass. The same step as
 // LibTorch's operators (baddbmm, silu_, sigmoid_, addcmul, sqrt_, addcmul), without ATen's
 // dispatch, allocations and broadcast bias copies per operator and member, which cost as much as
@@ -31,6 +33,13 @@ class FusedEnsembleStep {
   /// O]. Reports its products' FLOPs to a live OpCounter (AddMatmulFlops).
   torch::Tensor Predict(const torch::Tensor& x, const torch::Tensor& eps);
 
+  /// Layers with at least this many outputs run on RowGemm where it is available: a narrower
+  /// one (a cartpole head's 8) fills too few of its vectors' lanes, and sgemm does better.
+  static constexpr int64_t kRowGemmMinColumns = 16;
+  /// Whether the products may run on RowGemm (the default where it is available, unless the
+  /// environment has MBRL_ROW_GEMM=0), or all on sgemm; for tests and measurements.
+  void UseRowGemm(bool on);
+
   /// How a whole model step reads and writes the observations: the first layer's input is
   /// [state, action, sin(angles), cos(angles)] (the angles are state entries [angle_begin,
   /// angle_begin + angle_count)), and the next state is state + prediction, except the
@@ -60,6 +69,7 @@ class FusedEnsembleStep {
   std::optional<StepIo> io_;
   std::vector<float> input_;       // one member's first-layer input, for Step
   std::vector<uint8_t> is_delta_;  // [O]: next = state + prediction (1) or the prediction (0)
+  bool row_gemm_;
 };
 
 }  // namespace mbrl::models

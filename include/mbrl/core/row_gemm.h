@@ -1,0 +1,21 @@
+#pragma once
+// A single-threaded float matrix product for the fused CPU step's layers, where the weights are
+// read in place: OpenBLAS copies ("packs") both operands on every call, which for a few dozen
+// rows per member costs a sixth of a small CEM step, and its Haswell kernels, the ones it runs
+// on CPUs it does not know, use 256-bit vectors where the CPU has 512-bit ones.
+#include <cstdint>
+
+namespace mbrl {
+
+/// Whether RowGemm runs here (x86-64 with AVX-512F).
+bool RowGemmAvailable();
+
+/// dst [n, m] = x [n, k] · w [k, m], all row-major and contiguous, dst not overlapping x or w:
+/// tiles of kRowGemmRows rows × up to 64 columns held in AVX-512 registers over the whole sum,
+/// each step adding one row of w (read in place) times one entry of each of the tile's rows of
+/// x. The sums run in order of k, so each entry is rounded as a plain loop's would be, up to
+/// fused multiply-adds. Throws std::logic_error where !RowGemmAvailable().
+void RowGemm(const float* x, const float* w, int64_t n, int64_t k, int64_t m, float* dst);
+inline constexpr int kRowGemmRows = 6;
+
+}  // namespace mbrl

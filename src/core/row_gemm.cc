@@ -1,0 +1,101 @@
+#include "mbrl/core/row_gemm.h"
+
+#include <stdexcept>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define MBRL_ROW_GEMM_AVX512 1
+#endif
+
+namespace mbrl {
+namespace {
+#ifdef MBRL_ROW_GEMM_AVX512
+// R rows of dst, columns [c0, c0 + 16 V): V vectors of 16, the last one under `last`. R x V
+// accumulators (at most 24) plus V vectors of w stay in the 32 registers for the whole sum.
+template <int R, int V>
+__attribute__((target("avx512f"), always_inline)) inline void Tile(const float* __restrict x,
+                                                                   const float* __restrict w,
+                                                                   int64_t k, int64_t m,
+                                                                   int64_t c0, __mmask16 last,
+                                                                   float* __restrict dst) {
+  __m512 acc[R][V];
+  for (int r = 0; r < R; ++r) {
+    for (int v = 0; v < V; ++v) acc[r][v] = _mm512_setzero_ps();
+  }
+  const float* wi = w + c0;
+  for (int64_t i = 0; i < k; ++i, wi += m) {
+    __m512 wv[V];
+    for (int v = 0; v < V; ++v) {
+      wv[v] = v + 1 < V ? _mm512_loadu_ps(wi + 16 * v) : _mm512_maskz_loadu_ps(last, wi + 16 * v);
+    }
+    for (int r = 0; r < R; ++r) {
+      const __m512 xr = _mm512_set1_ps(x[r * k + i]);
+      for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(xr, wv[v], acc[r][v]);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    float* d = dst + r * m + c0;
+    for (int v = 0; v < V; ++v) {
+      if (v + 1 < V) {
+        _mm512_storeu_ps(d + 16 * v, acc[r][v]);
+      } else {
+        _mm512_mask_storeu_ps(d + 16 * v, last, acc[r][v]);
+      }
+    }
+  }
+}
+
+// R rows of dst, all m columns: tiles of 64 columns, then one of the 1 to 4 vectors left.
+template <int R>
+__attribute__((target("avx512f"))) void Rows(const float* x, const float* w, int64_t k,
+                                             int64_t m, float* dst) {
+  int64_t c = 0;
+  for (; c + 64 <= m; c += 64) Tile<R, 4>(x, w, k, m, c, 0xFFFF, dst);
+  const int64_t left = m - c;
+  const __mmask16 last = left % 16 == 0 ? static_cast<__mmask16>(0xFFFF)
+                                        : static_cast<__mmask16>((1u << (left % 16)) - 1);
+  switch ((left + 15) / 16) {
+    case 1: Tile<R, 1>(x, w, k, m, c, last, dst); break;
+    case 2: Tile<R, 2>(x, w, k, m, c, last, dst); break;
+    case 3: Tile<R, 3>(x, w, k, m, c, last, dst); break;
+    case 4: Tile<R, 4>(x, w, k, m, c, last, dst); break;
+    default: break;
+  }
+}
+
+__attribute__((target("avx512f"))) void RowGemmAvx512(const float* x, const float* w, int64_t n,
+                                                      int64_t k, int64_t m, float* dst) {
+  static_assert(kRowGemmRows == 6, "the row tail below covers 1 to 5 rows");
+  int64_t r = 0;
+  for (; r + kRowGemmRows <= n; r += kRowGemmRows) Rows<6>(x + r * k, w, k, m, dst + r * m);
+  x += r * k;
+  dst += r * m;
+  switch (n - r) {
+    case 1: Rows<1>(x, w, k, m, dst); break;
+    case 2: Rows<2>(x, w, k, m, dst); break;
+    case 3: Rows<3>(x, w, k, m, dst); break;
+    case 4: Rows<4>(x, w, k, m, dst); break;
+    case 5: Rows<5>(x, w, k, m, dst); break;
+    default: break;
+  }
+}
+#endif
+}  // namespace
+
+bool RowGemmAvailable() {
+#ifdef MBRL_ROW_GEMM_AVX512
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
+void RowGemm(const float* x, const float* w, int64_t n, int64_t k, int64_t m, float* dst) {
+  if (!RowGemmAvailable()) throw std::logic_error("RowGemm: this CPU has no AVX-512");
+#ifdef MBRL_ROW_GEMM_AVX512
+  RowGemmAvx512(x, w, n, k, m, dst);
+#endif
+}
+
+}  // namespace mbrl
