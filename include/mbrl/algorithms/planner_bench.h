@@ -105,20 +105,25 @@ constexpr int64_t kGemmSize = 2048;
 /// The machine's large-GEMM rate at one moment, the practical limit of its matrix products: on
 /// the CPU, one torch::mm of two [n, n] float matrices on each thread the rollouts use
 /// (models::InferenceThreads()), side by side, each with single-threaded BLAS, as a split
-/// rollout's parts run theirs (RunTasksOnThreads); on a GPU, 8 products in a row. The inputs are
-/// made, and one untimed round run, at construction.
+/// rollout's parts run theirs (RunTasksOnThreads); on a GPU, 8 products in a row. Where RowGemm
+/// runs (core/row_gemm.h), also kRowGemmProducts of its products at a split part's hidden layer
+/// ([512, 200] x [200, 200], in cache: it does no cache blocking) on each thread, and the faster
+/// of the two rates counts. The inputs are made, and one untimed round run, at construction.
 class GemmProbe {
  public:
   GemmProbe(int64_t n, const torch::Device& device);
-  /// GFLOP/s of one timed round.
+  /// GFLOP/s of one timed round (of each kind, the faster).
   double Gflops();
+  static constexpr int kRowGemmProducts = 64;
 
  private:
   torch::Device device_;
   int64_t n_;
   int products_;                          // per round: one per thread (CPU), or 8 (GPU)
   std::vector<torch::Tensor> a_, b_, c_;  // per thread (CPU) or one (GPU)
+  std::vector<torch::Tensor> row_x_, row_w_, row_out_;  // per thread, where RowGemm runs
   void Round();
+  void RowGemmRound();
 };
 
 /// GFLOP/s of the fastest of GemmProbe's rounds over at least `min_seconds` (3 rounds or more).
