@@ -21,9 +21,6 @@
 
 namespace mbrl::algorithms {
 namespace {
-// GemmProbe's RowGemm products: a split part's rows per member (at most 512) through a hidden
-// layer of the default ensemble.
-constexpr int64_t kProbeRows = 512, kProbeWidth = 200;
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -285,9 +282,9 @@ GemmProbe::GemmProbe(int64_t n, const torch::Device& device)
     b_.push_back(torch::randn({n, n}, opts));
     c_.push_back(torch::empty({n, n}, opts));
     if (device.is_cpu() && RowGemmAvailable()) {
-      row_x_.push_back(torch::randn({kProbeRows, kProbeWidth}));
-      row_w_.push_back(torch::randn({kProbeWidth, kProbeWidth}));
-      row_out_.push_back(torch::empty({kProbeRows, kProbeWidth}));
+      row_x_.push_back(torch::randn({kRowRows, kRowWidth}));
+      row_w_.push_back(torch::randn({kRowWidth, kRowWidth}));
+      row_out_.push_back(torch::empty({kRowRows, kRowWidth}));
     }
   }
   Round();
@@ -297,8 +294,8 @@ GemmProbe::GemmProbe(int64_t n, const torch::Device& device)
 void GemmProbe::RowGemmRound() {
   RunTasksOnThreads(products_, products_, [&](int64_t k) {
     for (int i = 0; i < kRowGemmProducts; ++i) {
-      RowGemm(row_x_[k].data_ptr<float>(), row_w_[k].data_ptr<float>(), kProbeRows,
-              kProbeWidth, kProbeWidth, row_out_[k].data_ptr<float>());
+      RowGemm(row_x_[k].data_ptr<float>(), row_w_[k].data_ptr<float>(), kRowRows,
+              kRowWidth, kRowWidth, row_out_[k].data_ptr<float>());
     }
   });
 }
@@ -322,7 +319,7 @@ double GemmProbe::Gflops() {
   if (row_x_.empty()) return gemm;
   Stopwatch row_watch;
   RowGemmRound();
-  const double row_flop = 2.0 * kProbeRows * kProbeWidth * kProbeWidth *
+  const double row_flop = 2.0 * kRowRows * kRowWidth * kRowWidth *
                           static_cast<double>(kRowGemmProducts) * products_;
   return std::max(gemm, row_flop / (row_watch.Seconds() * 1e9));
 }

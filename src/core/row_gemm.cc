@@ -2,14 +2,11 @@
 
 #include <stdexcept>
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-#define MBRL_ROW_GEMM_AVX512 1
-#endif
+#include "avx512.h"
 
 namespace mbrl {
 namespace {
-#ifdef MBRL_ROW_GEMM_AVX512
+#ifdef MBRL_AVX512_INTRINSICS
 // R rows of dst, columns [c0, c0 + 16 V): V vectors of 16, the last one under `last`. R x V
 // accumulators (at most 24) plus V vectors of w stay in the 32 registers for the whole sum.
 template <int R, int V>
@@ -52,8 +49,7 @@ __attribute__((target("avx512f"))) void Rows(const float* x, const float* w, int
   int64_t c = 0;
   for (; c + 64 <= m; c += 64) Tile<R, 4>(x, w, k, m, c, 0xFFFF, dst);
   const int64_t left = m - c;
-  const __mmask16 last = left % 16 == 0 ? static_cast<__mmask16>(0xFFFF)
-                                        : static_cast<__mmask16>((1u << (left % 16)) - 1);
+  const __mmask16 last = avx512::FirstLanes((left - 1) % 16 + 1);  // 1 to 16 lanes
   switch ((left + 15) / 16) {
     case 1: Tile<R, 1>(x, w, k, m, c, last, dst); break;
     case 2: Tile<R, 2>(x, w, k, m, c, last, dst); break;
@@ -82,18 +78,11 @@ __attribute__((target("avx512f"))) void RowGemmAvx512(const float* x, const floa
 #endif
 }  // namespace
 
-bool RowGemmAvailable() {
-#ifdef MBRL_ROW_GEMM_AVX512
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-#else
-  return false;
-#endif
-}
+bool RowGemmAvailable() { return avx512::Available(); }
 
 void RowGemm(const float* x, const float* w, int64_t n, int64_t k, int64_t m, float* dst) {
   if (!RowGemmAvailable()) throw std::logic_error("RowGemm: this CPU has no AVX-512");
-#ifdef MBRL_ROW_GEMM_AVX512
+#ifdef MBRL_AVX512_INTRINSICS
   RowGemmAvx512(x, w, n, k, m, dst);
 #endif
 }

@@ -1,9 +1,6 @@
 #include "mbrl/core/vector_math.h"
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-#define MBRL_AVX512_INTRINSICS 1
-#endif
+#include "avx512.h"
 
 namespace mbrl {
 namespace {
@@ -61,27 +58,29 @@ __attribute__((target("avx512f"))) void BiasSiluAvx512(float* z, const float* b,
       for (int k = 0; k < 4; ++k) _mm512_storeu_ps(row + j + 16 * k, Silu16(v[k]));
     }
     for (; j < width; j += 16) {
-      const int64_t left = width - j;
-      const __mmask16 m = left >= 16 ? static_cast<__mmask16>(0xFFFF)
-                                     : static_cast<__mmask16>((1u << left) - 1);
+      const __mmask16 m = avx512::FirstLanes(width - j);
       const __m512 v =
           _mm512_add_ps(_mm512_maskz_loadu_ps(m, row + j), _mm512_maskz_loadu_ps(m, b + j));
       _mm512_mask_storeu_ps(row + j, m, Silu16(v));
     }
   }
 }
-
-bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-}
 #endif
 
 }  // namespace
 
+bool avx512::Available() {
+#ifdef MBRL_AVX512_INTRINSICS
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
 void BiasSiluRows(float* z, const float* b, int64_t rows, int64_t width) {
 #ifdef MBRL_AVX512_INTRINSICS
-  if (HasAvx512()) {
+  if (avx512::Available()) {
     BiasSiluAvx512(z, b, rows, width);
     return;
   }
@@ -95,13 +94,7 @@ void BiasSiluRowsPlain(float* z, const float* b, int64_t rows, int64_t width) {
   BiasSiluPlain(z, b, rows, width);
 }
 
-bool BiasSiluRowsIsVectorised() {
-#ifdef MBRL_AVX512_INTRINSICS
-  return HasAvx512();
-#else
-  return false;
-#endif
-}
+bool BiasSiluRowsIsVectorised() { return avx512::Available(); }
 
 }  // namespace detail
 }  // namespace mbrl

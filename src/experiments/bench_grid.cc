@@ -128,8 +128,13 @@ int BenchHorizon(const PlannerBenchOptions& options, const PaperTables* paper) {
 
 config::Config BenchCell(const PlannerBenchOptions& options, const std::string& task,
                          const std::string& planner, const PaperTables* paper) {
-  return algorithms::BenchCellConfig(options.config_dir, task, planner, options.planner_dir,
-                                     BenchHorizon(options, paper), options.overrides);
+  try {
+    return algorithms::BenchCellConfig(options.config_dir, task, planner, options.planner_dir,
+                                       BenchHorizon(options, paper), options.overrides);
+  } catch (const ConfigError& e) {
+    // A --set key can belong to one planner of the list (planner.n_init is cem-gd's).
+    throw ConfigError("planner " + planner + " on " + task + ": " + e.what());
+  }
 }
 
 BenchGridResult RunPlannerBench(const PlannerBenchOptions& options, const PaperTables* paper,

@@ -40,10 +40,13 @@ bool IsFloatCpu(const torch::Tensor& t) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat;
 }
 
-// MBRL_ROW_GEMM=0 runs every product on sgemm, to measure what RowGemm gains.
+// MBRL_ROW_GEMM=0 runs every product on sgemm, to measure what RowGemm gains (read once).
 bool RowGemmTurnedOff() {
-  const char* v = std::getenv("MBRL_ROW_GEMM");
-  return v != nullptr && std::string(v) == "0";
+  static const bool off = [] {
+    const char* v = std::getenv("MBRL_ROW_GEMM");
+    return v != nullptr && std::string(v) == "0";
+  }();
+  return off;
 }
 
 }  // namespace

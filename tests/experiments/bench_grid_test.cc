@@ -127,6 +127,20 @@ TEST(PlannerBenchOptions, DefaultsAreEveryPlannerAndAPresetFolderBringsItsPaperT
   EXPECT_FALSE(BenchPaperTables(paper).has_value());
   paper.planners = "cem7";
   EXPECT_THROW(BenchPlanners(paper), ConfigError);
+
+  // A --set key of one planner only is refused for the others, naming the planner.
+  paper.overrides = {"planner.n_init=500"};
+  const auto cem_gd = BenchCell(paper, "cartpole_swingup", "cem-gd", nullptr);
+  EXPECT_EQ(cem_gd.planner.Get<config::CemGdConfig>().n_init, 500);
+  try {
+    BenchCell(paper, "cartpole_swingup", "cem50", nullptr);
+    ADD_FAILURE() << "planner.n_init was accepted for cem50";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("planner cem50 on cartpole_swingup: --set: planner.n_init: unknown key"),
+              std::string::npos)
+        << msg;
+  }
 }
 
 }  // namespace

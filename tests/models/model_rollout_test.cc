@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -398,66 +399,66 @@ TEST(ModelRollout, RollsOutWithSingleThreadedBlasOnTheCpuWithoutAutograd) {
   EXPECT_EQ(task.seen, 2);
 }
 
+// A tiny cartpole model, its mean rollout, a start and a sequence of actions, and the two changes a
+// model goes through between plans.
+struct ChangingModel {
+  explicit ChangingModel(uint64_t seed) {
+    torch::manual_seed(seed);
+    obs = torch::randn({4}) * 0.3;
+    actions = torch::rand({1, 6, 1}) * 2 - 1;
+  }
+  // value(what) on the model as built, after a parameter update and after a normaliser refit:
+  // each change must change it.
+  void ExpectFollowedBy(const std::function<torch::Tensor(const std::string&)>& value) {
+    const auto before = value("as built");
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : model->parameters()) p.add_(0.2 * torch::randn_like(p));
+    }
+    const auto trained = value("after a parameter update");
+    EXPECT_FALSE(torch::allclose(before, trained, 1e-3, 1e-3));
+    model->normalizer()->Fit(torch::randn({50, task.ModelObsDim() + 1}) * 3);
+    EXPECT_FALSE(torch::allclose(trained, value("after a normaliser refit"), 1e-3, 1e-3));
+  }
+  env::CartpoleSwingupTask task;
+  GaussianEnsemble model = TinyModel(task);
+  ModelRollout rollout = MeanRollout(model, task);
+  torch::Tensor obs, actions;
+};
+
 TEST(ModelRollout, HandWrittenMeanGradientFollowsChangesToTheModel) {
   // The hand-written gradient reuses the ensemble mean it prepared until a parameter or buffer of
   // the model changes (training steps, a normaliser refit): after each change its returns and
   // gradient are autograd's for the new model, not the old one's.
-  env::CartpoleSwingupTask task;
-  auto model = TinyModel(task);
-  auto rollout = MeanRollout(model, task);
-  torch::manual_seed(7);
-  const auto obs = torch::randn({4}) * 0.3;
-  const auto actions = torch::rand({1, 6, 1}) * 2 - 1;
-  const auto check = [&](const std::string& what) {
-    const auto pass = rollout.EvaluateDeterministicWithGradient(obs, actions);
+  ChangingModel m(7);
+  m.ExpectFollowedBy([&](const std::string& what) {
+    const auto pass = m.rollout.EvaluateDeterministicWithGradient(m.obs, m.actions);
     const auto reference =
-        rollout.TrajectoryObjective::EvaluateDeterministicWithGradient(obs, actions);
+        m.rollout.TrajectoryObjective::EvaluateDeterministicWithGradient(m.obs, m.actions);
     EXPECT_TRUE(torch::allclose(pass.returns, reference.returns, 1e-5, 1e-5)) << what;
     const auto grad = pass.gradient();
     EXPECT_TRUE(torch::allclose(grad, reference.gradient(), 1e-4, 1e-5)) << what;
     return grad;
-  };
-  const auto before = check("as built");
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : model->parameters()) p.add_(0.2 * torch::randn_like(p));
-  }
-  const auto trained = check("after a parameter update");
-  EXPECT_FALSE(torch::allclose(before, trained, 1e-3, 1e-3));
-  model->normalizer()->Fit(torch::randn({50, task.ModelObsDim() + 1}) * 3);
-  const auto refit = check("after a normaliser refit");
-  EXPECT_FALSE(torch::allclose(trained, refit, 1e-3, 1e-3));
+  });
 }
 
 TEST(ModelRollout, OneSequenceMeanReturnsFollowChangesToTheModel) {
   // A no-grad one-sequence mean rollout (the mean_row executor, e.g. a line search's last trial)
   // reuses the rollout's prepared ensemble mean: after each change to the model its return is a
   // new rollout's, built from the changed model, and the same as the gradient pass's.
-  env::CartpoleSwingupTask task;
-  auto model = TinyModel(task);
-  auto rollout = MeanRollout(model, task);
-  torch::manual_seed(8);
-  const auto obs = torch::randn({4}) * 0.3;
-  const auto actions = torch::rand({1, 6, 1}) * 2 - 1;
-  const auto check = [&](const std::string& what) {
+  ChangingModel m(8);
+  const auto returns = [&](const std::string& what) {
     torch::NoGradGuard no_grad;
-    const auto returns = rollout.EvaluateDeterministic(obs, actions);
-    EXPECT_TRUE(torch::equal(returns, MeanRollout(model, task).EvaluateDeterministic(obs, actions)))
+    const auto r = m.rollout.EvaluateDeterministic(m.obs, m.actions);
+    const auto fresh = MeanRollout(m.model, m.task).EvaluateDeterministic(m.obs, m.actions);
+    EXPECT_TRUE(torch::equal(r, fresh)) << what;
+    EXPECT_TRUE(
+        torch::equal(r, m.rollout.EvaluateDeterministicWithGradient(m.obs, m.actions).returns))
         << what;
-    EXPECT_TRUE(torch::equal(returns, rollout.EvaluateDeterministicWithGradient(obs, actions).returns))
-        << what;
-    return returns;
+    return r;
   };
-  const auto before = check("as built");
-  EXPECT_TRUE(torch::equal(before, check("again")));
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : model->parameters()) p.add_(0.2 * torch::randn_like(p));
-  }
-  const auto trained = check("after a parameter update");
-  EXPECT_FALSE(torch::allclose(before, trained, 1e-3, 1e-3));
-  model->normalizer()->Fit(torch::randn({50, task.ModelObsDim() + 1}) * 3);
-  EXPECT_FALSE(torch::allclose(trained, check("after a normaliser refit"), 1e-3, 1e-3));
+  EXPECT_TRUE(torch::equal(returns("as built"), returns("again")));
+  m.ExpectFollowedBy(returns);
 }
 
 }  // namespace

@@ -115,6 +115,9 @@ class GemmProbe {
   /// GFLOP/s of one timed round (of each kind, the faster).
   double Gflops();
   static constexpr int kRowGemmProducts = 64;
+  /// RowGemm's products: a split part's rows per member (at most 512) through a hidden layer of
+  /// the default ensemble, [kRowRows, kRowWidth] x [kRowWidth, kRowWidth].
+  static constexpr int64_t kRowRows = 512, kRowWidth = 200;
 
  private:
   torch::Device device_;
