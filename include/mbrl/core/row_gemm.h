@@ -11,7 +11,7 @@ namespace mbrl {
 bool RowGemmAvailable();
 
 /// dst [n, m] = x [n, k] · w [k, m], all row-major and contiguous, dst not overlapping x or w:
-/// tiles of kRowGemmRows rows × up to 64 columns held in AVX-512 registers over the whole sum,
+/// tiles of up to kRowGemmRows rows × 64 columns held in AVX-512 registers over the whole sum,
 /// each step adding one row of w (read in place) times one entry of each of the tile's rows of
 /// x. The sums run in order of k, so each entry is rounded as a plain loop's would be, up to
 /// fused multiply-adds. Throws std::logic_error where !RowGemmAvailable().
