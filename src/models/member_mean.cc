@@ -176,12 +176,9 @@ template <class T>
 void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, int64_t e0,
                         int64_t e1, T* g_x, T* g_a, T* g_b) {
   const int64_t E = net.E, K = net.K, L = K - 1;
-  std::vector<const T*> z(L), s(L);
-  for (int64_t l = 0; l < L; ++l) {
-    z[l] = saved;
-    s[l] = saved + E * net.n_out[l];
-    saved += 2 * E * net.n_out[l];
-  }
+  // Layer l's z and sigmoid(z) in `saved`, walked from the last layer's back to the first's.
+  const T* saved_l = saved;
+  for (int64_t l = 0; l < L; ++l) saved_l += 2 * E * net.n_out[l];
   // d/dh of the last hidden layer, members side by side.
   const int64_t hl = net.n_in[L];
   T* g = g_a;
@@ -192,7 +189,10 @@ void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, in
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t n_in = net.n_in[l], n_out = net.n_out[l];
     T* gz = g == g_a ? g_b : g_a;
-    SiluBackwardT(g + e0 * n_out, z[l] + e0 * n_out, s[l] + e0 * n_out, (e1 - e0) * n_out,
+    saved_l -= 2 * E * n_out;
+    const T* z = saved_l;
+    const T* s = saved_l + E * n_out;
+    SiluBackwardT(g + e0 * n_out, z + e0 * n_out, s + e0 * n_out, (e1 - e0) * n_out,
                   gz + e0 * n_out);
     // The first layer's input is shared by the members (their gradients add up).
     if (l == 0) {
