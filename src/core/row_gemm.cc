@@ -61,10 +61,11 @@ __attribute__((target("avx512f"))) void Rows(const float* x, const float* w, int
 
 __attribute__((target("avx512f"))) void RowGemmAvx512(const float* x, const float* w, int64_t n,
                                                       int64_t k, int64_t m, float* dst) {
-  static_assert(kRowGemmRows == 6, "the row tail below covers 1 to 5 rows");
+  static_assert(kRowGemmRows == 6, "the tiles below are of 5 and 6 rows, the rest 1 to 4");
   // Where the rows fill ceil(n / 6) tiles of 5 and 6 rows, they do: a tile of 1 or 2 rows reads
   // the weights as often as one of 6 for a third of the work or less (20 rows, a CEM 50 part's
-  // per member: 5, 5, 5, 5 rather than 6, 6, 6, 2). Otherwise tiles of 6 and one of the rest.
+  // per member: 5, 5, 5, 5 rather than 6, 6, 6, 2). Otherwise tiles of 6 and one of the rest,
+  // which is then 1 to 4 rows (5 left over always fills: 6 t - 1 rows >= 5 t for t >= 1).
   const int64_t tiles = (n + kRowGemmRows - 1) / kRowGemmRows;
   int64_t fives = n % kRowGemmRows == 0 || n < 5 * tiles ? 0 : kRowGemmRows * tiles - n;
   int64_t r = 0;
@@ -77,7 +78,6 @@ __attribute__((target("avx512f"))) void RowGemmAvx512(const float* x, const floa
     case 2: Rows<2>(x, w, k, m, dst); break;
     case 3: Rows<3>(x, w, k, m, dst); break;
     case 4: Rows<4>(x, w, k, m, dst); break;
-    case 5: Rows<5>(x, w, k, m, dst); break;
     default: break;
   }
 }

@@ -14,9 +14,9 @@ TEST(RowGemm, EqualsAPlainLoopOfFusedMultiplyAddsBitForBitAndWritesOnlyItsOutput
   if (!RowGemmAvailable()) GTEST_SKIP() << "this CPU has no AVX-512";
   std::mt19937 gen(3);
   std::normal_distribution<float> normal;
-  // Row counts around the 6-row tiles (11, 20 and 40 in tiles of 5 and 6), widths around the
-  // 16-float vectors and 64-column tiles.
-  for (const int64_t n : {1, 2, 5, 6, 7, 11, 13, 20, 40}) {
+  // Row counts around the 6-row tiles (5, 11, 20 and 40 in tiles of 5 and 6; every rest of 1 to
+  // 4 rows), widths around the 16-float vectors and 64-column tiles.
+  for (const int64_t n : {1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 20, 40}) {
     for (const int64_t k : {1, 5, 200}) {
       for (const int64_t m : {1, 8, 15, 16, 17, 36, 64, 65, 90, 200}) {
         std::vector<float> x(n * k), w(k * m);
