@@ -173,16 +173,19 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
     const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
     float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
     const float* w = weights_[l].data_ptr<float>() + e * k * m;
-    if (row_gemm_ && m >= kRowGemmMinColumns) {
+    const float* bias = biases_[l].data_ptr<float>() + e * m;
+    const bool hidden = l + 1 < L;
+    AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
+    if (row_gemm_ && m >= kRowGemmMinColumns && hidden) {
+      RowGemmBiasSilu(in, w, bias, n, k, m, dst);
+    } else if (row_gemm_ && m >= kRowGemmMinColumns) {
       RowGemm(in, w, n, k, m, dst);
     } else {
       // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.
       sgemm("N", "N", &m, &n, &k, &one, w, &m, in, &k, &zero, dst, &m);
+      if (hidden) BiasSiluRows(dst, bias, N_, m);
     }
-    AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
-    const float* bias = biases_[l].data_ptr<float>() + e * m;
-    if (l + 1 < L) {
-      BiasSiluRows(dst, bias, N_, m);
+    if (hidden) {
       in = dst;
     } else {
       HeadSample(dst, bias, exp_min_.data_ptr<float>(), exp_max_.data_ptr<float>(), eps, N_, O_,

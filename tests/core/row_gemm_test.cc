@@ -7,6 +7,8 @@
 #include <random>
 #include <vector>
 
+#include "mbrl/core/vector_math.h"
+
 namespace mbrl {
 namespace {
 
@@ -37,6 +39,34 @@ TEST(RowGemm, EqualsAPlainLoopOfFusedMultiplyAddsBitForBitAndWritesOnlyItsOutput
         }
         for (size_t j = n * m; j < dst.size(); ++j) ASSERT_EQ(dst[j], kUntouched) << j;
       }
+    }
+  }
+}
+
+TEST(RowGemm, WithBiasAndSiluEqualsTheProductThenBiasSiluRowsBitForBit) {
+  if (!RowGemmAvailable()) GTEST_SKIP() << "this CPU has no AVX-512";
+  std::mt19937 gen(4);
+  std::normal_distribution<float> normal;
+  // A 6-row tile and its rest, tiles of 5, and the widths of every last-vector mask; sums spread
+  // over SiLU's bend and both of its tails.
+  for (const int64_t n : {1, 4, 6, 13, 20}) {
+    for (const int64_t m : {1, 15, 16, 17, 64, 90, 200}) {
+      const int64_t k = 37;
+      std::vector<float> x(n * k), w(k * m), b(m);
+      for (auto& v : x) v = normal(gen);
+      for (auto& v : w) v = 0.5f * normal(gen);
+      for (auto& v : b) v = 3.0f * normal(gen);
+      constexpr float kUntouched = 12345.0f;
+      std::vector<float> got(n * m + 32, kUntouched), want(n * m);
+      RowGemmBiasSilu(x.data(), w.data(), b.data(), n, k, m, got.data());
+      RowGemm(x.data(), w.data(), n, k, m, want.data());
+      BiasSiluRows(want.data(), b.data(), n, m);
+      ASSERT_EQ(std::memcmp(got.data(), want.data(), sizeof(float) * n * m), 0)
+          << "n " << n << " m " << m;
+      for (size_t j = n * m; j < got.size(); ++j) ASSERT_EQ(got[j], kUntouched) << j;
+      // Not the identity: some entries are bent by SiLU well away from the plain sum.
+      RowGemm(x.data(), w.data(), n, k, m, want.data());
+      EXPECT_NE(std::memcmp(got.data(), want.data(), sizeof(float) * n * m), 0);
     }
   }
 }

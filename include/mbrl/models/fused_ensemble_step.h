@@ -1,12 +1,12 @@
 #pragma once
 // One TS-inf model step of the whole ensemble on the CPU, in float and without autograd, as plain
 // loops around matrix products (core/row_gemm.h's where the CPU has AVX-512 and the layer has at
-// least kRowGemmMinColumns outputs, else OpenBLAS's sgemm): per member, each layer's product,
-// then its bias and SiLU in one
-// pass in place, and the heads' mean, bounded variance and sample in one pass. The same step as
-// LibTorch's operators (baddbmm, silu_, sigmoid_, addcmul, sqrt_, addcmul), without ATen's
-// dispatch, allocations and broadcast bias copies per operator and member, which cost as much as
-// the products at a planner's small parts (docs/performance.md, "The fused CPU model step").
+// least kRowGemmMinColumns outputs, else OpenBLAS's sgemm): per member, each layer's product
+// with its bias and SiLU (RowGemmBiasSilu, or one pass in place after sgemm), and the heads'
+// mean, bounded variance and sample in one pass. The same step as LibTorch's operators (baddbmm,
+// silu_, sigmoid_, addcmul, sqrt_, addcmul), without ATen's dispatch, allocations and broadcast
+// bias copies per operator and member, which cost as much as the products at a planner's small
+// parts (docs/performance.md, "The fused CPU model step").
 #include <torch/torch.h>
 
 #include <cstdint>
