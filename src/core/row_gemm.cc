@@ -94,6 +94,37 @@ __attribute__((target("avx512f"))) void RowGemmAvx512(const float* x, const floa
     default: break;
   }
 }
+// y[i, i + R) += their rows of w [n, m] times g, each row with one accumulator of 16 lanes (lane
+// l sums the columns j = l mod 16 in order), reduced at the end.
+template <int R>
+__attribute__((target("avx512f"), always_inline)) inline void Dots(const float* __restrict w,
+                                                                   const float* __restrict g,
+                                                                   int64_t m, __mmask16 last,
+                                                                   float* __restrict y) {
+  const int64_t whole = m / 16 * 16;
+  __m512 acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_ps();
+  for (int64_t j = 0; j < whole; j += 16) {
+    const __m512 gv = _mm512_loadu_ps(g + j);
+    for (int r = 0; r < R; ++r) acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(w + r * m + j), gv, acc[r]);
+  }
+  if (whole < m) {
+    const __m512 gv = _mm512_maskz_loadu_ps(last, g + whole);
+    for (int r = 0; r < R; ++r) {
+      acc[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(last, w + r * m + whole), gv, acc[r]);
+    }
+  }
+  for (int r = 0; r < R; ++r) y[r] += _mm512_reduce_add_ps(acc[r]);
+}
+
+// Four rows at a time (four independent sums for the FMA units), then one at a time.
+__attribute__((target("avx512f"))) void RowDotsAvx512(const float* w, const float* g, int64_t n,
+                                                      int64_t m, float* y) {
+  const __mmask16 last = avx512::FirstLanes(m % 16);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) Dots<4>(w + i * m, g, m, last, y + i);
+  for (; i < n; ++i) Dots<1>(w + i * m, g, m, last, y + i);
+}
 #endif
 }  // namespace
 
@@ -111,6 +142,13 @@ void RowGemmBiasSilu(const float* x, const float* w, const float* b, int64_t n, 
   if (!RowGemmAvailable()) throw std::logic_error("RowGemmBiasSilu: this CPU has no AVX-512");
 #ifdef MBRL_AVX512_INTRINSICS
   RowGemmAvx512(x, w, b, n, k, m, dst);
+#endif
+}
+
+void RowDots(const float* w, const float* g, int64_t n, int64_t m, float* y) {
+  if (!RowGemmAvailable()) throw std::logic_error("RowDots: this CPU has no AVX-512");
+#ifdef MBRL_AVX512_INTRINSICS
+  RowDotsAvx512(w, g, n, m, y);
 #endif
 }
 

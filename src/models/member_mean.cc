@@ -5,8 +5,10 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "mbrl/core/op_counter.h"
+#include "mbrl/core/row_gemm.h"
 #include "mbrl/core/shape.h"
 #include "mbrl/core/vector_math.h"
 
@@ -95,6 +97,27 @@ RowNet<T> MakeRowNet(const std::vector<torch::Tensor>& weights, int64_t members,
   return net;
 }
 
+// The backward pass's product for matrix k of a RowNet: y [n_in] += W_k g [n_out], where W_k is
+// the forward layer's [n_in, n_out]. On a transposed net (the matrices [n_out, n_in]) it is
+// AddRows; on the forward net itself, RowDots (float, where RowGemmAvailable()), which reads the
+// weights the forward pass just read instead of a copy of them, half the bytes per pass
+// (docs/performance.md, "One-sequence mean rollouts").
+template <class T>
+struct BackProduct {
+  const RowNet<T>& net;
+  bool transposed;
+  void operator()(int64_t k, const T* g, int64_t n_in, int64_t n_out, T* y) const {
+    if constexpr (std::is_same_v<T, float>) {
+      if (!transposed) {
+        AddMatmulFlops(2.0 * static_cast<double>(n_in) * static_cast<double>(n_out));
+        RowDots(net.w[k], g, n_in, n_out, y);
+        return;
+      }
+    }
+    AddRowsT(net.w[k], g, n_out, n_in, y);
+  }
+};
+
 // Each hidden layer's bias [E * h_l]: the first layer's, then the others'.
 template <class T>
 std::vector<const T*> HiddenBiases(const torch::Tensor& first,
@@ -173,8 +196,9 @@ void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* h
 // with the transposed matrices: g_out [out] -> their terms of g_x [in], written (not added) to
 // g_x. g_a, g_b: E * widest each, each member's at its own place, as in RowForwardMembers.
 template <class T>
-void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, int64_t e0,
-                        int64_t e1, T* g_x, T* g_a, T* g_b) {
+void RowBackwardMembers(const RowNet<T>& net, bool transposed, const T* g_out, const T* saved,
+                        int64_t e0, int64_t e1, T* g_x, T* g_a, T* g_b) {
+  const BackProduct<T> product{net, transposed};
   const int64_t E = net.E, K = net.K, L = K - 1;
   // Layer l's z and sigmoid(z) in `saved`, walked from the last layer's back to the first's.
   const T* saved_l = saved;
@@ -183,9 +207,7 @@ void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, in
   const int64_t hl = net.n_in[L];
   T* g = g_a;
   std::fill(g + e0 * hl, g + e1 * hl, T(0));
-  for (int64_t e = e0; e < e1; ++e) {
-    AddRowsT(net.w[e * K + L], g_out, net.n_out[L], hl, g + e * hl);
-  }
+  for (int64_t e = e0; e < e1; ++e) product(e * K + L, g_out, hl, net.n_out[L], g + e * hl);
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t n_in = net.n_in[l], n_out = net.n_out[l];
     T* gz = g == g_a ? g_b : g_a;
@@ -197,11 +219,11 @@ void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, in
     // The first layer's input is shared by the members (their gradients add up).
     if (l == 0) {
       std::fill(g_x, g_x + n_in, T(0));
-      for (int64_t e = e0; e < e1; ++e) AddRowsT(net.w[e * K], gz + e * n_out, n_out, n_in, g_x);
+      for (int64_t e = e0; e < e1; ++e) product(e * K, gz + e * n_out, n_in, n_out, g_x);
     } else {
       std::fill(g + e0 * n_in, g + e1 * n_in, T(0));
       for (int64_t e = e0; e < e1; ++e) {
-        AddRowsT(net.w[e * K + l], gz + e * n_out, n_out, n_in, g + e * n_in);
+        product(e * K + l, gz + e * n_out, n_in, n_out, g + e * n_in);
       }
     }
   }
@@ -209,18 +231,18 @@ void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, in
 
 // Part `part` of the one-row input gradient: its members' terms of g_x [in].
 template <class T>
-void RowBackwardPart(const RowNet<T>& net, int64_t split, int part, const T* g_out,
-                     const T* saved, T* g_x, T* g_a, T* g_b) {
+void RowBackwardPart(const RowNet<T>& net, bool transposed, int64_t split, int part,
+                     const T* g_out, const T* saved, T* g_x, T* g_a, T* g_b) {
   const auto r = PartMembers(part, split, net.E);
-  RowBackwardMembers(net, g_out, saved, r.e0, r.e1, g_x, g_a, g_b);
+  RowBackwardMembers(net, transposed, g_out, saved, r.e0, r.e1, g_x, g_a, g_b);
 }
 
 // The whole one-row input gradient: part 0's sum + part 1's (in part_g [in]), as in RowForward.
 template <class T>
 void RowBackward(const RowNet<T>& net, int64_t split, const T* g_out, const T* saved, T* g_x,
                  T* g_a, T* g_b, T* part_g) {
-  RowBackwardPart(net, split, 0, g_out, saved, g_x, g_a, g_b);
-  RowBackwardPart(net, split, 1, g_out, saved, part_g, g_a, g_b);
+  RowBackwardPart(net, true, split, 0, g_out, saved, g_x, g_a, g_b);
+  RowBackwardPart(net, true, split, 1, g_out, saved, part_g, g_a, g_b);
   for (int64_t i = 0; i < net.n_in[0]; ++i) g_x[i] += part_g[i];
 }
 
@@ -402,8 +424,13 @@ void MemberMeanMlp::ForwardPartInto(int part, const float* x, float* out, float*
 void MemberMeanMlp::BackwardPartInto(int part, const float* g_out, const float* saved,
                                      float* g_x, float* scratch) const {
   const auto& f = Float("BackwardPartInto");
-  RowBackwardPart(f.backward, SplitMembers(), part, g_out, saved, g_x, scratch,
-                  scratch + scratch_half_);
+  if (RowGemmAvailable()) {
+    RowBackwardPart(f.forward, false, SplitMembers(), part, g_out, saved, g_x, scratch,
+                    scratch + scratch_half_);
+  } else {
+    RowBackwardPart(f.backward, true, SplitMembers(), part, g_out, saved, g_x, scratch,
+                    scratch + scratch_half_);
+  }
 }
 
 torch::Tensor MemberMeanMlp::Forward(const torch::Tensor& x) const {

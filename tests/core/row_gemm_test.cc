@@ -71,5 +71,35 @@ TEST(RowGemm, WithBiasAndSiluEqualsTheProductThenBiasSiluRowsBitForBit) {
   }
 }
 
+TEST(RowGemm, RowDotsAddEachRowsProductWithGToYOnEveryTail) {
+  if (!RowGemmAvailable()) GTEST_SKIP() << "this CPU has no AVX-512";
+  std::mt19937 gen(5);
+  std::normal_distribution<float> normal;
+  // Rows in fours and the rest (1 to 3), widths around the 16-float vectors.
+  for (const int64_t n : {1, 3, 4, 5, 7, 8, 45, 200}) {
+    for (const int64_t m : {1, 4, 15, 16, 17, 45, 200}) {
+      std::vector<float> w(n * m), g(m), y(n + 8);
+      for (auto& v : w) v = normal(gen);
+      for (auto& v : g) v = normal(gen);
+      for (auto& v : y) v = normal(gen);
+      const auto before = y;
+      RowDots(w.data(), g.data(), n, m, y.data());
+      for (int64_t i = 0; i < n; ++i) {
+        double want = before[i], size = std::abs(before[i]);
+        for (int64_t j = 0; j < m; ++j) {
+          want += static_cast<double>(w[i * m + j]) * g[j];
+          size += std::abs(static_cast<double>(w[i * m + j]) * g[j]);
+        }
+        ASSERT_NEAR(y[i], want, 1e-6 * size) << "n " << n << " m " << m << " row " << i;
+      }
+      for (size_t i = n; i < y.size(); ++i) ASSERT_EQ(y[i], before[i]) << "past the end: " << i;
+      // The same inputs give the same bits on every call.
+      auto again = before;
+      RowDots(w.data(), g.data(), n, m, again.data());
+      ASSERT_EQ(std::memcmp(again.data(), y.data(), sizeof(float) * y.size()), 0);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mbrl

@@ -24,4 +24,11 @@ void RowGemmBiasSilu(const float* x, const float* w, const float* b, int64_t n, 
                      int64_t m, float* dst);
 inline constexpr int kRowGemmRows = 6;
 
+/// y [n] += w [n, m] · g [m], w row-major: a matrix-vector product along w's rows, for a one-row
+/// backward pass that reads the forward pass's weights instead of a transposed copy of them. Each
+/// row's sum runs in 16 lanes (lane l adds the columns j = l mod 16, in order, by fused
+/// multiply-adds), which are then added together: its rounding is not a plain loop's, but it is
+/// the same on every call. Throws std::logic_error where !RowGemmAvailable().
+void RowDots(const float* w, const float* g, int64_t n, int64_t m, float* y);
+
 }  // namespace mbrl
