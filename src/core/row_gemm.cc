@@ -94,6 +94,7 @@ __attribute__((target("avx512f"))) void RowGemmAvx512(const float* x, const floa
     default: break;
   }
 }
+
 // y[i, i + R) += their rows of w [n, m] times g, each row with one accumulator of 16 lanes (lane
 // l sums the columns j = l mod 16 in order), reduced at the end.
 template <int R>
@@ -106,7 +107,9 @@ __attribute__((target("avx512f"), always_inline)) inline void Dots(const float* 
   for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_ps();
   for (int64_t j = 0; j < whole; j += 16) {
     const __m512 gv = _mm512_loadu_ps(g + j);
-    for (int r = 0; r < R; ++r) acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(w + r * m + j), gv, acc[r]);
+    for (int r = 0; r < R; ++r) {
+      acc[r] = _mm512_fmadd_ps(_mm512_loadu_ps(w + r * m + j), gv, acc[r]);
+    }
   }
   if (whole < m) {
     const __m512 gv = _mm512_maskz_loadu_ps(last, g + whole);

@@ -174,11 +174,11 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
     float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
     const float* w = weights_[l].data_ptr<float>() + e * k * m;
     const float* bias = biases_[l].data_ptr<float>() + e * m;
-    const bool hidden = l + 1 < L;
+    const bool hidden = l + 1 < L, on_row_gemm = row_gemm_ && m >= kRowGemmMinColumns;
     AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
-    if (row_gemm_ && m >= kRowGemmMinColumns && hidden) {
+    if (on_row_gemm && hidden) {
       RowGemmBiasSilu(in, w, bias, n, k, m, dst);
-    } else if (row_gemm_ && m >= kRowGemmMinColumns) {
+    } else if (on_row_gemm) {
       RowGemm(in, w, n, k, m, dst);
     } else {
       // Row-major dst [N, m] = in [N, k] W [k, m] is column-major dst^T = W^T in^T.

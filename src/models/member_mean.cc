@@ -75,11 +75,12 @@ void SiluSavingT(const double* __restrict z, int64_t n, double* __restrict s,
 
 // One row's layers as raw pointers. Matrix k of member e is w[e * K + k], row-major: the first
 // layer (normalisation folded in), the hidden layers, and the member's rows of the averaged mean
-// head (K = L + 1 for L hidden layers); [n_in[k], n_out[k]] for the forward pass, transposed
-// ([n_out[k], n_in[k]]) for the backward one, so that both run AddRows.
+// head (K = L + 1 for L hidden layers); [n_in[k], n_out[k]] as the forward pass reads them, or
+// `transposed` ([n_out[k], n_in[k]]) for a backward pass that runs AddRows too.
 template <class T>
 struct RowNet {
   int64_t E = 0, K = 0;
+  bool transposed = false;
   std::vector<const T*> w;
   std::vector<int64_t> n_in, n_out;  // [K]
 };
@@ -89,6 +90,7 @@ RowNet<T> MakeRowNet(const std::vector<torch::Tensor>& weights, int64_t members,
   RowNet<T> net;
   net.E = members;
   net.K = static_cast<int64_t>(weights.size()) / members;
+  net.transposed = transposed;
   for (const auto& m : weights) net.w.push_back(m.template data_ptr<T>());
   for (int64_t k = 0; k < net.K; ++k) {
     net.n_in.push_back(weights[k].size(transposed ? 1 : 0));
@@ -99,24 +101,20 @@ RowNet<T> MakeRowNet(const std::vector<torch::Tensor>& weights, int64_t members,
 
 // The backward pass's product for matrix k of a RowNet: y [n_in] += W_k g [n_out], where W_k is
 // the forward layer's [n_in, n_out]. On a transposed net (the matrices [n_out, n_in]) it is
-// AddRows; on the forward net itself, RowDots (float, where RowGemmAvailable()), which reads the
-// weights the forward pass just read instead of a copy of them, half the bytes per pass
+// AddRows; on the forward net itself, RowDots (float only, where RowGemmAvailable()), which reads
+// the weights the forward pass just read instead of a copy of them, half the bytes per pass
 // (docs/performance.md, "One-sequence mean rollouts").
 template <class T>
-struct BackProduct {
-  const RowNet<T>& net;
-  bool transposed;
-  void operator()(int64_t k, const T* g, int64_t n_in, int64_t n_out, T* y) const {
-    if constexpr (std::is_same_v<T, float>) {
-      if (!transposed) {
-        AddMatmulFlops(2.0 * static_cast<double>(n_in) * static_cast<double>(n_out));
-        RowDots(net.w[k], g, n_in, n_out, y);
-        return;
-      }
-    }
+void BackProduct(const RowNet<T>& net, int64_t k, const T* g, int64_t n_in, int64_t n_out, T* y) {
+  if (net.transposed) {
     AddRowsT(net.w[k], g, n_out, n_in, y);
+  } else if constexpr (std::is_same_v<T, float>) {
+    AddMatmulFlops(2.0 * static_cast<double>(n_in) * static_cast<double>(n_out));
+    RowDots(net.w[k], g, n_in, n_out, y);
+  } else {
+    throw std::logic_error("MemberMeanMlp: a double backward pass needs the transposed weights");
   }
-};
+}
 
 // Each hidden layer's bias [E * h_l]: the first layer's, then the others'.
 template <class T>
@@ -193,12 +191,11 @@ void RowForward(const RowNet<T>& net, const std::vector<const T*>& b, const T* h
 }
 
 // Members [e0, e1) of the one-row input gradient of sum(g_out * RowForward(x)), from its `saved`,
-// with the transposed matrices: g_out [out] -> their terms of g_x [in], written (not added) to
-// g_x. g_a, g_b: E * widest each, each member's at its own place, as in RowForwardMembers.
+// with the net's matrices (BackProduct): g_out [out] -> their terms of g_x [in], written (not
+// added) to g_x. g_a, g_b: E * widest each, each member's at its own place, as in RowForwardMembers.
 template <class T>
-void RowBackwardMembers(const RowNet<T>& net, bool transposed, const T* g_out, const T* saved,
-                        int64_t e0, int64_t e1, T* g_x, T* g_a, T* g_b) {
-  const BackProduct<T> product{net, transposed};
+void RowBackwardMembers(const RowNet<T>& net, const T* g_out, const T* saved, int64_t e0,
+                        int64_t e1, T* g_x, T* g_a, T* g_b) {
   const int64_t E = net.E, K = net.K, L = K - 1;
   // Layer l's z and sigmoid(z) in `saved`, walked from the last layer's back to the first's.
   const T* saved_l = saved;
@@ -207,7 +204,9 @@ void RowBackwardMembers(const RowNet<T>& net, bool transposed, const T* g_out, c
   const int64_t hl = net.n_in[L];
   T* g = g_a;
   std::fill(g + e0 * hl, g + e1 * hl, T(0));
-  for (int64_t e = e0; e < e1; ++e) product(e * K + L, g_out, hl, net.n_out[L], g + e * hl);
+  for (int64_t e = e0; e < e1; ++e) {
+    BackProduct(net, e * K + L, g_out, hl, net.n_out[L], g + e * hl);
+  }
   for (int64_t l = L - 1; l >= 0; --l) {
     const int64_t n_in = net.n_in[l], n_out = net.n_out[l];
     T* gz = g == g_a ? g_b : g_a;
@@ -219,11 +218,11 @@ void RowBackwardMembers(const RowNet<T>& net, bool transposed, const T* g_out, c
     // The first layer's input is shared by the members (their gradients add up).
     if (l == 0) {
       std::fill(g_x, g_x + n_in, T(0));
-      for (int64_t e = e0; e < e1; ++e) product(e * K, gz + e * n_out, n_in, n_out, g_x);
+      for (int64_t e = e0; e < e1; ++e) BackProduct(net, e * K, gz + e * n_out, n_in, n_out, g_x);
     } else {
       std::fill(g + e0 * n_in, g + e1 * n_in, T(0));
       for (int64_t e = e0; e < e1; ++e) {
-        product(e * K + l, gz + e * n_out, n_in, n_out, g + e * n_in);
+        BackProduct(net, e * K + l, gz + e * n_out, n_in, n_out, g + e * n_in);
       }
     }
   }
@@ -231,18 +230,18 @@ void RowBackwardMembers(const RowNet<T>& net, bool transposed, const T* g_out, c
 
 // Part `part` of the one-row input gradient: its members' terms of g_x [in].
 template <class T>
-void RowBackwardPart(const RowNet<T>& net, bool transposed, int64_t split, int part,
-                     const T* g_out, const T* saved, T* g_x, T* g_a, T* g_b) {
+void RowBackwardPart(const RowNet<T>& net, int64_t split, int part, const T* g_out,
+                     const T* saved, T* g_x, T* g_a, T* g_b) {
   const auto r = PartMembers(part, split, net.E);
-  RowBackwardMembers(net, transposed, g_out, saved, r.e0, r.e1, g_x, g_a, g_b);
+  RowBackwardMembers(net, g_out, saved, r.e0, r.e1, g_x, g_a, g_b);
 }
 
 // The whole one-row input gradient: part 0's sum + part 1's (in part_g [in]), as in RowForward.
 template <class T>
 void RowBackward(const RowNet<T>& net, int64_t split, const T* g_out, const T* saved, T* g_x,
                  T* g_a, T* g_b, T* part_g) {
-  RowBackwardPart(net, true, split, 0, g_out, saved, g_x, g_a, g_b);
-  RowBackwardPart(net, true, split, 1, g_out, saved, part_g, g_a, g_b);
+  RowBackwardPart(net, split, 0, g_out, saved, g_x, g_a, g_b);
+  RowBackwardPart(net, split, 1, g_out, saved, part_g, g_a, g_b);
   for (int64_t i = 0; i < net.n_in[0]; ++i) g_x[i] += part_g[i];
 }
 
@@ -424,13 +423,8 @@ void MemberMeanMlp::ForwardPartInto(int part, const float* x, float* out, float*
 void MemberMeanMlp::BackwardPartInto(int part, const float* g_out, const float* saved,
                                      float* g_x, float* scratch) const {
   const auto& f = Float("BackwardPartInto");
-  if (RowGemmAvailable()) {
-    RowBackwardPart(f.forward, false, SplitMembers(), part, g_out, saved, g_x, scratch,
-                    scratch + scratch_half_);
-  } else {
-    RowBackwardPart(f.backward, true, SplitMembers(), part, g_out, saved, g_x, scratch,
-                    scratch + scratch_half_);
-  }
+  RowBackwardPart(RowGemmAvailable() ? f.forward : f.backward, SplitMembers(), part, g_out,
+                  saved, g_x, scratch, scratch + scratch_half_);
 }
 
 torch::Tensor MemberMeanMlp::Forward(const torch::Tensor& x) const {

@@ -16,13 +16,13 @@ bool RowGemmAvailable();
 /// x. The sums run in order of k, so each entry is rounded as a plain loop's would be, up to
 /// fused multiply-adds. Throws std::logic_error where !RowGemmAvailable().
 void RowGemm(const float* x, const float* w, int64_t n, int64_t k, int64_t m, float* dst);
+inline constexpr int kRowGemmRows = 6;
 
 /// RowGemm, then dst = silu(dst + b) with b [m], applied to each tile in its registers before it
 /// is stored: equal bit for bit to RowGemm followed by BiasSiluRows (core/vector_math.h), without
 /// that second pass over dst.
 void RowGemmBiasSilu(const float* x, const float* w, const float* b, int64_t n, int64_t k,
                      int64_t m, float* dst);
-inline constexpr int kRowGemmRows = 6;
 
 /// y [n] += w [n, m] · g [m], w row-major: a matrix-vector product along w's rows, for a one-row
 /// backward pass that reads the forward pass's weights instead of a transposed copy of them. Each
