@@ -46,7 +46,9 @@ TEST(VectorMath, BiasSiluRowsEqualsItsPlainLoopOnEveryTailWidth) {
       worst = std::max(worst, std::abs(got[i] - want[i]) / std::max(std::abs(exact), 1e-30));
     }
     EXPECT_LT(worst, 4e-7) << "width " << width;
-    if (!detail::BiasSiluRowsIsVectorised()) EXPECT_EQ(got, want) << "width " << width;
+    if (!detail::BiasSiluRowsIsVectorised()) {
+      EXPECT_EQ(got, want) << "width " << width;
+    }
   }
 }
 
