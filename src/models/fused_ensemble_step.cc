@@ -32,6 +32,14 @@ MBRL_VECTOR_CLONES void HeadSample(const float* __restrict head, const float* __
   }
 }
 
+// z [rows, width] += b [width] on every row.
+MBRL_VECTOR_CLONES void AddBiasRows(float* __restrict z, const float* __restrict b, int64_t rows,
+                                    int64_t width) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t j = 0; j < width; ++j) z[r * width + j] += b[j];
+  }
+}
+
 void Check(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("FusedEnsembleStep: " + what);
 }
@@ -79,17 +87,20 @@ FusedEnsembleStep::FusedEnsembleStep(const std::vector<torch::Tensor>& weights,
   }
   Check(widths_.back() % 2 == 0, "the heads must be [mean, log-variance]");
   O_ = widths_.back() / 2;
-  exp_min_ = exp_min.reshape({-1}).contiguous();
-  exp_max_ = exp_max.reshape({-1}).contiguous();
-  Check(IsFloatCpu(exp_min_) && IsFloatCpu(exp_max_) && exp_min_.numel() == O_ &&
-            exp_max_.numel() == O_,
-        "the variance bounds must be float CPU tensors of O numbers");
+  if (exp_min.defined() || exp_max.defined()) {
+    exp_min_ = exp_min.reshape({-1}).contiguous();
+    exp_max_ = exp_max.reshape({-1}).contiguous();
+    Check(IsFloatCpu(exp_min_) && IsFloatCpu(exp_max_) && exp_min_.numel() == O_ &&
+              exp_max_.numel() == O_,
+          "the variance bounds must be float CPU tensors of O numbers");
+  }
   act_a_.resize(static_cast<size_t>(N_ * widest));
   act_b_.resize(static_cast<size_t>(N_ * widest));
   head_.resize(static_cast<size_t>(N_ * 2 * O_));
 }
 
 torch::Tensor FusedEnsembleStep::Predict(const torch::Tensor& x, const torch::Tensor& eps) {
+  Check(exp_min_.defined(), "Predict needs the variance bounds");
   Check(IsFloatCpu(x) && x.dim() == 3 && x.size(0) == E_ && x.size(1) == N_ &&
             x.size(2) == widths_[0],
         "x must be float [E, rows, in] on the CPU");
@@ -101,6 +112,19 @@ torch::Tensor FusedEnsembleStep::Predict(const torch::Tensor& x, const torch::Te
   for (int64_t e = 0; e < E_; ++e) {
     Member(e, xc.data_ptr<float>() + e * N_ * widths_[0], ec.data_ptr<float>() + e * N_ * O_,
            out.data_ptr<float>() + e * N_ * O_);
+  }
+  return out;
+}
+
+torch::Tensor FusedEnsembleStep::Heads(const torch::Tensor& x) {
+  Check(IsFloatCpu(x) && x.dim() == 3 && x.size(0) == E_ && x.size(1) == N_ &&
+            x.size(2) == widths_[0],
+        "x must be float [E, rows, in] on the CPU");
+  const auto xc = x.contiguous();
+  auto out = torch::empty({E_, N_, 2 * O_}, x.options());
+  for (int64_t e = 0; e < E_; ++e) {
+    Member(e, xc.data_ptr<float>() + e * N_ * widths_[0], nullptr,
+           out.data_ptr<float>() + e * N_ * 2 * O_);
   }
   return out;
 }
@@ -123,6 +147,7 @@ void FusedEnsembleStep::SetStepIo(StepIo io) {
 torch::Tensor FusedEnsembleStep::Step(const torch::Tensor& state, const torch::Tensor& action,
                                       const torch::Tensor& eps) {
   Check(io_.has_value(), "Step needs SetStepIo first");
+  Check(exp_min_.defined(), "Step needs the variance bounds");
   const int64_t A = io_->actions, n = io_->angle_count, I = widths_[0];
   Check(IsFloatCpu(state) && state.dim() == 3 && state.size(0) == E_ && state.size(1) == N_ &&
             state.size(2) == O_ && state.is_contiguous(),
@@ -171,10 +196,11 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
   const int n = static_cast<int>(N_);
   for (size_t l = 0; l < L; ++l) {
     const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
-    float* dst = l + 1 == L ? head_.data() : (l % 2 == 0 ? act_a_.data() : act_b_.data());
+    const bool hidden = l + 1 < L, heads_out = !hidden && eps == nullptr;
+    float* dst = heads_out ? out : !hidden ? head_.data() : l % 2 == 0 ? act_a_.data() : act_b_.data();
     const float* w = weights_[l].data_ptr<float>() + e * k * m;
     const float* bias = biases_[l].data_ptr<float>() + e * m;
-    const bool hidden = l + 1 < L, on_row_gemm = row_gemm_ && m >= kRowGemmMinColumns;
+    const bool on_row_gemm = row_gemm_ && m >= kRowGemmMinColumns;
     AddMatmulFlops(2.0 * static_cast<double>(N_) * k * m);
     if (on_row_gemm && hidden) {
       RowGemmBiasSilu(in, w, bias, n, k, m, dst);
@@ -187,6 +213,8 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
     }
     if (hidden) {
       in = dst;
+    } else if (heads_out) {
+      AddBiasRows(dst, bias, N_, m);
     } else {
       HeadSample(dst, bias, exp_min_.data_ptr<float>(), exp_max_.data_ptr<float>(), eps, N_, O_,
                  out);

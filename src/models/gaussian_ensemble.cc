@@ -9,6 +9,7 @@
 #include "mbrl/core/blas_threads.h"
 #include "mbrl/core/error.h"
 #include "mbrl/core/shape.h"
+#include "mbrl/models/fused_ensemble_step.h"
 
 namespace mbrl::models {
 namespace {
@@ -79,9 +80,19 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::forward(const torc
 std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const torch::Tensor& x) {
   CheckShape(x, {ensemble_size_, -1, in_dim_}, "GaussianEnsemble input");
   auto h = normalizer_->Normalize(x);  // [E, N, in]
-  const size_t last = weights_.size() - 1;
-  for (size_t l = 0; l < last; ++l) h = torch::silu(torch::baddbmm(biases_[l], h, weights_[l]));
-  const auto out = torch::baddbmm(biases_[last], h, weights_[last]);  // [E, N, 2 * out]
+  torch::Tensor out;                   // [E, N, 2 * out]
+  if (!torch::GradMode::is_enabled() && h.device().is_cpu() &&
+      h.scalar_type() == torch::kFloat && weights_[0].scalar_type() == torch::kFloat &&
+      FusedEnsembleStep::Available()) {
+    // Inference on the CPU: the layers as plain loops around the products (RowGemm with the
+    // bias and SiLU in its tiles where the CPU has AVX-512), as a TS-inf rollout runs them,
+    // without an operator per layer and member.
+    out = FusedEnsembleStep(weights_, biases_, {}, {}, h.size(1)).Heads(h);
+  } else {
+    const size_t last = weights_.size() - 1;
+    for (size_t l = 0; l < last; ++l) h = torch::silu(torch::baddbmm(biases_[l], h, weights_[l]));
+    out = torch::baddbmm(biases_[last], h, weights_[last]);
+  }
   const auto mean = out.narrow(2, 0, out_dim_);                       // [E, N, out]
   auto logvar = out.narrow(2, out_dim_, out_dim_);                    // [E, N, out]
   // Soft bounds keep the log-variance in (min_logvar, max_logvar) with gradients everywhere.

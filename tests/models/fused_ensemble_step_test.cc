@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "mbrl/core/op_counter.h"
@@ -56,6 +57,38 @@ TEST(FusedEnsembleStep, EqualsTheOperatorsStepOverWideRanges) {
         expected_flops += 2.0 * E * N * widths[l] * widths[l + 1];
       }
       EXPECT_DOUBLE_EQ(flops, expected_flops) << "hidden " << hidden;
+    }
+  }
+}
+
+TEST(FusedEnsembleStep, HeadsAreTheOperatorsLastLayerWithItsBias) {
+  // Heads (the ensemble's forward pass without autograd) on sgemm and on RowGemm, with no
+  // variance bounds given: the mean and the raw log-variance, as baddbmm gives them.
+  if (!FusedEnsembleStep::Available()) GTEST_SKIP() << "OpenBLAS is not loaded";
+  torch::manual_seed(5);
+  const int64_t E = 3, I = 9, O = 5;
+  for (const int64_t hidden : {8, 40, 200}) {
+    const std::vector<int64_t> widths = {I, hidden, hidden, 2 * O};
+    std::vector<torch::Tensor> ws, bs;
+    for (size_t l = 0; l + 1 < widths.size(); ++l) {
+      ws.push_back(torch::randn({E, widths[l], widths[l + 1]}) / std::sqrt(widths[l]));
+      bs.push_back(torch::randn({E, 1, widths[l + 1]}));
+    }
+    for (const int64_t N : {1, 13, 40}) {
+      const auto x = torch::randn({E, N, I}) * 3;
+      auto want = x;
+      for (size_t l = 0; l + 1 < ws.size(); ++l) want = torch::silu(torch::baddbmm(bs[l], want, ws[l]));
+      want = torch::baddbmm(bs.back(), want, ws.back());
+      for (const bool row_gemm : {false, true}) {
+        if (row_gemm && !RowGemmAvailable()) continue;
+        FusedEnsembleStep step(ws, bs, {}, {}, N);
+        step.UseRowGemm(row_gemm);
+        const auto got = step.Heads(x);
+        EXPECT_TRUE(torch::allclose(got, want, 1e-5, 1e-5))
+            << "hidden " << hidden << ", rows " << N << ", RowGemm " << row_gemm
+            << ": largest difference " << (got - want).abs().max().item<double>();
+        EXPECT_THROW(step.Predict(x, torch::zeros({E, N, O})), std::invalid_argument);
+      }
     }
   }
 }

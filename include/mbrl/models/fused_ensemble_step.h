@@ -24,7 +24,8 @@ class FusedEnsembleStep {
   /// [E, in_l, out_l] and `biases` L x [E, 1, out_l], the last layer the heads [E, h, 2 O] (the
   /// mean's O outputs, then the log-variance's, whose bias already has max_logvar subtracted);
   /// `exp_min`, `exp_max` [O] or [1, O]: exp of the log-variance bounds. The variance is
-  /// exp_min + exp_max * sigmoid(head). `rows` per member, fixed for the object's lifetime.
+  /// exp_min + exp_max * sigmoid(head); both undefined for an object that only runs Heads.
+  /// `rows` per member, fixed for the object's lifetime.
   FusedEnsembleStep(const std::vector<torch::Tensor>& weights,
                     const std::vector<torch::Tensor>& biases, const torch::Tensor& exp_min,
                     const torch::Tensor& exp_max, int64_t rows);
@@ -32,6 +33,10 @@ class FusedEnsembleStep {
   /// x [E, rows, in_0] and eps [E, rows, O], float CPU -> mean + sqrt(variance) * eps, [E, rows,
   /// O]. Reports its products' FLOPs to a live OpCounter (AddMatmulFlops).
   torch::Tensor Predict(const torch::Tensor& x, const torch::Tensor& eps);
+  /// x [E, rows, in_0], float CPU -> the heads' outputs with their biases, [E, rows, 2 O]: the
+  /// ensemble's forward pass up to the variance's bounds (GaussianEnsembleImpl::ForwardRows
+  /// without autograd). Reports its products' FLOPs as Predict does.
+  torch::Tensor Heads(const torch::Tensor& x);
 
   /// Layers with at least this many outputs run on RowGemm where it is available: a narrower
   /// one (a cartpole head's 8) fills too few of its vectors' lanes, and sgemm does better.
@@ -58,7 +63,8 @@ class FusedEnsembleStep {
                      const torch::Tensor& eps);
 
  private:
-  // Runs member e's layers from `in` [rows, in_0], writing its sample to `out` [rows, O].
+  // Runs member e's layers from `in` [rows, in_0], writing its sample to `out` [rows, O], or
+  // with no `eps` its heads plus their bias to `out` [rows, 2 O].
   void Member(int64_t e, const float* in, const float* eps, float* out);
 
   std::vector<torch::Tensor> weights_, biases_;  // contiguous

@@ -11,7 +11,8 @@
 namespace mbrl::models {
 
 /// E members, each an MLP with SiLU hidden layers; weights [E, in, out] applied with one batched
-/// product per layer. Inputs are normalised by a Normalizer held as a submodule.
+/// product per layer, or without autograd on the CPU as FusedEnsembleStep's plain loops (its
+/// Heads). Inputs are normalised by a Normalizer held as a submodule.
 class GaussianEnsembleImpl : public torch::nn::Module {
  public:
   /// forward() without autograd, on CPU, runs calls with at least this many rows per member in
