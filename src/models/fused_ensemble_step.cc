@@ -197,7 +197,10 @@ void FusedEnsembleStep::Member(int64_t e, const float* in, const float* eps, flo
   for (size_t l = 0; l < L; ++l) {
     const int k = static_cast<int>(widths_[l]), m = static_cast<int>(widths_[l + 1]);
     const bool hidden = l + 1 < L, heads_out = !hidden && eps == nullptr;
-    float* dst = heads_out ? out : !hidden ? head_.data() : l % 2 == 0 ? act_a_.data() : act_b_.data();
+    float* dst = heads_out    ? out
+                 : !hidden    ? head_.data()
+                 : l % 2 == 0 ? act_a_.data()
+                              : act_b_.data();
     const float* w = weights_[l].data_ptr<float>() + e * k * m;
     const float* bias = biases_[l].data_ptr<float>() + e * m;
     const bool on_row_gemm = row_gemm_ && m >= kRowGemmMinColumns;

@@ -77,7 +77,9 @@ TEST(FusedEnsembleStep, HeadsAreTheOperatorsLastLayerWithItsBias) {
     for (const int64_t N : {1, 13, 40}) {
       const auto x = torch::randn({E, N, I}) * 3;
       auto want = x;
-      for (size_t l = 0; l + 1 < ws.size(); ++l) want = torch::silu(torch::baddbmm(bs[l], want, ws[l]));
+      for (size_t l = 0; l + 1 < ws.size(); ++l) {
+        want = torch::silu(torch::baddbmm(bs[l], want, ws[l]));
+      }
       want = torch::baddbmm(bs.back(), want, ws.back());
       for (const bool row_gemm : {false, true}) {
         if (row_gemm && !RowGemmAvailable()) continue;

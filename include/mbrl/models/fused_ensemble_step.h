@@ -22,7 +22,8 @@ class FusedEnsembleStep {
 
   /// The ensemble's layers as the rollout uses them, all float CPU tensors: `weights` L x
   /// [E, in_l, out_l] and `biases` L x [E, 1, out_l], the last layer the heads [E, h, 2 O] (the
-  /// mean's O outputs, then the log-variance's, whose bias already has max_logvar subtracted);
+  /// mean's O outputs, then the log-variance's, whose bias for Predict and Step already has
+  /// max_logvar subtracted, as the variance below reads it);
   /// `exp_min`, `exp_max` [O] or [1, O]: exp of the log-variance bounds. The variance is
   /// exp_min + exp_max * sigmoid(head); both undefined for an object that only runs Heads.
   /// `rows` per member, fixed for the object's lifetime.
