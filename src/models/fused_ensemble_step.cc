@@ -61,6 +61,10 @@ bool RowGemmTurnedOff() {
 
 bool FusedEnsembleStep::Available() { return BlasSgemm() != nullptr; }
 
+bool FusedEnsembleStep::Available(const torch::TensorOptions& options) {
+  return options.device().is_cpu() && options.dtype() == torch::kFloat && Available();
+}
+
 void FusedEnsembleStep::UseRowGemm(bool on) { row_gemm_ = on && RowGemmAvailable(); }
 
 FusedEnsembleStep::FusedEnsembleStep(const std::vector<torch::Tensor>& weights,
@@ -101,30 +105,25 @@ FusedEnsembleStep::FusedEnsembleStep(const std::vector<torch::Tensor>& weights,
 
 torch::Tensor FusedEnsembleStep::Predict(const torch::Tensor& x, const torch::Tensor& eps) {
   Check(exp_min_.defined(), "Predict needs the variance bounds");
-  Check(IsFloatCpu(x) && x.dim() == 3 && x.size(0) == E_ && x.size(1) == N_ &&
-            x.size(2) == widths_[0],
-        "x must be float [E, rows, in] on the CPU");
   Check(IsFloatCpu(eps) && eps.dim() == 3 && eps.size(0) == E_ && eps.size(1) == N_ &&
             eps.size(2) == O_,
         "eps must be float [E, rows, O] on the CPU");
-  const auto xc = x.contiguous(), ec = eps.contiguous();
-  auto out = torch::empty({E_, N_, O_}, x.options());
-  for (int64_t e = 0; e < E_; ++e) {
-    Member(e, xc.data_ptr<float>() + e * N_ * widths_[0], ec.data_ptr<float>() + e * N_ * O_,
-           out.data_ptr<float>() + e * N_ * O_);
-  }
-  return out;
+  const auto ec = eps.contiguous();
+  return Members(x, ec.data_ptr<float>());
 }
 
-torch::Tensor FusedEnsembleStep::Heads(const torch::Tensor& x) {
+torch::Tensor FusedEnsembleStep::Heads(const torch::Tensor& x) { return Members(x, nullptr); }
+
+torch::Tensor FusedEnsembleStep::Members(const torch::Tensor& x, const float* eps) {
   Check(IsFloatCpu(x) && x.dim() == 3 && x.size(0) == E_ && x.size(1) == N_ &&
             x.size(2) == widths_[0],
         "x must be float [E, rows, in] on the CPU");
   const auto xc = x.contiguous();
-  auto out = torch::empty({E_, N_, 2 * O_}, x.options());
+  const int64_t width = eps ? O_ : 2 * O_;
+  auto out = torch::empty({E_, N_, width}, x.options());
   for (int64_t e = 0; e < E_; ++e) {
-    Member(e, xc.data_ptr<float>() + e * N_ * widths_[0], nullptr,
-           out.data_ptr<float>() + e * N_ * 2 * O_);
+    Member(e, xc.data_ptr<float>() + e * N_ * widths_[0], eps ? eps + e * N_ * O_ : nullptr,
+           out.data_ptr<float>() + e * N_ * width);
   }
   return out;
 }

@@ -81,8 +81,8 @@ std::pair<torch::Tensor, torch::Tensor> GaussianEnsembleImpl::ForwardRows(const 
   CheckShape(x, {ensemble_size_, -1, in_dim_}, "GaussianEnsemble input");
   auto h = normalizer_->Normalize(x);  // [E, N, in]
   torch::Tensor out;                   // [E, N, 2 * out]
-  if (!torch::GradMode::is_enabled() && h.device().is_cpu() && h.scalar_type() == torch::kFloat &&
-      weights_[0].scalar_type() == torch::kFloat && FusedEnsembleStep::Available()) {
+  if (!torch::GradMode::is_enabled() && FusedEnsembleStep::Available(h.options()) &&
+      FusedEnsembleStep::Available(weights_[0].options())) {
     // Inference on the CPU: the layers as plain loops around the products (RowGemm with the
     // bias and SiLU in its tiles where the CPU has AVX-512), as a TS-inf rollout runs them,
     // without an operator per layer and member.

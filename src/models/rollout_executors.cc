@@ -164,8 +164,7 @@ class TsInfExecutor : public RolloutExecutor {
     const auto lv_b = bs[last].narrow(2, O, O) - max_lv;  // [E, 1, O]: the head gives raw - max
     const auto exp_min = torch::exp(min_lv), exp_max = torch::exp(max_lv);  // [1, O]
     std::optional<FusedEnsembleStep> fused;
-    if (fused_cpu_ && in_place && opts.device().is_cpu() && opts.dtype() == torch::kFloat &&
-        FusedEnsembleStep::Available()) {
+    if (fused_cpu_ && in_place && FusedEnsembleStep::Available(opts)) {
       auto fused_ws = ws, fused_bs = bs;
       fused_ws[0] = w0;
       fused_bs[0] = b0;

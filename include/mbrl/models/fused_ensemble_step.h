@@ -19,6 +19,8 @@ class FusedEnsembleStep {
  public:
   /// Whether the step can run here: OpenBLAS is loaded (core/blas_threads.h, BlasSgemm).
   static bool Available();
+  /// Whether it runs tensors of these options here: float on the CPU, and Available().
+  static bool Available(const torch::TensorOptions& options);
 
   /// The ensemble's layers as the rollout uses them, all float CPU tensors: `weights` L x
   /// [E, in_l, out_l] and `biases` L x [E, 1, out_l], the last layer the heads [E, h, 2 O] (the
@@ -67,6 +69,9 @@ class FusedEnsembleStep {
   // Runs member e's layers from `in` [rows, in_0], writing its sample to `out` [rows, O], or
   // with no `eps` its heads plus their bias to `out` [rows, 2 O].
   void Member(int64_t e, const float* in, const float* eps, float* out);
+  // Every member of x [E, rows, in_0] (checked) through Member, with eps [E, rows, O] contiguous
+  // or null: [E, rows, O] samples, or [E, rows, 2 O] heads.
+  torch::Tensor Members(const torch::Tensor& x, const float* eps);
 
   std::vector<torch::Tensor> weights_, biases_;  // contiguous
   torch::Tensor exp_min_, exp_max_;              // [O], contiguous
